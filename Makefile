@@ -1,0 +1,50 @@
+# The two commands a person needs: `make demo` and `make test`. Both set the machine up first.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.stamp
+
+# Debian packages: PC/SC + vpcd + OpenSC (card), Xvfb + xcb libraries + Japanese fonts (Qt),
+# Tesseract with Japanese data (card-face OCR), PostgreSQL and Chromium (verifier tests).
+APT_PACKAGES := pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools \
+	xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libxcb-image0 \
+	libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-shm0 libxcb-sync1 \
+	libxcb-xfixes0 libxcb-util1 libx11-xcb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
+	fonts-ipafont-gothic tesseract-ocr tesseract-ocr-jpn \
+	postgresql chromium chromium-driver espeak-ng sox
+
+.PHONY: setup apt venv test demo lint clean
+
+setup: apt venv
+
+apt:
+	@missing=$$(dpkg-query -W -f='$${Status} $${Package}\n' $(APT_PACKAGES) 2>/dev/null \
+	  | awk '$$3=="installed"{print $$4}' | sort | comm -13 - <(tr ' ' '\n' <<<"$(APT_PACKAGES)" | grep . | sort)); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check uv
+	@VIRTUAL_ENV=$(VENV) $(VENV)/bin/uv pip install -q -p $(PY) -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy kiosk drivers ui verifier
+	$(VENV)/bin/lint-imports
+
+test: lint
+	tests/isolated $(VENV)/bin/python -m pytest
+
+demo: setup
+	$(VENV)/bin/myna-kiosk demo
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Composition root: the only place that wires kiosk ports to drivers and the ui."""
