@@ -16,6 +16,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "kiosk.app.card_cmds",
     "kiosk.app.virtual_card_cmds",
+    "kiosk.app.cardface_cmds",
     "kiosk.app.face_cmds",
     "kiosk.app.verifier_cmds",
     "kiosk.app.kiosk_cmds",
