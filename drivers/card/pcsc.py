@@ -1,0 +1,199 @@
+"""PC/SC through pyscard: the only module that imports `smartcard`.
+
+Uses pyscard's thin `smartcard.scard` layer (SCardConnect, SCardTransmit, SCardBeginTransaction,
+SCardGetStatusChange) so that sharing mode, transactions and status waits are explicit. Every PC/SC
+failure becomes a kiosk error here. Reader names are never hard-coded: vpcd's are "Virtual PCD 00 00",
+a clinic's are whatever its reader reports.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from smartcard import scard
+
+from kiosk.errors import Cancelled, CardError, CardRemoved, NoCard, NoReader
+from kiosk.ports import CancelToken, CardPresenceListener
+
+log = logging.getLogger(__name__)
+POLL_MS = 250  # status waits are cut into slices so that a cancel is seen within a quarter second
+
+_REMOVED = {scard.SCARD_W_REMOVED_CARD, scard.SCARD_E_NO_SMARTCARD, scard.SCARD_E_NOT_TRANSACTED,
+            scard.SCARD_W_RESET_CARD, scard.SCARD_E_READER_UNAVAILABLE, scard.SCARD_W_UNPOWERED_CARD,
+            scard.SCARD_W_UNRESPONSIVE_CARD}
+_NO_SERVICE = {scard.SCARD_E_NO_SERVICE, scard.SCARD_E_SERVICE_STOPPED, scard.SCARD_E_NO_READERS_AVAILABLE}
+
+
+def _describe(hresult: int) -> str:
+    return f"{scard.SCardGetErrorMessage(hresult)} (0x{hresult & 0xFFFFFFFF:08X})"
+
+
+@contextmanager
+def _context() -> Iterator[Any]:
+    hresult, hcontext = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    if hresult != scard.SCARD_S_SUCCESS:
+        raise NoReader(f"PC/SC service not available: {_describe(hresult)}")
+    try:
+        yield hcontext
+    finally:
+        scard.SCardReleaseContext(hcontext)
+
+
+def list_readers() -> list[str]:
+    with _context() as hcontext:
+        hresult, readers = scard.SCardListReaders(hcontext, [])
+        if hresult in _NO_SERVICE or not readers:
+            return []
+        if hresult != scard.SCARD_S_SUCCESS:
+            raise NoReader(f"cannot list readers: {_describe(hresult)}")
+        return list(readers)
+
+
+def choose_reader(name: str | None) -> str:
+    """The named reader (exact or as a prefix), or the first one; NoReader when there is none."""
+    readers = list_readers()
+    if not readers:
+        raise NoReader("no PC/SC reader is connected")
+    if name is None:
+        return readers[0]
+    for reader in readers:
+        if reader == name or reader.startswith(name):
+            return reader
+    raise NoReader(f"no reader named {name!r} (found: {', '.join(readers)})")
+
+
+class PcscConnection:
+    """A connection to the card in one reader. `exclusive` keeps every other PC/SC client out."""
+
+    def __init__(self, reader: str, *, exclusive: bool = False) -> None:
+        self.reader = reader
+        hresult, self._hcontext = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+        if hresult != scard.SCARD_S_SUCCESS:
+            raise NoReader(f"PC/SC service not available: {_describe(hresult)}")
+        share = scard.SCARD_SHARE_EXCLUSIVE if exclusive else scard.SCARD_SHARE_SHARED
+        hresult, self._hcard, self._protocol = scard.SCardConnect(
+            self._hcontext, reader, share, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
+        if hresult != scard.SCARD_S_SUCCESS:
+            scard.SCardReleaseContext(self._hcontext)
+            if hresult in (scard.SCARD_E_NO_SMARTCARD, scard.SCARD_W_REMOVED_CARD):
+                raise NoCard(f"no card in {reader}")
+            if hresult in (scard.SCARD_E_UNKNOWN_READER, scard.SCARD_E_READER_UNAVAILABLE):
+                raise NoReader(f"reader {reader} is gone")
+            raise CardError(f"cannot connect to the card: {_describe(hresult)}")
+        self._closed = False
+
+    @property
+    def atr(self) -> bytes:
+        hresult, _reader, _state, _protocol, atr = scard.SCardStatus(self._hcard)
+        if hresult != scard.SCARD_S_SUCCESS:
+            raise CardRemoved(f"card status: {_describe(hresult)}")
+        return bytes(atr)
+
+    def transmit(self, apdu: bytes) -> bytes:
+        hresult, response = scard.SCardTransmit(self._hcard, self._protocol, list(apdu))
+        if hresult != scard.SCARD_S_SUCCESS:
+            if hresult in _REMOVED:
+                raise CardRemoved(f"card removed during a command: {_describe(hresult)}")
+            if hresult in _NO_SERVICE:
+                raise NoReader(f"PC/SC service went away: {_describe(hresult)}")
+            raise CardError(f"transmit failed: {_describe(hresult)}")
+        return bytes(response)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """An exclusive PC/SC transaction: no other client can send APDUs in between (PIN + sign)."""
+        hresult = scard.SCardBeginTransaction(self._hcard)
+        if hresult != scard.SCARD_S_SUCCESS:
+            raise CardRemoved(f"cannot begin a transaction: {_describe(hresult)}")
+        try:
+            yield
+        finally:
+            scard.SCardEndTransaction(self._hcard, scard.SCARD_LEAVE_CARD)
+
+    def close(self, *, reset: bool = False) -> None:
+        """Disconnect; `reset` drops every verified PIN on the card (used after signing)."""
+        if self._closed:
+            return
+        self._closed = True
+        scard.SCardDisconnect(self._hcard, scard.SCARD_RESET_CARD if reset else scard.SCARD_LEAVE_CARD)
+        scard.SCardReleaseContext(self._hcontext)
+
+    def __enter__(self) -> PcscConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def card_present(reader: str) -> bool:
+    with _context() as hcontext:
+        hresult, states = scard.SCardGetStatusChange(hcontext, 0, [(reader, scard.SCARD_STATE_UNAWARE)])
+        if hresult != scard.SCARD_S_SUCCESS:
+            return False
+        return bool(states[0][1] & scard.SCARD_STATE_PRESENT)
+
+
+def wait_for_card(reader: str, cancel: CancelToken, *, present: bool = True, timeout: float | None = None) -> None:
+    """Block until a card is (or is no longer) in `reader`; Cancelled as soon as `cancel` is set."""
+    waited = 0.0
+    with _context() as hcontext:
+        state = scard.SCARD_STATE_UNAWARE
+        while True:
+            if cancel.is_set():
+                raise Cancelled("stopped waiting for the card")
+            hresult, states = scard.SCardGetStatusChange(hcontext, POLL_MS, [(reader, state)])
+            if hresult == scard.SCARD_S_SUCCESS:
+                state = states[0][1] & ~scard.SCARD_STATE_CHANGED
+                if bool(state & scard.SCARD_STATE_PRESENT) == present:
+                    return
+            elif hresult != scard.SCARD_E_TIMEOUT:
+                raise NoReader(f"waiting for the card: {_describe(hresult)}")
+            waited += POLL_MS / 1000
+            if timeout is not None and waited >= timeout:
+                raise NoCard(f"no card within {timeout:.0f} s")
+
+
+class PresenceMonitor:
+    """Watches one reader on its own thread and reports card insert/remove as events.
+
+    It keeps going across a pcscd restart (a new context each round) and stops within POLL_MS of `stop()`.
+    """
+
+    def __init__(self, reader: str | None, listener: CardPresenceListener) -> None:
+        self._reader_name = reader
+        self._listener = listener
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="card-presence", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        present: bool | None = None
+        while not self._stop.is_set():
+            try:
+                reader = choose_reader(self._reader_name)
+                with _context() as hcontext:
+                    state = scard.SCARD_STATE_UNAWARE
+                    while not self._stop.is_set():
+                        hresult, states = scard.SCardGetStatusChange(hcontext, POLL_MS, [(reader, state)])
+                        if hresult == scard.SCARD_E_TIMEOUT:
+                            continue
+                        if hresult != scard.SCARD_S_SUCCESS:
+                            break
+                        state = states[0][1] & ~scard.SCARD_STATE_CHANGED
+                        now = bool(state & scard.SCARD_STATE_PRESENT)
+                        if now != present:
+                            present = now
+                            self._listener(reader, now)
+            except CardError as exc:
+                log.debug("presence monitor: %s", exc)
+            self._stop.wait(POLL_MS / 1000)

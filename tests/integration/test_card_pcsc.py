@@ -1,0 +1,133 @@
+"""The real pyscard driver against the virtual card through pcscd + vpcd."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from drivers.card import pcsc
+from drivers.card.service import MyNumberCardService
+from drivers.virtualcard.bench import Pcscd, reader_slot_name, remove_and_wait
+from drivers.virtualcard.pki import load_pki
+from drivers.virtualcard.profile import Variant
+from kiosk.errors import NoCard, PinBlocked, PinWrong, VerificationBBlocked, VerificationBWrong
+
+pytestmark = pytest.mark.vpcd
+
+
+def secrets_of(card_dir: Path) -> dict[str, str]:
+    return json.loads((card_dir / "profile.json").read_text())["secrets"]
+
+
+def test_summary_reads_certificates_and_counters(vcard: Callable[..., object],
+                                                 profile_dir: Callable[..., Path]) -> None:
+    vcard(Variant.ORDINARY)
+    summary = MyNumberCardService().read_summary()
+    card_dir = profile_dir(Variant.ORDINARY)
+    assert summary.reader == reader_slot_name()
+    assert summary.atr == bytes.fromhex("3BE000FF8131FE4514")
+    assert summary.auth_certificate.der == (card_dir / "auth_cert.der").read_bytes()
+    assert summary.auth_ca_certificate.der == (card_dir / "auth_ca.der").read_bytes()
+    assert summary.auth_certificate.subject_id == json.loads((card_dir / "profile.json").read_text())["auth_identifier"]
+    assert summary.tries.auth_pin == 3 and summary.tries.verification_b == 3
+    assert summary.applications == ("JPKI", "券面事項確認AP", "券面事項入力補助AP")
+
+
+def test_card_face_with_verification_b_and_signature(vcard: Callable[..., object],
+                                                     profile_dir: Callable[..., Path], test_pki: Path) -> None:
+    vcard(Variant.ORDINARY)
+    card_dir = profile_dir(Variant.ORDINARY)
+    service = MyNumberCardService(issuer_key=load_pki(test_pki).issuer_key.public_key())
+    face = service.read_card_face(secrets_of(card_dir)["verification_b"])
+    assert face.signature_valid is True
+    assert face.photo_jp2 == (card_dir / "photo.jp2").read_bytes()
+    assert face.birth_date.isoformat() == json.loads((card_dir / "profile.json").read_text())["holder"]["birth_date"]
+
+
+def test_sign_challenge_verifies_with_the_auth_certificate(vcard: Callable[..., object],
+                                                          profile_dir: Callable[..., Path]) -> None:
+    vcard(Variant.ORDINARY)
+    service = MyNumberCardService()
+    signature = service.sign_challenge("1234", b"challenge from the backend")
+    cert = x509.load_der_x509_certificate((profile_dir(Variant.ORDINARY) / "auth_cert.der").read_bytes())
+    cert.public_key().verify(signature, b"challenge from the backend", padding.PKCS1v15(), hashes.SHA256())
+
+
+def test_wrong_pin_lowers_the_counter_and_persists(vcard: Callable[..., object]) -> None:
+    vcard(Variant.ORDINARY)
+    service = MyNumberCardService()
+    with pytest.raises(PinWrong) as wrong:
+        service.sign_challenge("9999", b"x")
+    assert wrong.value.tries_left == 2
+    assert service.auth_pin_tries_left() == 2
+    service.sign_challenge("1234", b"x")  # a right PIN resets the counter
+    assert service.auth_pin_tries_left() == 3
+
+
+def test_blocked_pin_and_last_try_variants(vcard: Callable[..., object]) -> None:
+    card = vcard(Variant.PIN_BLOCKED)
+    service = MyNumberCardService()
+    assert service.read_summary().tries.auth_pin == 0
+    with pytest.raises(PinBlocked):
+        service.sign_challenge("1234", b"x")
+    remove_and_wait(card)  # type: ignore[arg-type]
+    vcard(Variant.PIN_LAST_TRY)
+    assert service.read_summary().tries.auth_pin == 1
+    with pytest.raises(PinBlocked):
+        service.sign_challenge("0000", b"x")
+
+
+def test_verification_b_wrong_then_blocked(vcard: Callable[..., object], profile_dir: Callable[..., Path]) -> None:
+    vcard(Variant.B_LAST_TRY)
+    service = MyNumberCardService()
+    assert service.verification_b_tries_left() == 1
+    with pytest.raises(VerificationBBlocked):
+        service.read_card_face("00000000000000")
+    assert service.verification_b_tries_left() == 0
+
+
+def test_wrong_verification_b_reports_tries(vcard: Callable[..., object]) -> None:
+    vcard(Variant.ORDINARY)
+    with pytest.raises(VerificationBWrong) as wrong:
+        MyNumberCardService().read_card_face("00000000000000")
+    assert wrong.value.tries_left == 2
+
+
+def test_pin_less_card_has_no_pin(vcard: Callable[..., object]) -> None:
+    vcard(Variant.PIN_LESS)
+    assert MyNumberCardService().read_summary().pin_less
+
+
+def test_no_card_is_a_typed_error(pcscd: Pcscd) -> None:
+    with pytest.raises(NoCard):
+        MyNumberCardService().read_summary()
+
+
+def test_presence_monitor_reports_insert_and_remove(vcard: Callable[..., object]) -> None:
+    import threading
+
+    events: list[bool] = []
+    changed = threading.Event()
+
+    def listener(reader: str, present: bool) -> None:
+        events.append(present)
+        changed.set()
+
+    monitor = pcsc.PresenceMonitor(None, listener)
+    monitor.start()
+    try:
+        assert changed.wait(3) and events == [False]
+        changed.clear()
+        card = vcard(Variant.ORDINARY)
+        assert changed.wait(3) and events[-1] is True
+        changed.clear()
+        remove_and_wait(card)  # type: ignore[arg-type]
+        assert changed.wait(3) and events[-1] is False
+    finally:
+        monitor.stop()
