@@ -1,0 +1,1 @@
+"""The published JSON Schemas (the one thing the kiosk and the verifier share)."""

@@ -1,0 +1,183 @@
+"""The kiosk client against the real verifier on loopback, on SQLite and on PostgreSQL. No mocked HTTP."""
+
+from __future__ import annotations
+
+import dataclasses
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from drivers.backend.http import BackendConfig, RequestsBackend
+from drivers.backend.outbox import SignedResult
+from drivers.backend.signing import DeviceKey, sign_result
+from kiosk.errors import BackendRejected
+from kiosk.reception import Validity
+from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
+    Env,
+    cards,
+    db_url,
+    env,
+    face_result,
+    pin_result,
+    postgres,
+    test_pki,
+)
+
+
+def client(env: Env) -> RequestsBackend:
+    return RequestsBackend(BackendConfig(env.url, connect_timeout=2, read_timeout=10, retries=1, backoff=0.05))
+
+
+def refused(env: Env, signed: SignedResult) -> str:
+    backend = client(env)
+    with pytest.raises(BackendRejected) as caught:
+        backend.submit(signed)
+    backend.close()
+    return caught.value.reason
+
+
+def test_face_reception_is_accepted_with_consents_and_face_xml(env: Env) -> None:
+    result = face_result(env.kiosk_id, env.cards.ordinary.cert_der)
+    answer = client(env).submit(sign_result(result, env.key))
+
+    assert answer.transaction_id == result.transaction_id
+    assert answer.validity is Validity.VALID
+    assert answer.registration == "registered" and not answer.eligibility_only
+    flags = {c.item: c for c in answer.consents}
+    assert flags["pharmacists"].flag == "1" and flags["operation"].flag == "0"
+    assert flags["limit_application"].flag == "1"
+    window = flags["pharmacists"].available_until - flags["pharmacists"].consent_time  # type: ignore[operator]
+    assert window == timedelta(hours=24)
+
+    files = list(env.face_dir.glob("OQSsiquc01res_face_*.xml"))
+    assert len(files) == 1
+    root = ET.fromstring(files[0].read_bytes())
+    body = root.find("MessageBody")
+    assert body is not None and body.findtext("QualificationValidity") == "1"
+    assert body.findtext("PrescriptionIssueSelect") == "1"
+    person = body.find("ResultList/ResultOfQualificationConfirmation")
+    assert person is not None
+    assert person.findtext("Name") == "佐藤\u3000花子" and person.findtext("NameKana") == "サトウ ハナコ"
+    assert person.findtext("PharmacistsInfoConsFlg") == "1" and person.findtext("OperationInfoConsFlg") == "0"
+    assert len(person.findtext("PharmacistsInfoAvailableTime") or "") == 14
+    assert person.findtext("ReferenceNumber", "").startswith("P")
+    assert root.findtext("MessageHeader/CharacterCodeIdentifier") == "0"
+
+
+def test_same_transaction_twice_gives_the_same_answer_and_one_record(env: Env) -> None:
+    signed = sign_result(face_result(env.kiosk_id, env.cards.ordinary.cert_der), env.key)
+    backend = client(env)
+    first, second = backend.submit_raw(signed), backend.submit_raw(signed)
+    assert first == second
+    assert env.verifier.store.all_transaction_ids() == [signed.transaction_id]
+    assert len(list(env.face_dir.glob("*.xml"))) == 1
+
+
+def test_same_transaction_with_another_body_is_a_conflict(env: Env) -> None:
+    result = face_result(env.kiosk_id, env.cards.ordinary.cert_der)
+    client(env).submit(sign_result(result, env.key))
+    changed = dataclasses.replace(result, language="en")
+    assert refused(env, sign_result(changed, env.key)) == "idempotency_conflict"
+
+
+def test_pin_path_registers_an_unregistered_card_and_rejects_a_reused_challenge(env: Env) -> None:
+    card = env.cards.unregistered
+    backend = client(env)
+    face_before = backend.submit(sign_result(face_result(env.kiosk_id, card.cert_der), env.key))
+    assert face_before.registration == "not_registered" and face_before.validity is Validity.NONE
+
+    challenge = backend.fetch_challenge(env.kiosk_id, wait=3)
+    signed = sign_result(pin_result(env.kiosk_id, card, challenge.challenge_id, challenge.value,
+                                    registration=True), env.key)
+    answer = backend.submit(signed)
+    assert answer.registration == "registered_now" and answer.validity is Validity.VALID
+    assert backend.submit(signed) == answer  # a retry of the same transaction is not a reuse
+
+    again = sign_result(pin_result(env.kiosk_id, card, challenge.challenge_id, challenge.value), env.key)
+    assert refused(env, again) == "challenge_reused"
+    later = backend.submit(sign_result(face_result(env.kiosk_id, card.cert_der), env.key))
+    assert later.registration == "registered"
+
+
+def test_registration_is_refused_without_the_pin_path(env: Env) -> None:
+    result = face_result(env.kiosk_id, env.cards.unregistered.cert_der, registration=True)
+    assert refused(env, sign_result(result, env.key)) == "registration_requires_pin"
+
+
+def test_pin_path_bad_signature_unknown_and_mismatched_challenge(env: Env) -> None:
+    backend = client(env)
+    card = env.cards.ordinary
+    challenge = backend.fetch_challenge(env.kiosk_id)
+    other = env.cards.unregistered.sign(challenge.value)  # signed by another card's key
+    bad = pin_result(env.kiosk_id, card, challenge.challenge_id, challenge.value, signature=other)
+    assert refused(env, sign_result(bad, env.key)) == "card_signature_invalid"
+    unknown = pin_result(env.kiosk_id, card, "no-such-challenge", challenge.value)
+    assert refused(env, sign_result(unknown, env.key)) == "challenge_unknown"
+    mismatch = pin_result(env.kiosk_id, card, challenge.challenge_id, b"x" * 32)
+    assert refused(env, sign_result(mismatch, env.key)) == "challenge_mismatch"
+    # the challenge was not spent by the refusals: the genuine answer still goes through
+    good = pin_result(env.kiosk_id, card, challenge.challenge_id, challenge.value)
+    assert backend.submit(sign_result(good, env.key)).validity is Validity.VALID
+
+
+def test_expired_challenge_is_refused(env: Env) -> None:
+    backend = client(env)
+    challenge = backend.fetch_challenge(env.kiosk_id)
+    env.verifier.clock = lambda: datetime.now(UTC) + timedelta(minutes=5)
+    result = pin_result(env.kiosk_id, env.cards.ordinary, challenge.challenge_id, challenge.value)
+    assert refused(env, sign_result(result, env.key)) == "challenge_expired"
+
+
+def test_each_bad_input_is_refused_with_its_own_code(env: Env) -> None:
+    cards = env.cards
+    good = sign_result(face_result(env.kiosk_id, cards.ordinary.cert_der), env.key)
+    tampered_body = dataclasses.replace(good, body=good.body.replace(b'"language":"ja"', b'"language":"en"'))
+    assert tampered_body.body != good.body
+    assert refused(env, tampered_body) == "payload_tampered"
+
+    stranger = DeviceKey.generate()
+    assert refused(env, sign_result(face_result(env.kiosk_id, cards.ordinary.cert_der), stranger)) == \
+        "device_key_not_enrolled"
+    assert refused(env, sign_result(face_result("kiosk-unknown", cards.ordinary.cert_der), env.key)) == \
+        "kiosk_unknown"
+
+    expect = {
+        cards.tampered(): "certificate_signature_invalid",
+        cards.expired.cert_der: "certificate_expired",
+        cards.revoked.cert_der: "certificate_revoked",
+        cards.foreign_root.cert_der: "certificate_unknown_root",
+        cards.not_yet_valid.cert_der: "certificate_not_yet_valid",
+        b"\x30\x03\x02\x01\x00": "certificate_malformed",
+    }
+    got = {der: refused(env, sign_result(face_result(env.kiosk_id, der), env.key)) for der in expect}
+    assert got == expect
+
+    weak = face_result(env.kiosk_id, cards.ordinary.cert_der, distance=0.61)
+    assert refused(env, sign_result(weak, env.key)) == "face_evidence_insufficient"
+    assert env.verifier.store.all_transaction_ids() == []  # nothing refused was stored
+
+
+def test_older_root_generation_and_grace_period(env: Env) -> None:
+    backend = client(env)
+    old = backend.submit(sign_result(face_result(env.kiosk_id, env.cards.old_generation.cert_der), env.key))
+    assert old.validity is Validity.VALID and old.certificate_status == "valid"
+
+    grace = backend.submit(sign_result(face_result(env.kiosk_id, env.cards.grace.cert_der), env.key))
+    assert grace.certificate_status == "grace" and grace.eligibility_only
+    assert grace.validity is Validity.VALID
+    medical = [c for c in grace.consents if c.item != "limit_application"]
+    assert medical and all(c.flag == "0" and c.available_until is None for c in medical)
+
+
+def test_health_and_stored_result_lookup(env: Env) -> None:
+    backend = client(env)
+    assert backend.health().ok
+    signed = sign_result(face_result(env.kiosk_id, env.cards.ordinary.cert_der), env.key)
+    answer = backend.submit_raw(signed)
+    import requests
+
+    stored = requests.get(f"{env.url}/v1/results/{signed.transaction_id}", timeout=5)
+    assert stored.status_code == 200 and stored.json() == answer
+    missing = requests.get(f"{env.url}/v1/results/00000000-0000-4000-8000-000000000000", timeout=5)
+    assert missing.status_code == 404 and missing.json()["error"] == "not_found"

@@ -1,0 +1,50 @@
+"""Refusals: every way the verifier can turn a request down, each with its own stable error code.
+
+The code is what the kiosk keeps in its outbox and staff read; the HTTP status only tells the client
+whether trying again could help (4xx: never; the verifier does not use 5xx for a refusal).
+"""
+
+from __future__ import annotations
+
+# code -> (HTTP status, what it means)
+CODES: dict[str, tuple[int, str]] = {
+    "kiosk_unknown": (401, "the X-Kiosk-Id is not an enrolled kiosk"),
+    "device_key_not_enrolled": (401, "the result was signed with a key not enrolled for this kiosk"),
+    "payload_tampered": (401, "the body does not match the kiosk's signature"),
+    "invalid_json": (400, "the body is not JSON"),
+    "schema_invalid": (422, "the body does not follow reception-result-v1.json"),
+    "kiosk_mismatch": (400, "the body names another kiosk than the signer"),
+    "idempotency_key_mismatch": (400, "Idempotency-Key differs from transaction_id"),
+    "idempotency_conflict": (409, "this transaction id was already used with a different body"),
+    "certificate_malformed": (422, "the auth certificate cannot be parsed or is not an RSA auth certificate"),
+    "certificate_unknown_root": (422, "the auth certificate does not come from a configured JPKI root"),
+    "certificate_signature_invalid": (422, "the auth certificate's signature does not verify (tampered)"),
+    "certificate_not_yet_valid": (422, "the auth certificate is not valid yet"),
+    "certificate_expired": (422, "the auth certificate expired more than 3 months ago"),
+    "certificate_revoked": (422, "the auth certificate is on the CRL"),
+    "certificate_revocation_unknown": (422, "no CRL is configured for the issuing root"),
+    "challenge_unknown": (422, "the PIN-path challenge was not issued to this kiosk"),
+    "challenge_mismatch": (422, "the challenge bytes differ from the ones issued"),
+    "challenge_expired": (422, "the PIN-path challenge expired"),
+    "challenge_reused": (422, "the PIN-path challenge was already used"),
+    "card_signature_invalid": (422, "the card's signature over the challenge does not verify"),
+    "face_evidence_insufficient": (422, "the face evidence does not meet its own threshold or liveness failed"),
+    "registration_requires_pin": (422, "保険証利用登録 is accepted on the PIN path only"),
+    "not_found": (404, "no such resource"),
+}
+
+
+class Refused(Exception):
+    def __init__(self, code: str, message: str = "") -> None:
+        if code not in CODES:
+            raise ValueError(f"unknown refusal code {code}")
+        super().__init__(message or CODES[code][1])
+        self.code = code
+        self.message = message or CODES[code][1]
+
+    @property
+    def http_status(self) -> int:
+        return CODES[self.code][0]
+
+    def to_json(self) -> dict[str, str]:
+        return {"error": self.code, "message": self.message}

@@ -1,0 +1,103 @@
+"""Building and serving the verifier: trust store from a PKI directory, storage from a URL, uvicorn.
+
+`python -m verifier.server --pki DIR --db URL --port N` is what `myna-kiosk verifier serve` runs; tests and
+the benchmark use `ServerThread` (in-process) or that module entry (a separate process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+
+from verifier.api import create_app
+from verifier.pki import TrustStore
+from verifier.service import Verifier, VerifierSettings
+from verifier.store import Store, open_engine
+
+
+def trust_from_pki_dir(pki: Path, require_crl: bool = True) -> TrustStore:
+    """Every auth root generation (`auth_root_g*.der`) and their CRLs (`auth_crl_g*.der`) in `pki`."""
+    roots = sorted(pki.glob("auth_root_g*.der"))
+    if not roots:
+        raise FileNotFoundError(f"no auth_root_g*.der in {pki}")
+    return TrustStore.from_files(roots, sorted(pki.glob("auth_crl_g*.der")), require_crl=require_crl)
+
+
+def build_verifier(db_url: str, trust: TrustStore, face_dir: Path | None = None,
+                   xml_encoding: str = "utf-8", institution_code: str = "1300000001") -> Verifier:
+    settings = VerifierSettings(institution_code=institution_code, face_dir=face_dir, xml_encoding=xml_encoding)
+    return Verifier(Store(open_engine(db_url)), trust, settings)
+
+
+def uvicorn_config(verifier: Verifier, host: str, port: int, *, tls_cert: str | None = None,
+                   tls_key: str | None = None, client_ca: str | None = None) -> uvicorn.Config:
+    """With `client_ca`, TLS requires a client certificate issued by that CA (mutual TLS)."""
+    import ssl
+
+    return uvicorn.Config(
+        create_app(verifier), host=host, port=port, log_level="warning", access_log=False,
+        ssl_certfile=tls_cert, ssl_keyfile=tls_key, ssl_ca_certs=client_ca,
+        ssl_cert_reqs=ssl.CERT_REQUIRED if client_ca else ssl.CERT_NONE, timeout_keep_alive=30,
+    )
+
+
+class ServerThread:
+    """A real uvicorn server on loopback, in a thread; `url` once started."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        self.server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self.server.run, name="verifier", daemon=True)
+        self.url = ""
+
+    def start(self, timeout: float = 10.0) -> str:
+        self._thread.start()
+        waited = threading.Event()
+        for _ in range(int(timeout / 0.02)):
+            if self.server.started:
+                break
+            waited.wait(0.02)
+        if not self.server.started:
+            raise RuntimeError("verifier did not start")
+        sock = self.server.servers[0].sockets[0]
+        host, port = sock.getsockname()[:2]
+        scheme = "https" if self.server.config.ssl_certfile else "http"
+        self.url = f"{scheme}://{host}:{port}"
+        return self.url
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self._thread.join(10)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="reference verifier for the myna-kiosk")
+    parser.add_argument("--db", default="sqlite:///verifier.db", help="SQLAlchemy URL (sqlite:///… or postgresql+psycopg://…)")
+    parser.add_argument("--pki", type=Path, required=True, help="directory with auth_root_g*.der and auth_crl_g*.der")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8470)
+    parser.add_argument("--face-dir", type=Path, help="folder for OQSsiquc01res_face_*.xml")
+    parser.add_argument("--xml-encoding", choices=("utf-8", "shift_jis"), default="utf-8")
+    parser.add_argument("--enroll", nargs=2, action="append", default=[], metavar=("KIOSK_ID", "PUBLIC_PEM"))
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
+    parser.add_argument("--client-ca", help="require client certificates from this CA (mutual TLS)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    verifier = build_verifier(args.db, trust_from_pki_dir(args.pki), args.face_dir, args.xml_encoding)
+    for kiosk_id, pem in args.enroll:
+        verifier.enroll(kiosk_id, Path(pem).read_bytes())
+    config = uvicorn_config(verifier, args.host, args.port, tls_cert=args.tls_cert, tls_key=args.tls_key,
+                            client_ca=args.client_ca)
+    print(f"verifier listening on {args.host}:{args.port}", flush=True)
+    uvicorn.Server(config).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,219 @@
+"""Storage: SQLAlchemy Core, one code path for SQLite (default) and PostgreSQL (given a URL).
+
+Times are stored as fixed-width UTC ISO strings so they sort and compare the same way in both databases.
+The `receptions.transaction_id` unique constraint is what makes the result endpoint exactly-once: a
+concurrent or repeated insert fails and the caller answers from the stored record instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.pool import StaticPool
+
+metadata = MetaData()
+
+kiosks = Table(
+    "kiosks", metadata,
+    Column("kiosk_id", String(64), primary_key=True),
+    Column("key_id", String(64), nullable=False),
+    Column("public_key_pem", Text, nullable=False),
+    Column("enrolled_at", String(32), nullable=False),
+)
+
+challenges = Table(
+    "challenges", metadata,
+    Column("challenge_id", String(64), primary_key=True),
+    Column("kiosk_id", String(64), nullable=False),
+    Column("value", LargeBinary, nullable=False),
+    Column("issued_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("used_by", String(36)),
+)
+
+qualifications = Table(
+    "qualifications", metadata,
+    Column("cert_id", String(64), primary_key=True),  # the auth certificate's subject CN
+    Column("linked", Boolean, nullable=False),  # 保険証利用登録 done
+    Column("data", Text, nullable=False),  # JSON: insurer, symbol, number, branch, names, … (see seed.py)
+)
+
+receptions = Table(
+    "receptions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("transaction_id", String(36), nullable=False, unique=True),
+    Column("kiosk_id", String(64), nullable=False),
+    Column("received_at", String(32), nullable=False, index=True),
+    Column("method", String(8), nullable=False),
+    Column("cert_id", String(64), nullable=False),
+    Column("validity", String(1), nullable=False),
+    Column("certificate_status", String(8), nullable=False),
+    Column("body_sha256", String(64), nullable=False),
+    Column("answer", Text, nullable=False),  # the exact JSON answered, replayed for a repeat
+)
+
+
+def utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_utc(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL and a busy timeout, an in-memory SQLite one shared connection."""
+    if url.startswith("sqlite"):
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            poolclass=StaticPool if memory else None,
+        )
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            if not memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across process crashes
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+    else:
+        engine = create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+    metadata.create_all(engine)
+    return engine
+
+
+@dataclass(frozen=True)
+class ReceptionRow:
+    id: int
+    transaction_id: str
+    kiosk_id: str
+    received_at: datetime
+    method: str
+    cert_id: str
+    validity: str
+    certificate_status: str
+    answer: dict[str, Any]
+    body_sha256: str
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    # --- kiosks -------------------------------------------------------------------------------------
+
+    def enroll(self, kiosk_id: str, key_id: str, public_key_pem: str, now: datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute(kiosks.delete().where(kiosks.c.kiosk_id == kiosk_id))
+            conn.execute(insert(kiosks).values(
+                kiosk_id=kiosk_id, key_id=key_id, public_key_pem=public_key_pem, enrolled_at=utc_text(now)))
+
+    def kiosk(self, kiosk_id: str) -> tuple[str, str] | None:
+        """(key_id, public key PEM) of an enrolled kiosk."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(kiosks.c.key_id, kiosks.c.public_key_pem)
+                               .where(kiosks.c.kiosk_id == kiosk_id)).first()
+        return (row[0], row[1]) if row else None
+
+    # --- challenges ---------------------------------------------------------------------------------
+
+    def add_challenge(self, challenge_id: str, kiosk_id: str, value: bytes, issued: datetime,
+                      expires: datetime) -> None:
+        with self.transaction() as conn:
+            conn.execute(insert(challenges).values(
+                challenge_id=challenge_id, kiosk_id=kiosk_id, value=value,
+                issued_at=utc_text(issued), expires_at=utc_text(expires)))
+
+    def challenge(self, conn: Connection, challenge_id: str) -> dict[str, Any] | None:
+        row = conn.execute(select(challenges).where(challenges.c.challenge_id == challenge_id)).mappings().first()
+        return dict(row) if row else None
+
+    def use_challenge(self, conn: Connection, challenge_id: str, transaction_id: str) -> bool:
+        """Atomically mark a challenge used; False when someone used it first."""
+        result = conn.execute(update(challenges)
+                              .where(challenges.c.challenge_id == challenge_id, challenges.c.used_by.is_(None))
+                              .values(used_by=transaction_id))
+        return result.rowcount == 1
+
+    # --- registry -----------------------------------------------------------------------------------
+
+    def put_qualification(self, cert_id: str, linked: bool, data: dict[str, Any]) -> None:
+        with self.transaction() as conn:
+            conn.execute(qualifications.delete().where(qualifications.c.cert_id == cert_id))
+            conn.execute(insert(qualifications).values(
+                cert_id=cert_id, linked=linked, data=json.dumps(data, ensure_ascii=False)))
+
+    def qualification(self, conn: Connection, cert_id: str) -> tuple[bool, dict[str, Any]] | None:
+        row = conn.execute(select(qualifications.c.linked, qualifications.c.data)
+                           .where(qualifications.c.cert_id == cert_id)).first()
+        return (bool(row[0]), json.loads(row[1])) if row else None
+
+    def link(self, conn: Connection, cert_id: str) -> None:
+        conn.execute(update(qualifications).where(qualifications.c.cert_id == cert_id).values(linked=True))
+
+    # --- receptions ---------------------------------------------------------------------------------
+
+    def add_reception(self, conn: Connection, **values: Any) -> int:
+        result = conn.execute(insert(receptions).values(**values).returning(receptions.c.id))
+        return int(result.scalar_one())
+
+    def set_answer(self, conn: Connection, reception_id: int, answer: dict[str, Any]) -> None:
+        conn.execute(update(receptions).where(receptions.c.id == reception_id)
+                     .values(answer=json.dumps(answer, ensure_ascii=False)))
+
+    def reception_by_transaction(self, transaction_id: str) -> ReceptionRow | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(receptions).where(receptions.c.transaction_id == transaction_id)).first()
+        return _row(row) if row else None
+
+    def receptions_since(self, since: datetime, limit: int = 500) -> list[ReceptionRow]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(receptions).where(receptions.c.received_at >= utc_text(since))
+                                .order_by(receptions.c.id.desc()).limit(limit)).all()
+        return [_row(r) for r in rows]
+
+    def all_transaction_ids(self) -> list[str]:
+        """In storage order (the order the verifier first accepted them)."""
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(select(receptions.c.transaction_id).order_by(receptions.c.id))]
+
+
+def _row(row: Any) -> ReceptionRow:
+    m = row._mapping
+    return ReceptionRow(
+        id=int(m["id"]), transaction_id=m["transaction_id"], kiosk_id=m["kiosk_id"],
+        received_at=parse_utc(m["received_at"]), method=m["method"], cert_id=m["cert_id"], validity=m["validity"],
+        certificate_status=m["certificate_status"], answer=json.loads(m["answer"]),
+        body_sha256=m["body_sha256"],
+    )
