@@ -102,7 +102,7 @@ class FaceThresholds:
     frames_to_encode: int = 3  # best frames encoded after capture, one per segment of the window
     min_good_frames: int = 6  # frames passing every gate before a decision is attempted
     # quality gates (pixels are at the analysed frame size, normally 640x480)
-    min_face_height: float = 120.0
+    min_face_height: float = 100.0  # FaceMesh box (forehead to chin), about a 85-px HOG box
     max_face_fraction: float = 0.85  # face box height over frame height: above this, step back
     second_face_ratio: float = 0.5  # a second face larger than this share of the main face's area
     edge_margin: float = 0.02  # the face box must stay this share of the frame away from the edges
