@@ -22,7 +22,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from drivers.backend.signing import DeviceKey, sign_result
+from drivers.backend.signing import DeviceKey
 from drivers.virtualcard.pki import TestPki, make_pki, new_key, opaque_identifier
 from kiosk.reception import (
     Choice,
@@ -113,8 +113,8 @@ class PostgresCluster:
         return f"postgresql+psycopg://postgres@/{name}?host={self.base}&port={self.port}"
 
 
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresCluster]:
+@pytest.fixture(scope="session", name="postgres")
+def postgres_fixture() -> Iterator[PostgresCluster]:
     base = Path(tempfile.mkdtemp(prefix="myna-pg-"))
     cluster = PostgresCluster(base)
     cluster.start()  # no skip: if PostgreSQL cannot start, the tests that need it fail here
@@ -123,13 +123,13 @@ def postgres() -> Iterator[PostgresCluster]:
     shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def test_pki(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
+@pytest.fixture(scope="session", name="test_pki")
+def jpki_fixture(tmp_path_factory: pytest.TempPathFactory) -> TestPki:
     return make_pki(tmp_path_factory.mktemp("pki"))
 
 
-@pytest.fixture(scope="session")
-def cards(test_pki: TestPki, tmp_path_factory: pytest.TempPathFactory) -> Cards:
+@pytest.fixture(scope="session", name="cards")
+def cards_fixture(test_pki: TestPki, tmp_path_factory: pytest.TempPathFactory) -> Cards:
     revoked = issue_card(test_pki, -200, 900)
     test_pki.revoke(x509.load_der_x509_certificate(revoked.cert_der), datetime.now(UTC) - timedelta(days=2))
     rogue = make_pki(tmp_path_factory.mktemp("rogue-pki"))
@@ -145,8 +145,8 @@ def cards(test_pki: TestPki, tmp_path_factory: pytest.TempPathFactory) -> Cards:
     )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+@pytest.fixture(params=["sqlite", "postgresql"], name="db_url")
+def db_url_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'verifier.db'}"
     cluster: PostgresCluster = request.getfixturevalue("postgres")
@@ -176,8 +176,8 @@ def start_env(db_url: str, pki: TestPki, cards: Cards, face_dir: Path, xml_encod
     return Env(verifier, server, url, "kiosk-1", key, face_dir, cards)
 
 
-@pytest.fixture
-def env(db_url: str, test_pki: TestPki, cards: Cards, tmp_path: Path) -> Iterator[Env]:
+@pytest.fixture(name="env")
+def env_fixture(db_url: str, test_pki: TestPki, cards: Cards, tmp_path: Path) -> Iterator[Env]:
     environment = start_env(db_url, test_pki, cards, tmp_path / "face")
     yield environment
     environment.server.stop()
@@ -227,5 +227,5 @@ def pin_result(kiosk_id: str, card: Card, challenge_id: str, challenge: bytes, *
     )
 
 
-__all__ = ["Card", "Cards", "Env", "PostgresCluster", "cards", "consents", "db_url", "env", "face_result",
-           "issue_card", "pin_result", "postgres", "sign_result", "start_env", "test_pki"]
+# Test modules import these by name so pytest registers them as fixtures there.
+FIXTURES = ("postgres_fixture", "jpki_fixture", "cards_fixture", "db_url_fixture", "env_fixture")

@@ -15,13 +15,13 @@ from kiosk.errors import BackendRejected
 from kiosk.reception import Validity
 from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     Env,
-    cards,
-    db_url,
-    env,
+    cards_fixture,
+    db_url_fixture,
+    env_fixture,
     face_result,
+    jpki_fixture,
     pin_result,
-    postgres,
-    test_pki,
+    postgres_fixture,
 )
 
 
@@ -52,7 +52,7 @@ def test_face_reception_is_accepted_with_consents_and_face_xml(env: Env) -> None
 
     files = list(env.face_dir.glob("OQSsiquc01res_face_*.xml"))
     assert len(files) == 1
-    root = ET.fromstring(files[0].read_bytes())
+    root = ET.fromstring(files[0].read_bytes())  # noqa: S314  (our own output)
     body = root.find("MessageBody")
     assert body is not None and body.findtext("QualificationValidity") == "1"
     assert body.findtext("PrescriptionIssueSelect") == "1"
