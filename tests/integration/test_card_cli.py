@@ -1,0 +1,87 @@
+"""`myna-kiosk card …`, `virtual-card make` and `bench card`, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from drivers.virtualcard.bench import Pcscd, remove_and_wait
+from drivers.virtualcard.profile import Variant, read_profile
+
+pytestmark = pytest.mark.vpcd
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+
+
+def test_card_info_json(vcard: Callable[..., object], profile_dir: Callable[..., Path]) -> None:
+    vcard(Variant.B_LAST_TRY)
+    result = cli("card", "info", "--json")
+    assert result.returncode == 0, result.stderr
+    info = json.loads(result.stdout)
+    assert info["reader"] == "Virtual PCD 00 00"
+    assert info["atr"] == "3B E0 00 FF 81 31 FE 45 14"
+    assert info["auth_certificate"]["identifier"] == read_profile(profile_dir(Variant.B_LAST_TRY)).auth_identifier
+    assert info["tries_left"] == {"auth_pin": 3, "verification_b": 1}
+    assert info["auth_certificate"]["days_to_expiry"] > 0
+
+
+def test_card_info_human_output_is_japanese_first(vcard: Callable[..., object]) -> None:
+    vcard(Variant.PIN_LESS)
+    result = cli("card", "info")
+    assert result.returncode == 0, result.stderr
+    assert "未設定 / not set" in result.stdout and "照合番号B" in result.stdout
+
+
+def test_card_info_without_card_or_reader_fails_clearly(pcscd: Pcscd) -> None:
+    result = cli("card", "info")
+    assert result.returncode == 2
+    assert "カードが置かれていません" in result.stderr and "No card" in result.stderr
+
+
+def test_card_photo_writes_the_chip_photo(vcard: Callable[..., object], profile_dir: Callable[..., Path],
+                                          tmp_path: Path) -> None:
+    vcard(Variant.ORDINARY)
+    out = tmp_path / "photo.jp2"
+    digits = str(read_profile(profile_dir(Variant.ORDINARY)).secrets["verification_b"])
+    result = cli("card", "photo", "--verification-b", digits, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == (profile_dir(Variant.ORDINARY) / "photo.jp2").read_bytes()
+
+
+def test_card_photo_refuses_the_last_try(vcard: Callable[..., object], profile_dir: Callable[..., Path],
+                                         tmp_path: Path) -> None:
+    card = vcard(Variant.B_LAST_TRY)
+    digits = str(read_profile(profile_dir(Variant.B_LAST_TRY)).secrets["verification_b"])
+    result = cli("card", "photo", "--verification-b", digits, "--out", str(tmp_path / "p.jp2"))
+    assert result.returncode == 3 and "refused" in result.stderr
+    assert not (tmp_path / "p.jp2").exists()
+    remove_and_wait(card)  # type: ignore[arg-type]
+    counters = json.loads((profile_dir(Variant.B_LAST_TRY) / "counters.json").read_text())
+    assert 1 in counters.values()  # the counter was not touched
+
+
+def test_virtual_card_make_all_variants(tmp_path: Path) -> None:
+    result = cli("virtual-card", "make", str(tmp_path / "cards"), "--all", "--seed", "3")
+    assert result.returncode == 0, result.stderr
+    for variant in Variant:
+        profile = read_profile(tmp_path / "cards" / variant.value)
+        assert profile.variant is variant
+        assert (tmp_path / "cards" / variant.value / "front.png").stat().st_size > 10_000
+    assert len(list((tmp_path / "cards" / "pki").glob("auth_root_g*.der"))) == 3
+
+
+def test_bench_card_prints_computed_figures(pcscd: Pcscd) -> None:
+    result = cli("bench", "card", "--runs", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["full_read_apdus"] > 20 and figures["full_read_ms_median"] > 0
+    assert 0 < figures["cert_read_ratio_ours_to_opensc"]
