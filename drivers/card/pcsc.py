@@ -101,7 +101,22 @@ class PcscConnection:
             if hresult in _NO_SERVICE:
                 raise NoReader(f"PC/SC service went away: {_describe(hresult)}")
             raise CardError(f"transmit failed: {_describe(hresult)}")
+        if len(response) < 2 and self._card_left():
+            # vpcd (and some readers) answer an APDU cut off by a pulled card with an empty response
+            raise CardRemoved("card removed during a command (empty response)")
         return bytes(response)
+
+    def _card_left(self, within: float = 1.5) -> bool:
+        """Whether the card leaves the reader within `within` seconds (pcscd notices on its next poll)."""
+        class _Never:
+            def is_set(self) -> bool:
+                return False
+
+        try:
+            wait_for_card(self.reader, _Never(), present=False, timeout=within)
+        except (NoCard, NoReader):
+            return False
+        return True
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
