@@ -1,0 +1,209 @@
+"""`myna-kiosk face eval`, `myna-kiosk face verify`, `myna-kiosk bench face`.
+
+Heavy imports (dlib, mediapipe, cv2) happen inside the run functions, so `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def default_fixtures() -> Path:
+    return Path(os.environ.get("MYNA_FIXTURES", REPO.parent / "shared" / "fixtures"))
+
+
+def register(commands: Any, bench: Any) -> None:
+    face = commands.add_parser("face", help="face verification tools (evaluation, one-off verify)")
+    sub = face.add_subparsers(dest="face_command", required=True, metavar="WHAT")
+
+    ev = sub.add_parser("eval", help="evaluate matching, liveness and decisions on the fixture set")
+    ev.add_argument("--fixtures", type=Path, default=default_fixtures(), help="fixture root (MANIFEST.csv)")
+    ev.add_argument("--thresholds", type=Path, default=None, help="thresholds JSON (default: packaged)")
+    ev.add_argument("--json", action="store_true", help="print the full report as JSON")
+    ev.add_argument("--plot", type=Path, default=None, help="write a DET plot (PNG) to this file")
+    ev.add_argument("--quick", action="store_true", help="attacks on every 4th still only")
+    ev.add_argument("--write-thresholds", type=Path, default=None,
+                    help="write thresholds with the derived accept/reject to this JSON file")
+    ev.set_defaults(run=run_eval)
+
+    b = bench.add_parser("face", help="live analysis fps, enrolment, decision and model load times")
+    b.add_argument("--fixtures", type=Path, default=default_fixtures())
+    b.add_argument("--frames", type=int, default=150, help="frames to analyse for the fps figure")
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(run=run_bench)
+
+
+# --- eval -----------------------------------------------------------------------------------------------
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from drivers.face.encoder import DlibEncoder
+    from drivers.face.evaluation import Evaluation, plot_det
+    from kiosk.face import FaceThresholds, load_thresholds
+
+    thresholds = load_thresholds(args.thresholds)
+    if not (args.fixtures / "MANIFEST.csv").is_file():
+        print(f"no MANIFEST.csv under {args.fixtures}", file=sys.stderr)
+        return 2
+    encoder = DlibEncoder()
+    encoder.load()
+    report = Evaluation(args.fixtures, thresholds, encoder, quick=args.quick,
+                        progress=lambda m: print(f"… {m}", file=sys.stderr)).run()
+    scores = report.pop("_scores")
+    if args.plot:
+        plot_det(scores, args.plot)
+        report["plot"] = str(args.plot)
+    if args.write_thresholds:
+        derived = report["derived_thresholds"]
+        data = thresholds.to_mapping() | {
+            "accept": derived["accept"], "reject": derived["reject"],
+            "provenance": (f"myna-kiosk face eval {time.strftime('%Y-%m-%d')}: FMR<=1e-3 / 1e-2 points over "
+                           f"{derived['genuine']} genuine and {derived['impostor']} impostor chip-like comparisons"),
+        }
+        FaceThresholds.from_mapping(data)  # refuse to write something that would not load
+        args.write_thresholds.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False, default=float))
+    else:
+        print_eval(report)
+    return 0
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.2f}%"
+
+
+def print_eval(r: dict[str, Any]) -> None:
+    a = r["acquisition"]
+    print(f"fixtures: {r['fixtures']}")
+    print(f"thresholds: accept {r['thresholds']['accept']}  reject {r['thresholds']['reject']}")
+    print(f"FTA stills: {a['stills_no_face']}/{a['stills']}   FTE chip-like: {a['chips_no_face']}")
+    print("\nchip-like enrolment vs grey stills (comparison level)")
+    for name, s in r["stills"].items():
+        f2, f3 = s["fnmr_at_fmr"]["0.01"], s["fnmr_at_fmr"]["0.001"]
+        acc = s["at_accept_threshold"]
+        print(f"  {name:14s} gen {s['genuine']:5d} imp {s['impostor']:6d}"
+              f"  EER {_pct(s['eer'])} (T {s['eer_threshold']})"
+              f"  FNMR@FMR1e-2 {_pct(f2['fnmr'])} (T {f2['threshold']})  FNMR@FMR1e-3 {_pct(f3['fnmr'])}"
+              f" (T {f3['threshold']}{'' if f3['resolvable'] else ', n too small'})")
+        print(f"  {'':14s} at accept {acc['threshold']}: FMR {acc['fmr']:.2e}"
+              f" ({acc['impostor_accepts']} of {s['impostor']})  FNMR {_pct(acc['fnmr'])}"
+              f"  retry band {acc['genuine_in_retry_band']}  rejected {acc['genuine_rejected']}")
+    d = r["derived_thresholds"]
+    print(f"  derived: accept {d['accept']} (FMR<=1e-3)  reject {d['reject']} (FMR<=1e-2)")
+    v = r["videos"]
+    print(f"\nvideos through the live pipeline: {len(v['captures'])} captures, FTA {v['fta']}, "
+          f"BPCER {_pct(v['bpcer']['rate'])} of {v['bpcer']['attempts']}")
+    for c in v["captures"]:
+        print(f"  {c['video']:45s} +{c['offset_s']:.0f}s  liveness {c['liveness']:15s} challenge {c['challenge']}"
+              f"  good {c['frames_good']}/{c['frames_seen']}  encoded {c['encoded']}")
+    print(f"  genuine decisions: {v['genuine_decisions']}  medians {v['genuine_median_distances']}")
+    print(f"  impostor decisions: {v['impostor_decisions']}  min median {v['impostor_min_distance']}"
+          f"  matcher-alone accepts {v['impostor_match_only_accepts']}")
+    print("\nattacks (APCER = liveness passed; IAPMR trials = against the same identity's other chips)")
+    for name, s in r["attacks"].items():
+        print(f"  {name:13s} attacks {s['attacks']:4d}  APCER {_pct(s['apcer'])} ({s['liveness_passed']})"
+              f"  system accepts {s['system_accepts']}/{s['iapmr_trials']}"
+              f"  matcher-alone accepts {s['matcher_alone_accepts']}/{s['iapmr_trials']}")
+    print(f"\nelapsed {r['elapsed_s']} s")
+
+
+# --- bench ----------------------------------------------------------------------------------------------
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    import cv2
+
+    from drivers.camera.sources import VideoFileSource
+    from drivers.face.attacks import chip_like, fit_frame
+    from drivers.face.encoder import DlibEncoder
+    from drivers.face.landmarks import FaceAnalyser
+    from drivers.face.session import LiveFaceSession
+    from kiosk.face import load_thresholds
+
+    import_s = time.perf_counter() - started
+    thresholds = load_thresholds()
+    encoder = DlibEncoder()
+    t0 = time.perf_counter()
+    encoder.load()
+    analyser = FaceAnalyser()
+    load_s = time.perf_counter() - t0
+
+    still = cv2.imread(str(args.fixtures / "faces/face_recognition/lin_manuel_miranda.png"))
+    video = args.fixtures / "video/WDA_AlexandriaOcasioCortez_000.mp4"
+    if still is None or not video.is_file():
+        print(f"fixtures missing under {args.fixtures}", file=sys.stderr)
+        return 2
+    box = encoder.detect(still, 1)[0]
+    photo = chip_like(still, box, 120, 2400)
+    enrol_ms = []
+    for _ in range(7):
+        enrol_ms.append(encoder.enrol_chip(photo).elapsed_ms)
+    chip = encoder.enrol_chip(photo)
+
+    frames = [fit_frame(f.image, 640, 480) for f in VideoFileSource(video).frames()]
+    frames = (frames * (1 + args.frames // len(frames)))[: args.frames]
+    from drivers.camera.sources import Frame
+
+    session = LiveFaceSession(encoder, thresholds.__class__(**(thresholds.to_mapping() | {"passive_window_s": 1e9})),
+                              analyser=analyser)
+    t0 = time.perf_counter()
+    per_frame = []
+    for i, img in enumerate(frames):
+        f0 = time.perf_counter()
+        session.feed(Frame(i, i / 25.0, img))
+        per_frame.append((time.perf_counter() - f0) * 1000.0)
+    fps = len(frames) / (time.perf_counter() - t0)
+    decision_ms = []
+    for _ in range(3):
+        s = LiveFaceSession(encoder, thresholds, analyser=analyser)
+        for i, img in enumerate(frames[:90]):
+            s.feed(Frame(i, i / 25.0, img))
+        t1 = time.perf_counter()
+        s.finish(chip, match_even_if_not_live=True)
+        decision_ms.append((time.perf_counter() - t1) * 1000.0)
+    session.close()
+    analyser.close()
+    result = {
+        "cpu": _cpu_name(), "cpus": os.cpu_count(), "load_avg_1m": os.getloadavg()[0],
+        "frame_size": "640x480", "frames": len(frames),
+        "live_fps": round(fps, 1), "per_frame_ms_median": round(statistics.median(per_frame), 1),
+        "per_frame_ms_p95": round(sorted(per_frame)[int(0.95 * (len(per_frame) - 1))], 1),
+        "enrolment_ms_median": round(statistics.median(enrol_ms), 1), "chip_bytes": len(photo),
+        "decision_ms_median": round(statistics.median(decision_ms), 1), "frames_encoded": thresholds.frames_to_encode,
+        "model_load_s": round(load_s, 2), "import_s": round(import_s, 2),
+        "targets": {"live_fps": ">= 15", "enrolment_ms": "<= 150", "decision_ms": "<= 500", "model_load_s": "<= 3"},
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"cpu: {result['cpu']} × {result['cpus']} (load {result['load_avg_1m']:.2f})")
+        print(f"live analysis 640x480: {result['live_fps']} frames/s  (median {result['per_frame_ms_median']} ms,"
+              f" p95 {result['per_frame_ms_p95']} ms; target >= 15)")
+        print(f"chip enrolment ({len(photo)} B JPEG 2000, photo + mirror): {result['enrolment_ms_median']} ms"
+              f" (target <= 150)")
+        print(f"decision after capture ({thresholds.frames_to_encode} frames encoded):"
+              f" {result['decision_ms_median']} ms (target <= 500)")
+        print(f"model load (dlib 5-point + ResNet, MediaPipe detector + FaceMesh): {result['model_load_s']} s"
+              f" (+ imports {result['import_s']} s; target <= 3)")
+    return 0
+
+
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
