@@ -6,9 +6,10 @@ Adapters in drivers/ implement them; the core and tests depend only on these sha
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from kiosk.domain import BasicInfo, CardFace, CardSummary
+from kiosk.domain import BasicInfo, CardFace, CardSummary, CertificateInfo
 
 
 class CancelToken(Protocol):
@@ -39,3 +40,132 @@ class CardService(Protocol):
 
 CardPresenceListener = Callable[[str, bool], None]
 """Called with (reader name, present) whenever a card is inserted (True) or removed (False)."""
+
+
+# --- card presence (flow-facing) -----------------------------------------------------------------------
+
+
+class CardPresenceSource(Protocol):
+    """Reports card insertion/removal on the reader the kiosk uses (pyscard's CardMonitor, vpcd, a fake)."""
+
+    def subscribe(self, listener: CardPresenceListener) -> Callable[[], None]:
+        """Start calling `listener` from any thread; returns the unsubscribe function."""
+        ...
+
+
+# --- face (flow-facing) --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FaceBox:
+    """Where the face is in the preview, as fractions (0..1) of the frame's width and height."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclass(frozen=True)
+class FaceProgress:
+    """One live-guidance update during capture; `hint` is a kiosk.face.Guidance value ("come_closer", …)."""
+
+    hint: str
+    box: FaceBox | None
+    progress: float  # 0..1 of the frames/challenge collected so far
+
+
+@dataclass(frozen=True)
+class PreviewFrame:
+    """An RGB888 frame for the on-screen preview only; never logged, never stored."""
+
+    width: int
+    height: int
+    rgb: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class FaceDecision:
+    """The verdict over several frames: "accept", "retry", "reject" or "liveness_failed"."""
+
+    verdict: str
+    distance: float | None
+    threshold: float | None
+    hint: str = "ok"  # what to tell the patient before a retry
+
+
+class CardFaceScanner(Protocol):
+    """Images the printed card front and builds 照合番号B (validated before it is returned)."""
+
+    def scan(self, cancel: CancelToken | None = None) -> str:
+        """Return the 14-digit 照合番号B; raises CardFaceUnreadable. The value never leaves the runtime."""
+        ...
+
+
+class FaceVerifier(Protocol):
+    """Live capture with quality gates and liveness, matched against the chip photo."""
+
+    def verify(
+        self,
+        chip_photo_jp2: bytes,
+        on_progress: Callable[[FaceProgress], None],
+        on_frame: Callable[[PreviewFrame], None],
+        cancel: CancelToken | None = None,
+    ) -> FaceDecision:
+        """Raises NoFaceInChipPhoto or CameraLost; returns early (verdict "retry") when cancelled."""
+        ...
+
+
+# --- backend (flow-facing) -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BackendChallenge:
+    """The verifier's nonce for the PIN signature, and whether the card is registered for insurance use."""
+
+    nonce: bytes = field(repr=False)
+    registered: bool
+
+
+@dataclass(frozen=True)
+class ConsentGiven:
+    """One consent screen as the patient answered it: which text (id, version, SHA-256) and the choice."""
+
+    item_id: str
+    version: str
+    sha256: str
+    lang: str
+    choice: str
+
+
+@dataclass(frozen=True)
+class ReceptionRequest:
+    """What the runtime hands to the backend at the end of the flow. No PIN, 照合番号, photo or frame."""
+
+    method: str  # "face" | "pin" | "visual"
+    auth_certificate_der: bytes = field(repr=False)
+    challenge_nonce: bytes | None = field(repr=False)
+    signature: bytes | None = field(repr=False)
+    face: FaceDecision | None
+    consents: tuple[ConsentGiven, ...]
+    register_for_insurance: bool
+    eligibility_only: bool
+
+
+@dataclass(frozen=True)
+class BackendReceipt:
+    receipt_id: str
+    queued: bool  # True when it sits in the outbox for later delivery
+
+
+class ReceptionBackend(Protocol):
+    """The verification service as the flow needs it; raises BackendUnavailable / BackendRejected."""
+
+    def fetch_challenge(self, auth_certificate: CertificateInfo, cancel: CancelToken | None = None) -> BackendChallenge:
+        ...
+
+    def submit(self, request: ReceptionRequest, cancel: CancelToken | None = None) -> BackendReceipt:
+        ...
+
+    def outbox_depth(self) -> int:
+        ...

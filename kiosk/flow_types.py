@@ -1,0 +1,406 @@
+"""The reception flow's vocabulary: phases, events (intents and job results with tokens) and effects.
+
+Everything here is a frozen value. `kiosk.flow.step` maps (FlowState, Event) to (FlowState, effects); the
+runtime carries out the effects and turns their completions back into events carrying the token the flow
+issued, so a result that arrives after a cancel or a timeout is recognised as stale and dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+from kiosk.config import KioskConfig
+from kiosk.consent import ConsentCatalogue
+from kiosk.domain import CardSummary
+from kiosk.ports import FaceBox
+
+
+class Phase(Enum):
+    ATTRACT = "attract"
+    READING = "reading"
+    UNSUPPORTED = "unsupported"
+    READ_FAILED = "read_failed"
+    CERT_EXPIRED = "cert_expired"
+    NOT_REGISTERED = "not_registered"
+    RENEWAL_NOTICE = "renewal_notice"
+    GRACE_NOTICE = "grace_notice"
+    METHOD = "method"
+    FACE_SCAN = "face_scan"
+    FACE_PHOTO = "face_photo"
+    FACE_CAPTURE = "face_capture"
+    FACE_RETRY = "face_retry"
+    FACE_FAILED = "face_failed"
+    PIN_LAST_WARNING = "pin_last_warning"
+    PIN_ENTRY = "pin_entry"
+    PIN_VERIFYING = "pin_verifying"
+    PIN_WRONG = "pin_wrong"
+    PIN_LOCKED = "pin_locked"
+    STAFF_CALL = "staff_call"
+    VISUAL_CHECK = "visual_check"
+    CONSENT = "consent"
+    SUBMITTING = "submitting"
+    SUBMIT_FAILED = "submit_failed"
+    DONE = "done"
+    TAKE_CARD = "take_card"
+    STAFF_PIN = "staff_pin"
+    STAFF_PANEL = "staff_panel"
+    STAFF_SELF_TEST = "staff_self_test"
+
+
+# Phases that hold a patient session (a card on the reader and data that must be wiped on the way out).
+SESSION_PHASES = frozenset(p for p in Phase if p not in {Phase.ATTRACT, Phase.STAFF_PANEL, Phase.STAFF_SELF_TEST})
+# Phases where the session is over and the kiosk only waits for the card to be taken (alarm after a while).
+CARD_OUT_PHASES = frozenset(
+    {Phase.UNSUPPORTED, Phase.READ_FAILED, Phase.CERT_EXPIRED, Phase.SUBMIT_FAILED, Phase.DONE, Phase.TAKE_CARD}
+)
+
+
+class CertState(Enum):
+    VALID = "valid"
+    EXPIRING = "expiring"  # within the renewal-notice window
+    GRACE = "grace"  # expired, inside the grace period: eligibility only
+    EXPIRED = "expired"  # beyond the grace period
+
+
+class Intent(Enum):
+    """Buttons. Views emit these; the flow decides what they mean in the current phase."""
+
+    NEXT = "next"
+    CANCEL = "cancel"
+    REGISTER = "register"
+    USE_FACE = "use_face"
+    USE_PIN = "use_pin"
+    CALL_STAFF = "call_staff"
+    RETRY = "retry"
+    CONFIRM_LAST_TRY = "confirm_last_try"
+    TOGGLE_MUTE = "toggle_mute"
+    TOGGLE_CONTRAST = "toggle_contrast"
+    STAFF_GESTURE = "staff_gesture"  # the hidden gesture on the idle screen, or the staff button on staff_call
+    STAFF_ARM_VISUAL = "staff_arm_visual"
+    STAFF_DISARM_VISUAL = "staff_disarm_visual"
+    STAFF_SELF_TEST = "staff_self_test"
+    STAFF_EXIT = "staff_exit"
+    VISUAL_CONFIRMED = "visual_confirmed"
+    VISUAL_REJECTED = "visual_rejected"
+
+
+@dataclass(frozen=True)
+class SelfTestItem:
+    name: str  # "reader", "card_face_camera", "camera", "backend", "outbox", "version"
+    ok: bool
+    detail: str  # short, technical, no personal data
+
+
+@dataclass(frozen=True)
+class SelfTestReport:
+    items: tuple[SelfTestItem, ...]
+    counts: tuple[tuple[str, int], ...]  # today's receptions by method
+    last_errors: tuple[str, ...]  # error codes only
+
+
+# --- events ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pressed:
+    intent: Intent
+
+
+@dataclass(frozen=True)
+class LanguageChosen:
+    lang: str
+
+
+@dataclass(frozen=True)
+class UserActivity:
+    """Any touch: restarts the inactivity timer of a waiting screen."""
+
+
+@dataclass(frozen=True)
+class PinEntered:
+    pin: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class StaffPinEntered:
+    pin: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ConsentAnswered:
+    item_id: str
+    choice: str
+
+
+@dataclass(frozen=True)
+class CardInserted:
+    pass
+
+
+@dataclass(frozen=True)
+class CardRemoved:
+    pass
+
+
+@dataclass(frozen=True)
+class SummaryRead:
+    token: int
+    summary: CardSummary
+    now: datetime
+
+
+@dataclass(frozen=True)
+class ChallengeFetched:
+    token: int
+    registered: bool
+
+
+@dataclass(frozen=True)
+class CardFaceScanned:
+    token: int
+
+
+@dataclass(frozen=True)
+class ChipPhotoRead:
+    token: int
+
+
+@dataclass(frozen=True)
+class FaceProgressed:
+    token: int
+    hint: str
+    box: FaceBox | None
+    progress: float
+
+
+@dataclass(frozen=True)
+class FaceDecided:
+    token: int
+    verdict: str  # accept | retry | reject | liveness_failed
+    hint: str = "ok"
+
+
+@dataclass(frozen=True)
+class PinVerified:
+    token: int
+
+
+@dataclass(frozen=True)
+class PinRejected:
+    token: int
+    tries_left: int
+
+
+@dataclass(frozen=True)
+class Submitted:
+    token: int
+    queued: bool
+
+
+@dataclass(frozen=True)
+class StaffPinChecked:
+    token: int
+    ok: bool
+    locked_for_s: int
+    tries_left: int
+
+
+@dataclass(frozen=True)
+class SelfTestDone:
+    token: int
+    report: SelfTestReport
+
+
+@dataclass(frozen=True)
+class JobFailed:
+    """A job ended with a domain error; `code` is KioskError.code, `tries_left` where the error has one."""
+
+    token: int
+    code: str
+    tries_left: int | None = None
+
+
+@dataclass(frozen=True)
+class TimerExpired:
+    name: str
+    token: int
+
+
+Event = (
+    Pressed | LanguageChosen | UserActivity | PinEntered | StaffPinEntered | ConsentAnswered | CardInserted
+    | CardRemoved | SummaryRead | ChallengeFetched | CardFaceScanned | ChipPhotoRead | FaceProgressed
+    | FaceDecided | PinVerified | PinRejected | Submitted | StaffPinChecked | SelfTestDone | JobFailed
+    | TimerExpired
+)
+
+# --- effects -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Show:
+    screen: str
+
+
+@dataclass(frozen=True)
+class StartTimer:
+    name: str
+    seconds: float
+    token: int
+
+
+@dataclass(frozen=True)
+class CancelTimer:
+    name: str
+
+
+@dataclass(frozen=True)
+class ReadCard:
+    token: int
+
+
+@dataclass(frozen=True)
+class FetchChallenge:
+    token: int
+
+
+@dataclass(frozen=True)
+class ScanCardFace:
+    token: int
+
+
+@dataclass(frozen=True)
+class ReadChipPhoto:
+    token: int
+
+
+@dataclass(frozen=True)
+class StartCapture:
+    token: int
+
+
+@dataclass(frozen=True)
+class StopCapture:
+    token: int
+
+
+@dataclass(frozen=True)
+class VerifyPin:
+    token: int
+    pin: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class SubmitPlan:
+    method: str
+    consents: tuple[tuple[str, str], ...]  # (item id, choice) in the order asked
+    lang: str
+    register_for_insurance: bool
+    eligibility_only: bool
+
+
+@dataclass(frozen=True)
+class Submit:
+    token: int
+    plan: SubmitPlan
+
+
+@dataclass(frozen=True)
+class CancelJob:
+    token: int
+
+
+@dataclass(frozen=True)
+class ClearSensitiveData:
+    pass
+
+
+@dataclass(frozen=True)
+class PlayVoice:
+    clip: str  # the screen id; the runtime picks assets/voice/<lang>/<clip>.wav
+    lang: str
+
+
+@dataclass(frozen=True)
+class StopVoice:
+    pass
+
+
+@dataclass(frozen=True)
+class Alarm:
+    on: bool
+
+
+@dataclass(frozen=True)
+class CheckStaffPin:
+    token: int
+    pin: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RunSelfTest:
+    token: int
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    method: str
+
+
+Effect = (
+    Show | StartTimer | CancelTimer | ReadCard | FetchChallenge | ScanCardFace | ReadChipPhoto | StartCapture
+    | StopCapture | VerifyPin | Submit | CancelJob | ClearSensitiveData | PlayVoice | StopVoice | Alarm
+    | CheckStaffPin | RunSelfTest | RecordOutcome
+)
+
+
+# --- state -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the pure flow needs from the configuration, fixed for the life of the kiosk."""
+
+    config: KioskConfig
+    consents: ConsentCatalogue
+
+
+@dataclass(frozen=True)
+class FlowState:
+    settings: Settings = field(repr=False)
+    phase: Phase = Phase.ATTRACT
+    lang: str = "ja"
+    muted: bool = False
+    high_contrast: bool = False
+    notice: str | None = None  # a message key shown on the idle screen ("card_removed", "timed_out", …)
+    next_token: int = 1
+    job: int | None = None  # token of the one job the flow is waiting for
+    timers: tuple[tuple[str, int], ...] = ()  # running timers: (name, token)
+    card_present: bool = False
+    alarm: bool = False
+    # session
+    summary: CardSummary | None = field(default=None, repr=False)
+    cert: CertState = CertState.VALID
+    registering: bool = False
+    method: str | None = None
+    face_attempts: int = 0
+    face_exhausted: bool = False  # face path failed for good in this session
+    face_photo_ready: bool = False  # the chip photo sits in the runtime's session vault
+    face_hint: str = "ok"
+    face_box: FaceBox | None = None
+    face_progress: float = 0.0
+    pin_tries: int | None = None
+    last_try_confirmed: bool = False
+    pin_entry_count: int = 0  # bumps on every fresh keypad (the ui reshuffles the digits)
+    consent_queue: tuple[str, ...] = ()
+    consent_answers: tuple[tuple[str, str], ...] = ()
+    error: str | None = None  # error code the current screen explains
+    # staff
+    visual_armed: bool = False
+    staff_for_visual: bool = False  # the staff PIN screen was opened from staff_call (confirm a visual check)
+    staff_message: str | None = None
+    staff_locked_for_s: int = 0
+    staff_tries_left: int | None = None
+    self_test: SelfTestReport | None = None
+    queued: bool = False  # the last submission sits in the outbox

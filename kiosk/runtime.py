@@ -1,0 +1,385 @@
+"""Qt-free effect executor and the controller that ties `kiosk.flow.step` to it.
+
+- One single-worker executor owns the card (every CardService call runs there, in order).
+- A small pool runs card-face scanning, face capture/matching, HTTP and the staff PIN hash.
+- Every job gets a `threading.Event` for cancellation; its result comes back through `post_to_main` as an
+  event carrying the job's token. The flow drops results whose token it no longer expects.
+- Secrets and personal data (照合番号B, chip photo, challenge, signature) stay in the SessionVault here and
+  never enter the flow state, a log or an event. ClearSensitiveData drops them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from kiosk import __version__
+from kiosk.consent import ConsentCatalogue
+from kiosk.domain import CardSummary
+from kiosk.errors import KioskError, PinWrong
+from kiosk.flow import step
+from kiosk.flow_types import (
+    Alarm,
+    CancelJob,
+    CancelTimer,
+    CardFaceScanned,
+    CardInserted,
+    CardRemoved,
+    ChallengeFetched,
+    CheckStaffPin,
+    ChipPhotoRead,
+    ClearSensitiveData,
+    Effect,
+    Event,
+    FaceDecided,
+    FaceProgressed,
+    FetchChallenge,
+    FlowState,
+    JobFailed,
+    PinRejected,
+    PinVerified,
+    PlayVoice,
+    ReadCard,
+    ReadChipPhoto,
+    RecordOutcome,
+    RunSelfTest,
+    ScanCardFace,
+    SelfTestDone,
+    SelfTestItem,
+    SelfTestReport,
+    Show,
+    StaffPinChecked,
+    StartCapture,
+    StartTimer,
+    StopCapture,
+    StopVoice,
+    Submit,
+    SubmitPlan,
+    Submitted,
+    SummaryRead,
+    VerifyPin,
+)
+from kiosk.ports import (
+    CancelToken,
+    CardFaceScanner,
+    CardPresenceSource,
+    CardService,
+    ConsentGiven,
+    FaceDecision,
+    FaceProgress,
+    FaceVerifier,
+    PreviewFrame,
+    ReceptionBackend,
+    ReceptionRequest,
+)
+from kiosk.screens import ScreenModel, screen_model
+from kiosk.staff import DailyCounts, StaffGate
+
+log = logging.getLogger(__name__)
+
+PostToMain = Callable[[Event], None]
+Probe = Callable[[], tuple[bool, str]]  # a self-test check: (ok, short technical detail)
+
+
+class Timers(Protocol):
+    """Single-shot named timers; firing posts TimerExpired(name, token) on the main thread."""
+
+    def start(self, name: str, seconds: float, token: int) -> None: ...
+
+    def cancel(self, name: str) -> None: ...
+
+
+class Speaker(Protocol):
+    def play(self, clip: str, lang: str) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def alarm(self, on: bool) -> None: ...
+
+
+@dataclass
+class SessionVault:
+    """The patient's secrets while the session lasts. `generation` stops a late job writing after a wipe."""
+
+    summary: CardSummary | None = None
+    nonce: bytes | None = field(default=None, repr=False)
+    verification_b: str | None = field(default=None, repr=False)
+    chip_photo: bytes | None = field(default=None, repr=False)
+    signature: bytes | None = field(default=None, repr=False)
+    face: FaceDecision | None = None
+    generation: int = 0
+
+    def clear(self) -> None:
+        self.summary = self.nonce = self.verification_b = self.chip_photo = self.signature = None
+        self.face = None
+        self.generation += 1
+
+
+@dataclass(frozen=True)
+class Devices:
+    card: CardService
+    scanner: CardFaceScanner
+    face: FaceVerifier
+    backend: ReceptionBackend
+
+
+class Runtime:
+    def __init__(
+        self,
+        devices: Devices,
+        consents: ConsentCatalogue,
+        post_to_main: PostToMain,
+        timers: Timers,
+        speaker: Speaker,
+        staff_gate: StaffGate,
+        counts: DailyCounts | None = None,
+        probes: Mapping[str, Probe] | None = None,
+        preview: Callable[[PreviewFrame], None] | None = None,
+        now: Callable[[], datetime] | None = None,
+        card_executor: Executor | None = None,
+        pool: Executor | None = None,
+    ) -> None:
+        self._d = devices
+        self._consents = consents
+        self._post = post_to_main
+        self._timers = timers
+        self._speaker = speaker
+        self._staff = staff_gate
+        self.counts = counts or DailyCounts()
+        self._probes = dict(probes or {})
+        self._preview = preview or (lambda frame: None)
+        self._now = now or (lambda: datetime.now(UTC))
+        self._card = card_executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="card")
+        self._pool = pool or ThreadPoolExecutor(max_workers=2, thread_name_prefix="job")
+        self._cancels: dict[int, threading.Event] = {}
+        self._lock = threading.Lock()
+        self.vault = SessionVault()
+        self.last_errors: deque[str] = deque(maxlen=8)
+
+    # --- effects ---------------------------------------------------------------------------------------
+
+    def execute(self, effects: Iterable[Effect]) -> None:
+        for effect in effects:
+            self._execute(effect)
+
+    def _execute(self, e: Effect) -> None:
+        match e:
+            case Show():
+                pass  # rendering is the controller's job
+            case StartTimer(name=name, seconds=seconds, token=token):
+                self._timers.start(name, seconds, token)
+            case CancelTimer(name=name):
+                self._timers.cancel(name)
+            case ReadCard(token=t):
+                self._job(self._card, t, self._read_card)
+            case FetchChallenge(token=t):
+                self._job(self._pool, t, self._fetch_challenge)
+            case ScanCardFace(token=t):
+                self._job(self._pool, t, self._scan_card_face)
+            case ReadChipPhoto(token=t):
+                self._job(self._card, t, self._read_chip_photo)
+            case StartCapture(token=t):
+                self._job(self._pool, t, self._capture)
+            case StopCapture(token=t) | CancelJob(token=t):
+                self._cancel(t)
+            case VerifyPin(token=t, pin=pin):
+                self._job(self._card, t, lambda token, cancel, gen: self._verify_pin(token, cancel, gen, pin))
+            case Submit(token=t, plan=plan):
+                self._job(self._pool, t, lambda token, cancel, gen: self._submit(token, cancel, gen, plan))
+            case ClearSensitiveData():
+                with self._lock:
+                    self.vault.clear()
+            case PlayVoice(clip=clip, lang=lang):
+                self._speaker.play(clip, lang)
+            case StopVoice():
+                self._speaker.stop()
+            case Alarm(on=on):
+                self._speaker.alarm(on)
+            case CheckStaffPin(token=t, pin=pin):
+                self._job(self._pool, t, lambda token, cancel, gen: self._check_staff(token, pin))
+            case RunSelfTest(token=t):
+                self._job(self._pool, t, lambda token, cancel, gen: SelfTestDone(token, self.self_test()))
+            case RecordOutcome(method=method):
+                self.counts.add(method)
+
+    def _job(self, executor: Executor, token: int, fn: Callable[[int, CancelToken, int], Event | None]) -> None:
+        cancel = threading.Event()
+        with self._lock:
+            self._cancels[token] = cancel
+            generation = self.vault.generation
+
+        def run() -> None:
+            event: Event | None
+            try:
+                event = fn(token, cancel, generation)
+            except KioskError as exc:
+                self.last_errors.append(exc.code)
+                event = JobFailed(token, exc.code, getattr(exc, "tries_left", None))
+            except Exception as exc:  # a driver bug must not kill the worker; the type only, never the message
+                log.error("job %d failed with %s", token, type(exc).__name__)
+                self.last_errors.append(type(exc).__name__)
+                event = JobFailed(token, "kiosk_error")
+            finally:
+                with self._lock:
+                    self._cancels.pop(token, None)
+            if event is not None:
+                self._post(event)
+
+        executor.submit(run)
+
+    def _cancel(self, token: int) -> None:
+        with self._lock:
+            cancel = self._cancels.get(token)
+        if cancel is not None:
+            cancel.set()
+
+    def _store(self, generation: int, **values: object) -> bool:
+        """Write into the vault unless it was wiped since the job started (the session is gone)."""
+        with self._lock:
+            if generation != self.vault.generation:
+                return False
+            for name, value in values.items():
+                setattr(self.vault, name, value)
+            return True
+
+    # --- jobs (worker threads) -------------------------------------------------------------------------
+
+    def _read_card(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
+        summary = self._d.card.read_summary(cancel)
+        self._store(gen, summary=summary)
+        return SummaryRead(token, summary, self._now())
+
+    def _fetch_challenge(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
+        summary = self.vault.summary
+        if summary is None:
+            return JobFailed(token, "card_removed")
+        challenge = self._d.backend.fetch_challenge(summary.auth_certificate, cancel)
+        self._store(gen, nonce=challenge.nonce)
+        return ChallengeFetched(token, challenge.registered)
+
+    def _scan_card_face(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
+        self._store(gen, verification_b=self._d.scanner.scan(cancel))
+        return CardFaceScanned(token)
+
+    def _read_chip_photo(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
+        verification_b = self.vault.verification_b
+        if verification_b is None:
+            return JobFailed(token, "card_face_unreadable")
+        face = self._d.card.read_card_face(verification_b, cancel)
+        self._store(gen, chip_photo=face.photo_jp2, verification_b=None)  # 照合番号B is not needed again
+        return ChipPhotoRead(token)
+
+    def _capture(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
+        photo = self.vault.chip_photo
+        if photo is None:
+            return JobFailed(token, "no_face_in_chip_photo")
+
+        def progress(p: FaceProgress) -> None:
+            if not cancel.is_set():
+                self._post(FaceProgressed(token, p.hint, p.box, p.progress))
+
+        decision = self._d.face.verify(photo, progress, self._preview, cancel)
+        self._store(gen, face=decision)
+        return FaceDecided(token, decision.verdict, decision.hint)
+
+    def _verify_pin(self, token: int, cancel: CancelToken, gen: int, pin: str) -> Event | None:
+        nonce = self.vault.nonce
+        if nonce is None:
+            return JobFailed(token, "backend_unavailable")
+        try:
+            signature = self._d.card.sign_challenge(pin, nonce, cancel)
+        except PinWrong as exc:
+            self.last_errors.append(exc.code)
+            return PinRejected(token, exc.tries_left)
+        self._store(gen, signature=signature)
+        return PinVerified(token)
+
+    def _submit(self, token: int, cancel: CancelToken, gen: int, plan: SubmitPlan) -> Event | None:
+        receipt = self._d.backend.submit(self.build_request(plan), cancel)
+        return Submitted(token, receipt.queued)
+
+    def _check_staff(self, token: int, pin: str) -> Event:
+        check = self._staff.check(pin)
+        return StaffPinChecked(token, check.ok, check.locked_for_s, check.tries_left)
+
+    # --- helpers -------------------------------------------------------------------------------------
+
+    def build_request(self, plan: SubmitPlan) -> ReceptionRequest:
+        v = self.vault
+        if v.summary is None:
+            raise KioskError("no card data in the session")
+        consents = []
+        for item_id, choice in plan.consents:
+            item = self._consents.get(item_id)
+            shown = item.lang_shown(plan.lang)
+            consents.append(ConsentGiven(item_id, item.version, item.sha256(plan.lang), shown, choice))
+        return ReceptionRequest(
+            method=plan.method,
+            auth_certificate_der=v.summary.auth_certificate.der,
+            challenge_nonce=v.nonce,
+            signature=v.signature if plan.method == "pin" else None,
+            face=v.face if plan.method == "face" else None,
+            consents=tuple(consents),
+            register_for_insurance=plan.register_for_insurance,
+            eligibility_only=plan.eligibility_only,
+        )
+
+    def self_test(self) -> SelfTestReport:
+        items = []
+        for name, probe in self._probes.items():
+            try:
+                ok, detail = probe()
+            except Exception as exc:  # a probe that crashes is a failed check, reported by type only
+                ok, detail = False, type(exc).__name__
+            items.append(SelfTestItem(name, ok, detail))
+        try:
+            depth = self._d.backend.outbox_depth()
+            items.append(SelfTestItem("outbox", depth == 0, str(depth)))
+        except Exception as exc:
+            items.append(SelfTestItem("outbox", False, type(exc).__name__))
+        items.append(SelfTestItem("version", True, __version__))
+        counts = tuple(sorted(self.counts.snapshot().items()))
+        return SelfTestReport(tuple(items), counts, tuple(self.last_errors))
+
+    def watch_presence(self, source: CardPresenceSource) -> Callable[[], None]:
+        return source.subscribe(lambda reader, present: self._post(CardInserted() if present else CardRemoved()))
+
+    def shutdown(self) -> None:
+        with self._lock:
+            for cancel in self._cancels.values():
+                cancel.set()
+        for executor in (self._card, self._pool):
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
+class KioskController:
+    """Owns the flow state on the main thread: step, render on Show, hand every other effect to the runtime."""
+
+    def __init__(
+        self,
+        state: FlowState,
+        runtime: Runtime,
+        render: Callable[[ScreenModel], None],
+        on_step: Callable[[Event, FlowState, list[Effect]], None] | None = None,
+    ) -> None:
+        self.state = state
+        self._runtime = runtime
+        self._render = render
+        self._on_step = on_step
+
+    def start(self) -> None:
+        self._render(screen_model(self.state))
+
+    def dispatch(self, event: Event) -> None:
+        self.state, effects = step(self.state, event)
+        if self._on_step is not None:
+            self._on_step(event, self.state, effects)
+        if any(isinstance(e, Show) for e in effects):
+            self._render(screen_model(self.state))
+        self._runtime.execute(effects)

@@ -1,0 +1,73 @@
+"""One representative FlowState per screen (reached through the real flow where it matters), shared by the
+screen-model unit tests and the ui screenshot gallery."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kiosk.flow_types import (
+    CertState,
+    FlowState,
+    Phase,
+    SelfTestItem,
+    SelfTestReport,
+)
+from kiosk.ports import FaceBox
+from tests.unit.flow_harness import FlowDriver, summary
+
+
+def sample_states() -> dict[str, FlowState]:
+    base = FlowDriver.new().state
+    card = summary(days_left=40)
+    s = replace(base, summary=card, pin_tries=3, card_present=True, timers=(("phase", 7),))
+    report = SelfTestReport(
+        items=(
+            SelfTestItem("reader", True, "Virtual PCD 00 00"),
+            SelfTestItem("card_face_camera", True, "rendered card front"),
+            SelfTestItem("camera", False, "no frames for 5 s"),
+            SelfTestItem("backend", True, "200 in 12 ms"),
+            SelfTestItem("outbox", True, "0"),
+            SelfTestItem("version", True, "0.1.0"),
+        ),
+        counts=(("face", 12), ("pin", 4), ("visual", 1)),
+        last_errors=("camera_lost", "pin_wrong"),
+    )
+    out: dict[str, FlowState] = {
+        "attract": base,
+        "attract_notice": replace(base, notice="card_removed", visual_armed=True),
+        "reading": replace(s, phase=Phase.READING, summary=None, job=3),
+        "unsupported": replace(base, phase=Phase.UNSUPPORTED, error="unsupported_card"),
+        "read_failed": replace(base, phase=Phase.READ_FAILED, error="backend_unavailable", alarm=True),
+        "cert_expired": replace(base, phase=Phase.CERT_EXPIRED),
+        "not_registered": replace(s, phase=Phase.NOT_REGISTERED),
+        "renewal_notice": replace(s, phase=Phase.RENEWAL_NOTICE, cert=CertState.EXPIRING),
+        "grace_notice": replace(s, phase=Phase.GRACE_NOTICE, cert=CertState.GRACE),
+        "method": replace(s, phase=Phase.METHOD),
+        "face_scan": replace(s, phase=Phase.FACE_SCAN, job=4),
+        "face_photo": replace(s, phase=Phase.FACE_PHOTO, job=5),
+        "face_capture": replace(
+            s, phase=Phase.FACE_CAPTURE, job=6, face_hint="come_closer", face_box=FaceBox(0.35, 0.25, 0.3, 0.4),
+            face_progress=0.4,
+        ),
+        "face_retry": replace(s, phase=Phase.FACE_RETRY, face_hint="remove_mask", face_attempts=1),
+        "face_failed": replace(s, phase=Phase.FACE_FAILED, error="face_no_match", face_exhausted=True),
+        "pin_last_warning": replace(s, phase=Phase.PIN_LAST_WARNING, pin_tries=1),
+        "pin_entry": replace(s, phase=Phase.PIN_ENTRY, pin_entry_count=1),
+        "pin_verifying": replace(s, phase=Phase.PIN_VERIFYING, job=8),
+        "pin_wrong": replace(s, phase=Phase.PIN_WRONG, pin_tries=2, error="pin_wrong"),
+        "pin_locked": replace(s, phase=Phase.PIN_LOCKED, pin_tries=0, error="pin_blocked"),
+        "staff_call": replace(s, phase=Phase.STAFF_CALL),
+        "visual_check": replace(s, phase=Phase.VISUAL_CHECK),
+        "consent_comprehensive": replace(s, phase=Phase.CONSENT, consent_queue=("comprehensive", "limit_info")),
+        "consent_item": replace(s, phase=Phase.CONSENT, consent_queue=("diagnosis",)),
+        "consent_prescription": replace(s, phase=Phase.CONSENT, consent_queue=("prescription_form",)),
+        "submitting": replace(s, phase=Phase.SUBMITTING, job=9),
+        "submit_failed": replace(base, phase=Phase.SUBMIT_FAILED, error="backend_timeout"),
+        "done": replace(base, phase=Phase.DONE, queued=True),
+        "done_alarm": replace(base, phase=Phase.DONE, alarm=True),
+        "take_card": replace(base, phase=Phase.TAKE_CARD, error="timed_out"),
+        "staff_pin": replace(base, phase=Phase.STAFF_PIN, staff_message="staff_pin_wrong", staff_tries_left=3),
+        "staff_panel": replace(base, phase=Phase.STAFF_PANEL),
+        "staff_self_test": replace(base, phase=Phase.STAFF_SELF_TEST, self_test=report),
+    }
+    return out

@@ -1,0 +1,230 @@
+"""The Qt-free runtime with in-process fakes: effects become jobs, results come back as events."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+import pytest
+
+from kiosk.app.demo_fakes import FakeBackend, FakeCard, FakePresence, FakeScanner, ScriptedFaceVerifier
+from kiosk.errors import KioskError
+from kiosk.flow import initial_state
+from kiosk.flow_types import (
+    ConsentAnswered,
+    Event,
+    Intent,
+    Phase,
+    PinEntered,
+    Pressed,
+    StaffPinEntered,
+    TimerExpired,
+)
+from kiosk.runtime import Devices, KioskController, Runtime
+from kiosk.screens import ScreenModel
+from kiosk.staff import StaffGate
+from tests.unit.flow_harness import STAFF_HASH, settings
+
+
+class InlineExecutor:
+    """Runs a job at once on the calling thread, so tests need no real threads."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        pass
+
+
+class FakeTimers:
+    def __init__(self) -> None:
+        self.running: dict[str, tuple[float, int]] = {}
+
+    def start(self, name: str, seconds: float, token: int) -> None:
+        self.running[name] = (seconds, token)
+
+    def cancel(self, name: str) -> None:
+        self.running.pop(name, None)
+
+
+class RecordingSpeaker:
+    def __init__(self) -> None:
+        self.played: list[tuple[str, str]] = []
+        self.alarms: list[bool] = []
+
+    def play(self, clip: str, lang: str) -> None:
+        self.played.append((clip, lang))
+
+    def stop(self) -> None:
+        self.played.append(("<stop>", ""))
+
+    def alarm(self, on: bool) -> None:
+        self.alarms.append(on)
+
+
+class Kiosk:
+    def __init__(self, card: FakeCard | None = None, face: ScriptedFaceVerifier | None = None,
+                 backend: FakeBackend | None = None, scanner: FakeScanner | None = None) -> None:
+        self.queue: deque[Event] = deque()
+        self.timers = FakeTimers()
+        self.speaker = RecordingSpeaker()
+        self.card = card or FakeCard(delay_s=0)
+        self.backend = backend or FakeBackend(delay_s=0)
+        self.presence = FakePresence()
+        self.frames = 0
+        devices = Devices(self.card, scanner or FakeScanner(delay_s=0), face or ScriptedFaceVerifier(frame_s=0),
+                          self.backend)
+        st = settings()
+        self.runtime = Runtime(
+            devices, st.consents, self.queue.append, self.timers, self.speaker,
+            StaffGate(STAFF_HASH), probes={"reader": lambda: (True, "FAKE")},
+            preview=self._frame, card_executor=InlineExecutor(), pool=InlineExecutor(),  # type: ignore[arg-type]
+        )
+        self.screens: list[ScreenModel] = []
+        self.controller = KioskController(initial_state(st), self.runtime, self.screens.append)
+        self.runtime.watch_presence(self.presence)
+
+    def _frame(self, frame: object) -> None:
+        self.frames += 1
+
+    def send(self, event: Event) -> None:
+        self.queue.append(event)
+        while self.queue:
+            self.controller.dispatch(self.queue.popleft())
+
+    def insert(self) -> None:
+        self.presence.insert()
+        self.send_queued()
+
+    def send_queued(self) -> None:
+        while self.queue:
+            self.controller.dispatch(self.queue.popleft())
+
+    def fire(self, name: str) -> None:
+        _, token = self.timers.running.pop(name)
+        self.send(TimerExpired(name, token))
+
+    @property
+    def phase(self) -> Phase:
+        return self.controller.state.phase
+
+
+def consent_all(k: Kiosk) -> None:
+    while k.phase is Phase.CONSENT:
+        item = k.controller.state.consent_queue[0]
+        k.send(ConsentAnswered(item, k.controller.state.settings.consents.get(item).choices[0]))
+
+
+def test_pin_path_end_to_end_through_the_runtime() -> None:
+    k = Kiosk()
+    k.insert()
+    assert k.phase is Phase.METHOD and k.runtime.vault.nonce is not None
+    k.send(Pressed(Intent.USE_PIN))
+    k.send(PinEntered("1234"))
+    assert k.phase is Phase.CONSENT and k.runtime.vault.signature is not None
+    consent_all(k)
+    assert k.phase is Phase.DONE
+    request = k.backend.submitted[0]
+    assert request.method == "pin" and request.signature is not None and request.face is None
+    ids = [c.item_id for c in request.consents]
+    assert ids[:5] == ["comprehensive", "diagnosis", "pharmacists", "operation", "specific_health_checkups"]
+    assert all(len(c.sha256) == 64 and c.version for c in request.consents)
+    assert k.runtime.vault.signature is None and k.runtime.vault.summary is None  # wiped at done
+    assert k.runtime.counts.snapshot()["pin"] == 1
+    k.fire("card_left")
+    assert k.speaker.alarms == [True] and k.screens[-1].alarm
+    k.presence.remove()
+    k.send_queued()
+    assert k.phase is Phase.ATTRACT and k.speaker.alarms == [True, False]
+    assert ("done", "ja") in k.speaker.played
+
+
+def test_wrong_pin_is_reported_with_tries_and_never_repeated() -> None:
+    k = Kiosk()
+    k.insert()
+    k.send(Pressed(Intent.USE_PIN))
+    k.send(PinEntered("9999"))
+    assert k.phase is Phase.PIN_WRONG and k.controller.state.pin_tries == 2 and k.card.pin_tries == 2
+    assert k.screens[-1].tries_left == 2
+
+
+def test_face_path_streams_preview_and_guidance() -> None:
+    k = Kiosk()
+    k.insert()
+    k.send(Pressed(Intent.USE_FACE))
+    assert k.phase is Phase.CONSENT and k.frames == 5
+    assert k.runtime.vault.verification_b is None  # dropped right after the photo was read
+    consent_all(k)
+    request = k.backend.submitted[0]
+    assert request.method == "face" and request.face is not None and request.signature is None
+
+
+def test_backend_down_at_reading() -> None:
+    k = Kiosk(backend=FakeBackend(down=True, delay_s=0))
+    k.insert()
+    assert k.phase is Phase.READ_FAILED and k.controller.state.error == "backend_unavailable"
+    assert "backend_unavailable" in k.runtime.last_errors
+
+
+def test_driver_bug_becomes_a_job_failure_without_its_message() -> None:
+    class BrokenCard(FakeCard):
+        def read_summary(self, cancel: object = None) -> Any:
+            raise RuntimeError("secret 1234 in a message")
+
+    k = Kiosk(card=BrokenCard(delay_s=0))
+    k.insert()
+    assert k.phase is Phase.READ_FAILED and k.controller.state.error == "kiosk_error"
+    assert list(k.runtime.last_errors) == ["RuntimeError"]
+
+
+def test_staff_pin_and_self_test_through_the_runtime() -> None:
+    k = Kiosk()
+    k.send(Pressed(Intent.STAFF_GESTURE))
+    k.send(StaffPinEntered("0000"))
+    assert k.controller.state.staff_message == "staff_pin_wrong" and k.controller.state.staff_tries_left == 4
+    k.send(StaffPinEntered("2468"))
+    assert k.phase is Phase.STAFF_PANEL
+    k.send(Pressed(Intent.STAFF_SELF_TEST))
+    report = k.controller.state.self_test
+    assert report is not None
+    names = [i.name for i in report.items]
+    assert names == ["reader", "outbox", "version"] and dict(report.counts) == {"face": 0, "pin": 0, "visual": 0}
+
+
+def test_late_job_cannot_refill_a_wiped_vault() -> None:
+    k = Kiosk()
+    k.insert()
+    gen = k.runtime.vault.generation
+    k.runtime.vault.clear()
+    assert not k.runtime._store(gen, nonce=b"late")
+    assert k.runtime.vault.nonce is None
+
+
+def test_build_request_needs_a_session() -> None:
+    k = Kiosk()
+    from kiosk.flow_types import SubmitPlan
+
+    with pytest.raises(KioskError):
+        k.runtime.build_request(SubmitPlan("pin", (), "ja", False, False))
+
+
+def test_real_threads_deliver_results() -> None:
+    """The default executors: results arrive from worker threads through post_to_main."""
+    import queue
+    import threading
+
+    events: queue.Queue[Event] = queue.Queue()
+    st = settings()
+    devices = Devices(FakeCard(delay_s=0.01), FakeScanner(), ScriptedFaceVerifier(), FakeBackend())
+    runtime = Runtime(devices, st.consents, events.put, FakeTimers(), RecordingSpeaker(), StaffGate(STAFF_HASH))
+    from kiosk.flow_types import ReadCard, SummaryRead
+
+    runtime.execute([ReadCard(1)])
+    event = events.get(timeout=5)
+    assert isinstance(event, SummaryRead) and event.token == 1
+    assert threading.current_thread() is threading.main_thread()
+    runtime.shutdown()
