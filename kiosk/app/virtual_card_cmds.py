@@ -27,6 +27,9 @@ def register(commands: Any, bench: Any) -> None:
     serve.add_argument("--start-pcscd", action="store_true", help="start pcscd with vpcd first")
     serve.add_argument("--removed", action="store_true", help="start with the card out of the reader")
     serve.set_defaults(run=serve_cmd)
+    demo = sub.add_parser("demo", help="read a virtual card through pcscd + vpcd, step by step")
+    demo.add_argument("--variant", choices=[v.value for v in Variant], default=Variant.ORDINARY.value)
+    demo.set_defaults(run=lambda args: __import__("kiosk.app.card_demo", fromlist=["run"]).run(args))
 
 
 def make_cmd(args: argparse.Namespace) -> int:
