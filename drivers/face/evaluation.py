@@ -31,9 +31,9 @@ import numpy as np
 from drivers.camera.sources import Frame, VideoFileSource
 from drivers.face import metrics
 from drivers.face.attacks import chip_like, fit_frame, still_video, waved_print
-from drivers.face.encoder import ChipEnrolment, DlibEncoder, distance
+from drivers.face.encoder import ChipEnrolment, DlibEncoder, distance, grey3
 from drivers.face.landmarks import FaceAnalyser
-from drivers.face.session import Capture, LiveFaceSession, encode_still
+from drivers.face.session import Capture, LiveFaceSession
 from kiosk.errors import NoFaceInChipPhoto
 from kiosk.face import FaceThresholds, LivenessOutcome, Verdict
 
@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 STILL_ROLES = {"probe", "reference_portrait", "reference_for_video", "small_crop", "bona_fide"}
 CHIP_VARIANTS = (("chip80_1.6KB", 80, 1600), ("chip120_2.4KB", 120, 2400))
 VIDEO_OFFSETS_S = (0.0, 1.0, 2.0)
-SPOOF_DIR = "faces/spoof/silent-face"
 
 
 @dataclass(frozen=True)
@@ -61,8 +60,8 @@ def read_image(root: Path, sample: Sample) -> np.ndarray:
     image = cv2.imread(str(root / sample.rel), cv2.IMREAD_COLOR)
     if image is None:
         raise FileNotFoundError(sample.rel)
-    if sample.rel.startswith(SPOOF_DIR):  # stored rotated 90°; rotate clockwise (MANIFEST note)
-        image = cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE)
+    # The Silent-Face files are stored rotated with an EXIF orientation tag (MANIFEST: "rotate clockwise");
+    # cv2.imread applies EXIF orientation, so they arrive upright and need no further turn.
     return image
 
 
@@ -93,13 +92,19 @@ class Evaluation:
     # stills and chips ------------------------------------------------------------------------------------
 
     def prepare(self) -> None:
+        """Encode every still (grey, one HOG detection at <= 800 px) and build its chip-like enrolments."""
         for n, s in enumerate(self.stills):
             image = read_image(self.root, s)
-            self.encodings[s.rel] = encode_still(self.encoder, image)
-            box = self._box(image)
+            scale = min(1.0, 800 / max(image.shape[:2]))
+            small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
+            small3 = grey3(small)
+            boxes = self.encoder.detect(small3, 1)
+            self.encodings[s.rel] = self.encoder.encode(small3, boxes[0]) if boxes else None
             for name, px, size in CHIP_VARIANTS:
                 chip: ChipEnrolment | None = None
-                if box is not None:
+                if boxes:
+                    x, y, w, h = boxes[0]
+                    box = int(x / scale), int(y / scale), int(w / scale), int(h / scale)
                     try:
                         chip = self.encoder.enrol_chip(chip_like(image, box, px, size))
                     except NoFaceInChipPhoto:
@@ -107,15 +112,6 @@ class Evaluation:
                 self.chips[(name, s.rel)] = chip
             if n % 20 == 0:
                 self.progress(f"stills and chips {n + 1}/{len(self.stills)}")
-
-    def _box(self, image: np.ndarray) -> tuple[int, int, int, int] | None:
-        scale = min(1.0, 1024 / max(image.shape[:2]))
-        small = cv2.resize(image, None, fx=scale, fy=scale) if scale < 1 else image
-        boxes = self.encoder.detect(np.ascontiguousarray(small), 1)
-        if not boxes:
-            return None
-        x, y, w, h = boxes[0]
-        return int(x / scale), int(y / scale), int(w / scale), int(h / scale)
 
     def still_scores(self) -> dict[str, dict[str, list[float]]]:
         scores: dict[str, dict[str, list[float]]] = {}

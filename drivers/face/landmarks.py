@@ -1,9 +1,10 @@
 """Per-frame face analysis with MediaPipe (the only module that imports mediapipe).
 
-Every frame: the short-range BlazeFace detector on a 320-px downscale counts faces (one person only), then
-FaceMesh (478 points with iris refinement) on the full frame gives the main face's landmarks, from which
-pose (yaw/pitch/roll), eye openness (EAR) and the box follow. Pixel measures (sharpness, exposure, mask
-and cap hints) come from the grey frame. Models ship inside the mediapipe wheel; nothing is downloaded.
+Every frame: the full-range BlazeFace detector on a 320-px downscale counts faces (one person only; it
+also sees people further back), then FaceMesh (478 points with iris refinement) on the full frame gives
+the main face's landmarks, from which pose (yaw/pitch/roll), eye openness (EAR) and the box follow. Pixel
+measures (sharpness, exposure, mask and cap hints) come from the grey frame. Models ship inside the
+mediapipe wheel; nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ class FaceAnalyser:
         import mediapipe as mp
 
         self._lock = threading.Lock()
-        self._detector: Any = mp.solutions.face_detection.FaceDetection(model_selection=0, min_detection_confidence=0.5)
+        self._detector: Any = mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.5)
         self._mesh: Any = mp.solutions.face_mesh.FaceMesh(
             static_image_mode=static, max_num_faces=1, refine_landmarks=True,
             min_detection_confidence=0.5, min_tracking_confidence=0.5,
@@ -166,6 +167,10 @@ class FaceAnalyser:
             mesh = self._mesh.process(rgb)
         if not mesh.multi_face_landmarks:
             elapsed = (time.perf_counter() - started) * 1000.0
+            if faces:  # found by the detector but too small or turned for the mesh: say where it is
+                fx, fy, fw, fh = faces[0]
+                far = FaceMeasurements(w, h, faces=len(faces), box=(fx, fy, fw, fh), sharpness=0.0)
+                return Observation(far, elapsed_ms=elapsed)
             return Observation(FaceMeasurements(w, h, faces=0), elapsed_ms=elapsed)
         lm = mesh.multi_face_landmarks[0].landmark
         p = np.array([(q.x * w, q.y * h, q.z * w) for q in lm], dtype=np.float64)
