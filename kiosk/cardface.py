@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from enum import Enum
 
 from kiosk.domain import Sex
@@ -184,6 +185,111 @@ def mask_verification_b(value: str) -> str:
     if len(value) != 14:
         return "*" * len(value)
     return f"{value[:2]}****{value[6:10]}****"
+
+
+# --- reading a card front: parsing, cross-checks, result --------------------------------------------------
+
+_BIRTH_RE = re.compile(r"^(明治|大正|昭和|平成|令和)?(元|\d{1,4})年(\d{1,2})月(\d{1,2})日生?$")
+_EXPIRY_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:まで有効|まで|)$")
+JST = timezone(timedelta(hours=9))
+
+# Age at expiry a card can have: issued under 18 (under 20 before 2022-04) → 5th birthday after issue,
+# issued at 18 or over → 10th birthday after issue. So a printed pair giving 25–27 was misread.
+_AGE_AT_EXPIRY_OK = (range(5, 25), range(28, 131))
+
+
+def parse_birth_text(text: str) -> PrintedBirthDate:
+    """'昭和55年 2月17日生' / '令和元年 5月 1日生' / '1980年 2月17日生' → PrintedBirthDate (ValueError if not)."""
+    m = _BIRTH_RE.match("".join(text.split()))
+    if not m:
+        raise ValueError("not a printed birth date")
+    era_text, year_text, month, day = m.groups()
+    era = Era.from_kanji(era_text) if era_text else None
+    if era is None and (year_text == "元" or len(year_text) != 4):
+        raise ValueError("a Gregorian birth year has 4 digits")
+    if era is not None and (len(year_text) > 2 or year_text.startswith("0")):
+        raise ValueError("an era year has 1 or 2 digits")
+    year = 1 if year_text == "元" else int(year_text)
+    return PrintedBirthDate(era, year, int(month), int(day))
+
+
+def parse_expiry_text(text: str) -> date:
+    """'2030年 2月17日まで有効' → date (ValueError if not)."""
+    m = _EXPIRY_RE.match("".join(text.split()))
+    if not m:
+        raise ValueError("not a printed expiry date")
+    return date(int(m[1]), int(m[2]), int(m[3]))
+
+
+def _same_birthday(day: date, birth: date) -> bool:
+    if (birth.month, birth.day) == (2, 29):  # in common years the birthday is taken as 2/28 (or 3/1)
+        return (day.month, day.day) in {(2, 28), (2, 29), (3, 1)}
+    return (day.month, day.day) == (birth.month, birth.day)
+
+
+def cross_check(
+    fields: CardFrontFields,
+    *,
+    today: date,
+    cert_not_before: datetime | None = None,
+    cert_not_after: datetime | None = None,
+) -> list[str]:
+    """Why these fields cannot be what is printed on a valid card; empty when they are plausible.
+
+    Checks: the era ran on that date, birth in the past and within 120 years, card not expired and at most
+    10 years ahead, expiry on a birthday (nationals) at an age the validity rules allow, and, when the
+    JPKI certificate's dates are given, the certificate inside the card's life.
+    """
+    problems: list[str] = []
+    try:
+        birth = fields.birth.to_date()
+    except ValueError:
+        return ["birth date impossible for its era"]
+    expiry = fields.expiry
+    if birth > today or birth.year < today.year - 120:
+        problems.append("birth date implausible")
+    if expiry < today:
+        problems.append("card expired")
+    if expiry.year > today.year + 10:
+        problems.append("expiry more than 10 years ahead")
+    age_at_expiry = expiry.year - birth.year - ((expiry.month, expiry.day) < (birth.month, birth.day))
+    national = fields.birth.era is not None
+    if national:
+        if not _same_birthday(expiry, birth):
+            problems.append("expiry is not on the birthday")
+        if not any(age_at_expiry in r for r in _AGE_AT_EXPIRY_OK):
+            problems.append("age at expiry outside the validity rules")
+    elif age_at_expiry < 0:
+        problems.append("expiry before birth")
+    if cert_not_after is not None:
+        cert_end = cert_not_after.astimezone(JST).date()
+        if cert_end > expiry:
+            problems.append("certificate outlives the card")
+        if national and not _same_birthday(cert_end, birth) and cert_end != expiry:
+            problems.append("certificate expiry is not on the birthday")
+    if cert_not_before is not None and cert_not_before.astimezone(JST).date() < birth:
+        problems.append("certificate issued before birth")
+    return problems
+
+
+@dataclass(frozen=True)
+class CardFaceReading:
+    """What one image of a card front gave: 照合番号B when confident and plausible, else None (re-scan).
+
+    `confidence` is 0..1 (the weakest character the value depends on); `reason` says why there is no
+    value ("ok" when there is one). The value is kept out of repr.
+    """
+
+    verification_b: str | None = field(repr=False)
+    confidence: float
+    reason: str
+
+    @property
+    def rescan(self) -> bool:
+        return self.verification_b is None
+
+    def masked(self) -> str:
+        return "-" if self.verification_b is None else mask_verification_b(self.verification_b)
 
 
 # --- the guard -------------------------------------------------------------------------------------------

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from kiosk.cardface import (
+    CardFaceReading,
     CardFront,
     CardFrontFields,
     Era,
@@ -15,20 +16,21 @@ from kiosk.cardface import (
     GuardReason,
     GuardState,
     PrintedBirthDate,
+    cross_check,
     decide,
     era_of,
     format_expiry,
     from_era,
     mask_verification_b,
+    parse_birth_text,
+    parse_expiry_text,
     record_attempt,
     verification_b,
 )
 from kiosk.domain import Sex
 
 
-def front(
-    birth: date, *, foreign: bool = False, expiry: date = date(2030, 2, 17), code: str = "1234"
-) -> CardFront:
+def front(birth: date, *, foreign: bool = False, expiry: date = date(2030, 2, 17), code: str = "1234") -> CardFront:
     return CardFront("山田 太郎", "東京都千代田区霞が関1-1", birth, Sex.MALE, expiry, code, foreign)
 
 
@@ -183,3 +185,86 @@ def test_guard_state_is_per_card() -> None:
     first = record_attempt(GuardState("card-a"), scan_id=1, value=VALUE, accepted=False)
     assert decide(first, scan_id=2, value=VALUE, tries_left=5).reason is GuardReason.ALREADY_FAILED
     assert decide(GuardState("card-b"), scan_id=2, value=VALUE, tries_left=5).send
+
+
+# --- parsing and cross-checks -------------------------------------------------------------------------
+
+TODAY = date(2026, 1, 1)
+
+
+def fields(birth: PrintedBirthDate, expiry: date, code: str = "1234") -> CardFrontFields:
+    return CardFrontFields(birth, expiry, code)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("昭和55年 2月17日生", PrintedBirthDate(Era.SHOWA, 55, 2, 17)),
+        ("令和元年5月1日生", PrintedBirthDate(Era.REIWA, 1, 5, 1)),
+        ("1980年 2月17日生", PrintedBirthDate(None, 1980, 2, 17)),
+        ("平成7年11月 3日", PrintedBirthDate(Era.HEISEI, 7, 11, 3)),
+    ],
+)
+def test_parse_birth_text(text: str, expected: PrintedBirthDate) -> None:
+    assert parse_birth_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["昭和055年2月17日生", "80年2月17日生", "元年5月1日生", "昭和55年2月", "西暦1980年1月1日生"]
+)
+def test_parse_birth_text_rejects(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_birth_text(text)
+
+
+def test_parse_expiry_text() -> None:
+    assert parse_expiry_text("2030年 2月17日まで有効") == date(2030, 2, 17)
+    assert parse_expiry_text("2030年2月17日") == date(2030, 2, 17)
+    with pytest.raises(ValueError):
+        parse_expiry_text("230年2月17日まで有効")
+
+
+def test_cross_check_accepts_a_real_looking_card() -> None:
+    f = fields(PrintedBirthDate(Era.SHOWA, 55, 2, 17), date(2030, 2, 17))
+    assert cross_check(f, today=TODAY) == []
+    foreign = fields(PrintedBirthDate(None, 1990, 6, 5), date(2027, 9, 30))  # residence period: any day
+    assert cross_check(foreign, today=TODAY) == []
+
+
+@pytest.mark.parametrize(
+    ("birth", "expiry", "problem"),
+    [
+        (PrintedBirthDate(Era.HEISEI, 31, 5, 1), date(2030, 5, 1), "birth date impossible for its era"),
+        (PrintedBirthDate(Era.SHOWA, 55, 2, 17), date(2030, 2, 18), "expiry is not on the birthday"),
+        (PrintedBirthDate(Era.SHOWA, 55, 2, 17), date(2025, 2, 17), "card expired"),
+        (PrintedBirthDate(Era.SHOWA, 55, 2, 17), date(2037, 2, 17), "expiry more than 10 years ahead"),
+        (PrintedBirthDate(Era.HEISEI, 14, 2, 17), date(2028, 2, 17), "age at expiry outside the validity rules"),
+        (PrintedBirthDate(Era.REIWA, 9, 2, 17), date(2030, 2, 17), "birth date implausible"),
+        (PrintedBirthDate(None, 2030, 1, 1), date(2028, 1, 1), "expiry before birth"),
+    ],
+)
+def test_cross_check_catches(birth: PrintedBirthDate, expiry: date, problem: str) -> None:
+    assert problem in cross_check(fields(birth, expiry), today=TODAY)
+
+
+def test_cross_check_leap_day_birthday() -> None:
+    f = fields(PrintedBirthDate(Era.HEISEI, 4, 2, 29), date(2031, 2, 28))  # 1992-02-29
+    assert cross_check(f, today=TODAY) == []
+
+
+def test_cross_check_with_certificate_dates() -> None:
+    f = fields(PrintedBirthDate(Era.SHOWA, 55, 2, 17), date(2030, 2, 17))
+    jst_midnight = datetime(2030, 2, 16, 15, 0, tzinfo=UTC)  # 2030-02-17 00:00 JST
+    assert cross_check(f, today=TODAY, cert_not_after=jst_midnight) == []
+    later = datetime(2031, 2, 17, 0, 0, tzinfo=UTC)
+    assert "certificate outlives the card" in cross_check(f, today=TODAY, cert_not_after=later)
+    odd_day = datetime(2029, 6, 1, 0, 0, tzinfo=UTC)
+    assert "certificate expiry is not on the birthday" in cross_check(f, today=TODAY, cert_not_after=odd_day)
+    early = datetime(1970, 1, 1, tzinfo=UTC)
+    assert "certificate issued before birth" in cross_check(f, today=TODAY, cert_not_before=early)
+
+
+def test_reading_hides_its_value() -> None:
+    r = CardFaceReading("55021720301234", 0.9, "ok")
+    assert "55021720301234" not in repr(r) and r.masked() == "55****2030****" and not r.rescan
+    assert CardFaceReading(None, 0.1, "low confidence").rescan

@@ -1,0 +1,111 @@
+"""Finds the card in a picture from the document camera and rectifies it to the layout grid (OpenCV).
+
+The card is a light ID-1 rectangle on the darker reader surface: Otsu threshold, the largest contour,
+its convex hull simplified to four corners (a minimum-area rectangle when the corners are too rounded or
+damaged to give four), then a perspective warp to 1011 × 638. A card photographed upside down is turned
+the right way up by where the photo is (it is the darkest, most uniform large block, on the right).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from drivers.cardface import layout
+from kiosk.errors import CardFaceUnreadable
+
+GreyImage = npt.NDArray[np.uint8]
+
+MIN_CARD_AREA = 0.08  # of the picture: smaller than this is not a card on the reader
+ASPECT = layout.CARD_MM[0] / layout.CARD_MM[1]
+ASPECT_TOLERANCE = 0.25  # perspective from a camera above the reader changes the ratio a little
+
+
+def _order_corners(pts: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """Top-left, top-right, bottom-right, bottom-left, with the long side as the top edge."""
+    centre = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0])
+    pts = pts[np.argsort(angles)]  # clockwise in image coordinates, starting anywhere
+    start = int(np.argmin(pts.sum(axis=1)))  # nearest the picture's top left
+    pts = np.roll(pts, -start, axis=0)
+    if np.linalg.norm(pts[1] - pts[0]) < np.linalg.norm(pts[3] - pts[0]):
+        pts = np.roll(pts, -1, axis=0)  # the card stands on its short side: turn a quarter
+    return pts.astype(np.float32)
+
+
+def find_card(grey: GreyImage) -> npt.NDArray[np.float32]:
+    """The card's four corners (ordered), or CardFaceUnreadable when there is no card-shaped object."""
+    h, w = grey.shape
+    if float(grey.std()) < 8.0:
+        raise CardFaceUnreadable("no card in the picture (no contrast)")
+    blurred = cv2.GaussianBlur(grey, (5, 5), 0)
+    _, mask = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        raise CardFaceUnreadable("no card in the picture")
+    contour = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(contour)
+    if area < MIN_CARD_AREA * w * h:
+        raise CardFaceUnreadable("no card in the picture (largest light object too small)")
+    if area > 0.9 * w * h:
+        raise CardFaceUnreadable("no card in the picture (nothing stands out from the surface)")
+    inside = np.zeros_like(mask)
+    cv2.drawContours(inside, [contour], -1, 255, thickness=-1)
+    if float(grey[inside > 0].mean()) - float(grey[inside == 0].mean()) < 40.0:
+        raise CardFaceUnreadable("no card in the picture (no light card on a darker surface)")
+    hull = cv2.convexHull(contour)
+    perimeter = cv2.arcLength(hull, True)
+    quad = None
+    for eps in (0.01, 0.02, 0.03, 0.05):
+        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
+        if len(approx) == 4:
+            quad = approx.reshape(4, 2).astype(np.float32)
+            break
+    if quad is None:
+        quad = cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32)
+    if cv2.contourArea(quad) < 0.85 * area:
+        raise CardFaceUnreadable("the light object is not card-shaped")
+    corners = _order_corners(quad)
+    top = np.linalg.norm(corners[1] - corners[0]) + np.linalg.norm(corners[2] - corners[3])
+    side = np.linalg.norm(corners[3] - corners[0]) + np.linalg.norm(corners[2] - corners[1])
+    if side == 0 or abs(top / side - ASPECT) > ASPECT_TOLERANCE * ASPECT:
+        raise CardFaceUnreadable("the light object does not have a card's proportions")
+    return corners
+
+
+def _photo_darkness(card: GreyImage) -> float:
+    """How much darker the photo box is than the paper right around it (robust to shadow gradients)."""
+    x0, y0, x1, y1 = layout.PHOTO.px()
+    h, w = card.shape
+    around = card[max(0, y0 - 30) : min(h, y1 + 30), max(0, x0 - 60) : min(w, x1 + 40)]
+    paper = float(np.percentile(around, 95)) + 1.0
+    return 1.0 - float(np.median(card[y0:y1, x0:x1])) / paper
+
+
+def rectify(grey: GreyImage, corners: npt.NDArray[np.float32]) -> GreyImage:
+    """The card warped to the layout grid, right way up."""
+    w, h = layout.CARD_PX
+    target = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
+    m = cv2.getPerspectiveTransform(corners, target)
+    card = np.asarray(cv2.warpPerspective(grey, m, (w, h), flags=cv2.INTER_AREA), np.uint8)
+    turned = np.asarray(cv2.rotate(card, cv2.ROTATE_180), np.uint8)
+    if _photo_darkness(turned) > _photo_darkness(card):
+        return turned
+    return card
+
+
+def to_grey(image: npt.NDArray[np.uint8]) -> GreyImage:
+    if image.ndim == 2:
+        return image
+    return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), np.uint8)
+
+
+def load_image(path: str) -> npt.NDArray[np.uint8]:
+    """A picture file as BGR; CardFaceUnreadable when it is not a picture OpenCV can decode."""
+    data = np.fromfile(path, dtype=np.uint8)
+    image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    if image is None:
+        raise CardFaceUnreadable(f"not a readable picture: {path}")
+    return np.asarray(image, dtype=np.uint8)

@@ -1,0 +1,223 @@
+"""Reads 照合番号B from a picture of the card front: locate, rectify, OCR three fields, cross-check, gate.
+
+Each field (printed birth date, expiry line, security code) is cropped from the rectified card by the
+layout and read in two differently prepared versions (plain contrast-stretched, and a smaller locally
+normalised one that evens out glare and shadow). A value is kept only when both versions give the same
+characters, the fields pass every plausibility check (kiosk.cardface.cross_check), and the weakest
+character's confidence clears the gate. Anything else is "re-scan": a wrong 照合番号B would spend one of
+the card's few tries, a re-scan costs the patient a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from drivers.cardface import layout
+from drivers.cardface.locate import GreyImage, find_card, load_image, rectify, to_grey
+from drivers.cardface.ocr import LineOcr, OcrLine
+from kiosk.cardface import (
+    CardFaceReading,
+    CardFrontFields,
+    cross_check,
+    format_expiry,
+    parse_birth_text,
+    parse_expiry_text,
+    verification_b,
+)
+
+log = logging.getLogger(__name__)
+
+Prepare = Callable[[GreyImage], GreyImage]
+
+
+@dataclass(frozen=True)
+class ReaderConfig:
+    """`gate`: the lowest character confidence (0..1) a value may rest on."""
+
+    gate: float = 0.75
+    min_agree: int = 3  # prepared versions that must give the same text (and none a different one)
+
+
+def _stretch(crop: GreyImage) -> GreyImage:
+    lo, hi = np.percentile(crop, (2, 98))
+    if hi - lo < 1:
+        return crop
+    out: GreyImage = np.clip((crop.astype(np.float32) - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)
+    return out
+
+
+def _scaled(crop: GreyImage, factor: float) -> GreyImage:
+    if factor == 1.0:
+        return crop
+    method = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+    return np.asarray(cv2.resize(crop, None, fx=factor, fy=factor, interpolation=method), np.uint8)
+
+
+def _flatten(crop: GreyImage) -> GreyImage:
+    """Divide by a blurred background: removes glare and shadow gradients."""
+    background = cv2.GaussianBlur(crop, (0, 0), sigmaX=15)
+    return np.asarray(cv2.divide(crop, background, scale=220), np.uint8)
+
+
+def _plain(factor: float) -> Prepare:
+    return lambda crop: _stretch(_scaled(crop, factor))
+
+
+def _flat(factor: float) -> Prepare:
+    return lambda crop: _stretch(_scaled(_flatten(crop), factor))
+
+
+# Tesseract's errors depend on scale and lighting; the same mistake from two differently prepared
+# versions is rare. Versions are read in this order until two agree.
+PREPARATIONS: tuple[Prepare, ...] = (_plain(0.7), _flat(0.65), _plain(0.55), _flat(0.75), _plain(1.0), _flat(0.55))
+
+
+def _crop(card: GreyImage, box: layout.Box) -> GreyImage:
+    x0, y0, x1, y1 = box.px()
+    return card[y0:y1, x0:x1]
+
+
+def _pil(a: GreyImage) -> Image.Image:
+    return Image.fromarray(np.ascontiguousarray(a), mode="L")
+
+
+@dataclass(frozen=True)
+class _Vote:
+    """A field's agreed text (None without agreement), the agreeing reads' confidence (0..1), why not."""
+
+    text: str | None
+    confidence: float
+    problem: str
+
+
+class CardFaceReader:
+    """Turns a picture of a card front into a CardFaceReading. Call from a worker thread, not the GUI."""
+
+    def __init__(self, config: ReaderConfig | None = None, ocr: LineOcr | None = None) -> None:
+        self.config = config or ReaderConfig()
+        self._ocr = ocr
+
+    @property
+    def ocr(self) -> LineOcr:
+        return self._ocr or LineOcr.for_thread()
+
+    def read(
+        self,
+        image: npt.NDArray[np.uint8] | str | Path,
+        *,
+        today: date | None = None,
+        cert_not_before: datetime | None = None,
+        cert_not_after: datetime | None = None,
+    ) -> CardFaceReading:
+        """Raises kiosk.errors.CardFaceUnreadable when the picture shows no card."""
+        started = time.perf_counter()
+        pixels = load_image(str(image)) if isinstance(image, str | Path) else image
+        grey = to_grey(pixels)
+        card = rectify(grey, find_card(grey))
+        today = today or date.today()
+        reading = self._decide(card, today, cert_not_before, cert_not_after)
+        log.info(
+            "card face read: %s, confidence %.2f, %s, %.0f ms",
+            "value" if reading.verification_b else "re-scan",
+            reading.confidence,
+            reading.reason,
+            (time.perf_counter() - started) * 1000,
+        )
+        return reading
+
+    def _vote(self, card: GreyImage, box: layout.Box, read: Callable[[GreyImage], tuple[str | None, float]],
+              name: str) -> _Vote:  # fmt: skip
+        """Read `box` in every prepared version; keep the text only if a clear majority agrees.
+
+        Tesseract's typical slip on printed dates is a dropped repeated digit (11 → 1, 20 → 2), and it
+        can make the same slip on several versions: the winner needs `min_agree` votes, at least twice
+        the runner-up's, and the runner-up at most one.
+        """
+        crop = _crop(card, box)
+        seen: dict[str, list[float]] = {}
+        for prepare in PREPARATIONS:
+            text, conf = read(prepare(crop))
+            if text is not None:
+                seen.setdefault(text, []).append(conf)
+        if not seen:
+            return _Vote(None, 0.0, f"{name} not legible")
+        ranked = sorted(seen.items(), key=lambda kv: -len(kv[1]))
+        text, confs = ranked[0]
+        runner_up = len(ranked[1][1]) if len(ranked) > 1 else 0
+        if len(confs) < self.config.min_agree:
+            return _Vote(None, max(confs), f"{name} legible in too few versions")
+        if len(confs) < 2 * runner_up or runner_up >= 2:
+            return _Vote(None, 0.0, f"{name} readings disagree")
+        return _Vote(text, sorted(confs)[-self.config.min_agree], "")
+
+    def _birth(self, img: GreyImage) -> tuple[str | None, float]:
+        line = self.ocr.date_line(_pil(img))
+        try:
+            return parse_birth_text(_through_day_text(line)).text(), _through_day(line) / 100.0
+        except ValueError:
+            return None, 0.0
+
+    def _expiry(self, img: GreyImage) -> tuple[str | None, float]:
+        line = self.ocr.date_line(_pil(img))
+        try:
+            return format_expiry(parse_expiry_text(_through_day_text(line))), _through_day(line) / 100.0
+        except ValueError:
+            return None, 0.0
+
+    def _code(self, img: GreyImage) -> tuple[str | None, float]:
+        line = self.ocr.digit_line(_pil(img))
+        ok = len(line.text) == 4 and line.text.isdigit()
+        return (line.text if ok else None), line.min_conf / 100.0
+
+    def _read_fields(self, card: GreyImage) -> tuple[CardFrontFields | None, float, str]:
+        votes = (
+            self._vote(card, layout.READ_BIRTH, self._birth, "birth date"),
+            self._vote(card, layout.READ_EXPIRY, self._expiry, "expiry"),
+            self._vote(card, layout.READ_CODE, self._code, "security code"),
+        )
+        confidence = min(v.confidence for v in votes)
+        for v in votes:
+            if v.text is None:
+                return None, confidence, v.problem
+        birth, expiry, code = (v.text or "" for v in votes)
+        return CardFrontFields(parse_birth_text(birth), parse_expiry_text(expiry), code), confidence, ""
+
+    def _decide(
+        self,
+        card: GreyImage,
+        today: date,
+        cert_not_before: datetime | None,
+        cert_not_after: datetime | None,
+    ) -> CardFaceReading:
+        fields, confidence, problem = self._read_fields(card)
+        if fields is None:
+            return CardFaceReading(None, confidence, problem)
+        problems = cross_check(fields, today=today, cert_not_before=cert_not_before, cert_not_after=cert_not_after)
+        if problems:
+            return CardFaceReading(None, confidence, "; ".join(problems))
+        if confidence < self.config.gate:
+            return CardFaceReading(None, confidence, "low confidence")
+        return CardFaceReading(verification_b(fields), confidence, "ok")
+
+
+def _through_day(line: OcrLine) -> float:
+    """Weakest character up to '日': what follows (生, まで有効) does not enter 照合番号B."""
+    i = line.text.find("日")
+    conf = line.char_conf[: i + 1] if i >= 0 else line.char_conf
+    return min(conf, default=0.0)
+
+
+def _through_day_text(line: OcrLine) -> str:
+    """Only the date part: what follows 日 (生, まで有効) does not enter 照合番号B, and may be misread."""
+    i = line.text.find("日")
+    return line.text[: i + 1] if i >= 0 else line.text

@@ -1,0 +1,121 @@
+"""The card-face reader end to end: rendered card → camera-like picture → OpenCV + Tesseract → 照合番号B."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from drivers.cardface.augment import generate, photograph, random_front
+from drivers.cardface.evaluate import evaluate
+from drivers.cardface.reader import CardFaceReader
+from drivers.virtualcard.front import placeholder_photo, render_card_front
+from kiosk.app.cli import main
+from kiosk.cardface import CardFront, verification_b
+from kiosk.domain import Sex
+from kiosk.errors import CardFaceUnreadable
+
+TODAY = date(2026, 1, 1)
+CI_CARDS = 30
+
+
+@pytest.fixture(scope="module")
+def reader() -> CardFaceReader:
+    return CardFaceReader()
+
+
+def on_reader_surface(front: CardFront, angle: float = 0.0) -> np.ndarray:
+    """A clean picture: the card flat on a dark surface, slightly turned."""
+    card = cv2.cvtColor(np.asarray(render_card_front(front, placeholder_photo())), cv2.COLOR_RGB2BGR)
+    scene = np.full((960, 1280, 3), 60, np.uint8)
+    small = cv2.resize(card, (900, 568), interpolation=cv2.INTER_AREA)
+    scene[196:764, 190:1090] = small
+    m = cv2.getRotationMatrix2D((640, 480), angle, 1.0)
+    return np.asarray(cv2.warpAffine(scene, m, (1280, 960), borderValue=(60, 60, 60)), np.uint8)
+
+
+def test_clean_card_reads_exactly(reader: CardFaceReader) -> None:
+    front = CardFront(
+        "見本 太郎", "東京都千代田区霞が関1-1", date(1980, 2, 17), Sex.MALE, date(2030, 2, 17), "4821", False
+    )
+    reading = reader.read(on_reader_surface(front, 7.0), today=TODAY)
+    assert reading.verification_b == verification_b(front) == "55021720304821"
+    assert reading.reason == "ok" and reading.confidence >= reader.config.gate
+
+
+def test_upside_down_card_reads_exactly(reader: CardFaceReader) -> None:
+    front = CardFront(
+        "見本 花子", "大阪府大阪市北区梅田1-2", date(1995, 11, 3), Sex.FEMALE, date(2031, 11, 3), "0390", False
+    )
+    reading = reader.read(on_reader_surface(front, 183.0), today=TODAY)
+    assert reading.verification_b == "07110320310390"
+
+
+def test_expired_card_is_not_used(reader: CardFaceReader) -> None:
+    front = CardFront("見本 次郎", "京都府京都市1-1", date(1980, 2, 17), Sex.MALE, date(2030, 2, 17), "4821", False)
+    reading = reader.read(on_reader_surface(front), today=date(2031, 1, 1))
+    assert reading.verification_b is None and "card expired" in reading.reason
+
+
+def test_picture_without_a_card_raises(reader: CardFaceReader) -> None:
+    empty = np.full((960, 1280, 3), 70, np.uint8)
+    with pytest.raises(CardFaceUnreadable):
+        reader.read(empty, today=TODAY)
+    noise = np.random.default_rng(1).integers(0, 255, (480, 640, 3), dtype=np.uint8)
+    with pytest.raises(CardFaceUnreadable):
+        reader.read(noise, today=TODAY)
+
+
+def test_file_that_is_not_a_picture_raises(reader: CardFaceReader, tmp_path: Path) -> None:
+    bad = tmp_path / "card.jpg"
+    bad.write_bytes(b"not a jpeg")
+    with pytest.raises(CardFaceUnreadable):
+        reader.read(bad, today=TODAY)
+
+
+def test_generator_is_deterministic() -> None:
+    a = next(iter(generate(1, seed=5)))
+    b = next(iter(generate(1, seed=5)))
+    assert a.expected == b.expected and np.array_equal(a.image, b.image)
+    c = next(iter(generate(1, seed=6)))
+    assert not np.array_equal(a.image, c.image)
+    fronts = [random_front(random.Random(i)) for i in range(300)]
+    assert any(f.foreign_resident for f in fronts) and any(not f.foreign_resident for f in fronts)
+    texts = [f.birth_text() for f in fronts]
+    for era in ("平成元年", "令和元年", "昭和", "平成", "令和"):
+        assert any(t.startswith(era) for t in texts), era
+    image, what = photograph(render_card_front(fronts[0], placeholder_photo()), random.Random(0))
+    assert image.shape == (960, 1280, 3) and "jpeg" in what
+
+
+def test_eval_on_ci_set_accepts_no_wrong_value() -> None:
+    report = evaluate(CI_CARDS, seed=0)
+    print(report.summary(), report.reasons)
+    assert report.n == CI_CARDS
+    assert report.exact + report.rescan + report.no_card + report.wrong_accepted == CI_CARDS
+    assert report.wrong_accepted == 0
+    assert report.exact > 0
+
+
+@pytest.mark.xfail(reason="exact rate is below the 99 % target (Tesseract jpn drops repeated digits)", strict=True)
+def test_eval_on_ci_set_meets_exact_target() -> None:
+    assert evaluate(CI_CARDS, seed=1).exact_pct >= 99.0
+
+
+def test_cli_read_masks_unless_revealed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    front = CardFront(
+        "見本 太郎", "東京都千代田区霞が関1-1", date(1980, 2, 17), Sex.MALE, date(2030, 2, 17), "4821", False
+    )
+    path = tmp_path / "front.png"
+    cv2.imwrite(str(path), on_reader_surface(front, 7.0))
+    assert main(["cardface", "read", str(path), "--today", "2026-01-01"]) == 0
+    out = capsys.readouterr().out
+    assert "55****2030****" in out and "55021720304821" not in out
+    assert main(["cardface", "read", str(path), "--today", "2026-01-01", "--json", "--reveal"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verification_b"] == "55021720304821" and data["rescan"] is False
