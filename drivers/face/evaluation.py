@@ -35,7 +35,7 @@ from drivers.face.encoder import ChipEnrolment, DlibEncoder, distance, grey3
 from drivers.face.landmarks import FaceAnalyser
 from drivers.face.session import Capture, LiveFaceSession
 from kiosk.errors import NoFaceInChipPhoto
-from kiosk.face import FaceThresholds, LivenessOutcome, Verdict
+from kiosk.face import FaceThresholds, Guidance, LivenessOutcome, Verdict, assess_quality
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +151,37 @@ class Evaluation:
             self.progress(f"video {s.rel} done")
         return out
 
+    def per_frame_distances(self, every: int = 5) -> dict[str, Any]:
+        """Every `every`-th video frame that passes the gates, encoded alone and compared with every chip
+        (face.md §7.4 step 4: the per-frame rates, to set beside the decision-level ones)."""
+        genuine: list[float] = []
+        impostor: list[float] = []
+        frames = 0
+        for s in (x for x in self.samples if x.role == "video_probe"):
+            with FaceAnalyser() as analyser:
+                for frame in VideoFileSource(self.root / s.rel).frames():
+                    obs = analyser.analyse(frame.image)
+                    if frame.index % every or obs.box is None:
+                        continue
+                    if assess_quality(obs.measurements, self.t) != (Guidance.OK,):
+                        continue
+                    enc = self.encoder.encode_near(cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY), obs.box)
+                    if enc is None:
+                        continue
+                    frames += 1
+                    for (_name, rel), chip in self.chips.items():
+                        if chip is not None:
+                            same = self._identity(rel) == s.identity
+                            (genuine if same else impostor).append(distance(enc, chip.encoding))
+        return {
+            "frames": frames, "genuine": len(genuine), "impostor": len(impostor),
+            "genuine_median": round(float(np.median(genuine)), 4) if genuine else None,
+            "genuine_at_or_below_accept": sum(1 for d in genuine if d <= self.t.accept),
+            "genuine_at_or_above_reject": sum(1 for d in genuine if d >= self.t.reject),
+            "impostor_min": round(float(np.min(impostor)), 4) if impostor else None,
+            "impostor_at_or_below_accept": sum(1 for d in impostor if d <= self.t.accept),
+        }
+
     def attack_captures(self) -> dict[str, list[tuple[Sample, Capture]]]:
         species: dict[str, list[tuple[Sample, Capture]]] = defaultdict(list)
         for s in self.samples:
@@ -194,6 +225,7 @@ class Evaluation:
         report["stills"]["pooled"] = comparison_report(pooled_g, pooled_i, self.t)
         report["derived_thresholds"] = derive_thresholds(pooled_g, pooled_i)
         report["videos"] = self._video_report(self.video_captures())
+        report["videos"]["per_frame"] = self.per_frame_distances()
         report["attacks"] = self._attack_report(self.attack_captures())
         report["elapsed_s"] = round(time.perf_counter() - started, 1)
         report["_scores"] = scores  # for the plot; removed before printing
@@ -222,9 +254,11 @@ class Evaluation:
                 if decision.median_distance is not None:
                     (genuine_d if same else impostor_d).append(decision.median_distance)
         live_count = sum(1 for c in per_capture if c["live"])
+        passive_only = sum(1 for c in per_capture if c["live"] and c["challenge"] is None)
         return {
             "captures": per_capture,
             "bpcer": {"rate": 1 - live_count / max(1, len(per_capture)), "attempts": len(per_capture)},
+            "passed_without_challenge": passive_only,
             "fta": sum(1 for c in per_capture if c["frames_good"] == 0),
             "genuine_decisions": _count(genuine_verdicts),
             "impostor_decisions": _count(impostor_verdicts),

@@ -106,9 +106,15 @@ def print_eval(r: dict[str, Any]) -> None:
     for c in v["captures"]:
         print(f"  {c['video']:45s} +{c['offset_s']:.0f}s  liveness {c['liveness']:15s} challenge {c['challenge']}"
               f"  good {c['frames_good']}/{c['frames_seen']}  encoded {c['encoded']}")
+    print(f"  passed without a challenge: {v['passed_without_challenge']}")
     print(f"  genuine decisions: {v['genuine_decisions']}  medians {v['genuine_median_distances']}")
     print(f"  impostor decisions: {v['impostor_decisions']}  min median {v['impostor_min_distance']}"
           f"  matcher-alone accepts {v['impostor_match_only_accepts']}")
+    pf = v["per_frame"]
+    print(f"  per frame (every 5th good frame, {pf['frames']} frames):"
+          f" genuine {pf['genuine']} median {pf['genuine_median']}"
+          f", <= accept {pf['genuine_at_or_below_accept']}, >= reject {pf['genuine_at_or_above_reject']};"
+          f" impostor {pf['impostor']} min {pf['impostor_min']}, <= accept {pf['impostor_at_or_below_accept']}")
     print("\nattacks (APCER = liveness passed; IAPMR trials = against the same identity's other chips)")
     for name, s in r["attacks"].items():
         print(f"  {name:13s} attacks {s['attacks']:4d}  APCER {_pct(s['apcer'])} ({s['liveness_passed']})"
