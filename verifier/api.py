@@ -108,10 +108,10 @@ def create_app(verifier: Verifier) -> FastAPI:
 
     @app.get("/v1/results/{transaction_id}", response_model=AnswerOut, responses={404: _REFUSALS[404]})
     def stored_result(transaction_id: str) -> dict[str, Any]:
-        stored = verifier.store.reception_by_transaction(transaction_id)
-        if stored is None:
+        answer = verifier.answer_for(transaction_id)
+        if answer is None:
             raise Refused("not_found")
-        return stored.answer
+        return answer
 
     @app.get("/staff", response_class=HTMLResponse)
     def staff_page() -> str:

@@ -9,7 +9,10 @@ gives the same file.
 
 from __future__ import annotations
 
+import logging
 import os
+import queue
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -18,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 JST = ZoneInfo("Asia/Tokyo")
+log = logging.getLogger(__name__)
 
 # consent item -> XML tag prefix; items with an AvailableTime (24 h viewing window) first
 CONSENT_TAGS: dict[str, str] = {
@@ -156,3 +160,33 @@ def _flag(parent: ET.Element, prefix: str, answer: Mapping[str, Any], *, with_av
 
 def _add(parent: ET.Element, tag: str, text: str) -> None:
     ET.SubElement(parent, tag).text = text
+
+
+class FaceXmlWriter:
+    """Writes face XML files on one background thread, so a request never waits for the disk.
+
+    A file that is lost with the process (queued but not yet written) is written again at the next start
+    by `Verifier.repair_face_xml`, because the stored reception names its file.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._queue: queue.Queue[tuple[str, bytes]] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="face-xml", daemon=True)
+        self._thread.start()
+
+    def put(self, name: str, content: bytes) -> None:
+        self._queue.put((name, content))
+
+    def flush(self) -> None:
+        self._queue.join()
+
+    def _run(self) -> None:
+        while True:
+            name, content = self._queue.get()
+            try:
+                write(self.folder, name, content)
+            except OSError:
+                log.exception("face XML %s could not be written; it is retried at the next start", name)
+            finally:
+                self._queue.task_done()

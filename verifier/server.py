@@ -17,6 +17,7 @@ import uvicorn
 
 from verifier.api import create_app
 from verifier.pki import TrustStore
+from verifier.seed import seed_profiles
 from verifier.service import Verifier, VerifierSettings
 from verifier.store import Store, open_engine
 
@@ -44,6 +45,7 @@ def uvicorn_config(verifier: Verifier, host: str, port: int, *, tls_cert: str | 
         create_app(verifier), host=host, port=port, log_level="warning", access_log=False,
         ssl_certfile=tls_cert, ssl_keyfile=tls_key, ssl_ca_certs=client_ca,
         ssl_cert_reqs=ssl.CERT_REQUIRED if client_ca else ssl.CERT_NONE, timeout_keep_alive=30,
+        http="httptools", loop="uvloop",
     )
 
 
@@ -77,12 +79,15 @@ class ServerThread:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="reference verifier for the myna-kiosk")
-    parser.add_argument("--db", default="sqlite:///verifier.db", help="SQLAlchemy URL (sqlite:///… or postgresql+psycopg://…)")
-    parser.add_argument("--pki", type=Path, required=True, help="directory with auth_root_g*.der and auth_crl_g*.der")
+    parser.add_argument("--db", default="sqlite:///verifier.db",
+                        help="SQLAlchemy URL (sqlite:///… or postgresql+psycopg://…)")
+    parser.add_argument("--pki", type=Path, required=True,
+                        help="directory with auth_root_g*.der and auth_crl_g*.der")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8470)
     parser.add_argument("--face-dir", type=Path, help="folder for OQSsiquc01res_face_*.xml")
     parser.add_argument("--xml-encoding", choices=("utf-8", "shift_jis"), default="utf-8")
+    parser.add_argument("--profiles", type=Path, help="seed the registry from these virtual card profiles")
     parser.add_argument("--enroll", nargs=2, action="append", default=[], metavar=("KIOSK_ID", "PUBLIC_PEM"))
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
@@ -90,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     verifier = build_verifier(args.db, trust_from_pki_dir(args.pki), args.face_dir, args.xml_encoding)
+    if args.profiles:
+        seed_profiles(verifier.store, args.profiles)
     for kiosk_id, pem in args.enroll:
         verifier.enroll(kiosk_id, Path(pem).read_bytes())
     config = uvicorn_config(verifier, args.host, args.port, tls_cert=args.tls_cert, tls_key=args.tls_key,

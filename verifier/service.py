@@ -67,6 +67,8 @@ class Verifier:
         self.clock = clock or (lambda: datetime.now(UTC))
         self._validator = jsonschema.Draft202012Validator(load_result_schema())
         self._keys: dict[str, tuple[str, Ed25519PublicKey]] = {}
+        self._xml = facexml.FaceXmlWriter(self.settings.face_dir) if self.settings.face_dir else None
+        self.repair_face_xml()
 
     # --- kiosks and challenges ----------------------------------------------------------------------
 
@@ -128,13 +130,38 @@ class Verifier:
     def _replay(self, stored: ReceptionRow, body_hash: str) -> dict[str, Any]:
         if stored.body_sha256 != body_hash:
             raise Refused("idempotency_conflict")
-        face_xml = stored.answer.get("face_xml")
-        if self.settings.face_dir and face_xml and not (self.settings.face_dir / face_xml).exists():
-            with self.store.engine.connect() as conn:  # written after the commit; the process died first
-                found = self.store.qualification(conn, stored.cert_id)
-            self._write_xml(stored.id, stored.transaction_id, stored.received_at, stored.answer,
-                            found[1] if found else None)
-        return stored.answer
+        return self.full_answer(stored)
+
+    def full_answer(self, stored: ReceptionRow) -> dict[str, Any]:
+        """The stored answer plus what follows from the row itself (its id and face XML file name)."""
+        answer = dict(stored.answer, reception_id=stored.id)
+        if self.settings.face_dir:
+            answer["face_xml"] = facexml.file_name(self.settings.institution_code, stored.id, stored.received_at)
+        return answer
+
+    def answer_for(self, transaction_id: str) -> dict[str, Any] | None:
+        stored = self.store.reception_by_transaction(transaction_id)
+        return self.full_answer(stored) if stored else None
+
+    def repair_face_xml(self, days: int = 3) -> int:
+        """Write the face XML of recent receptions whose file is missing (the process died before it)."""
+        if self._xml is None:
+            return 0
+        repaired = 0
+        for stored in self.store.receptions_since(self.clock() - timedelta(days=days), limit=100_000):
+            name = facexml.file_name(self.settings.institution_code, stored.id, stored.received_at)
+            if not (self._xml.folder / name).exists():
+                with self.store.engine.connect() as conn:
+                    found = self.store.qualification(conn, stored.cert_id)
+                self._queue_xml(stored.id, stored.transaction_id, stored.received_at, stored.answer,
+                                found[1] if found else None)
+                repaired += 1
+        self.flush_xml()
+        return repaired
+
+    def flush_xml(self) -> None:
+        if self._xml is not None:
+            self._xml.flush()
 
     def _accept(self, result: dict[str, Any], body_hash: str) -> dict[str, Any]:
         now = self.clock()
@@ -160,7 +187,6 @@ class Verifier:
             consents = self._consent_answers(result, cert, validity, now)
             answer: dict[str, Any] = {
                 "transaction_id": result["transaction_id"],
-                "reception_id": 0,
                 "received_at": now.isoformat(),
                 "validity": validity,
                 "certificate_status": cert.status,
@@ -173,15 +199,13 @@ class Verifier:
             reception_id = self.store.add_reception(
                 conn, transaction_id=result["transaction_id"], kiosk_id=result["kiosk_id"],
                 received_at=utc_text(now), method=method, cert_id=cert.identifier, validity=validity,
-                certificate_status=cert.status, body_sha256=body_hash, answer="{}",
+                certificate_status=cert.status, body_sha256=body_hash, answer=json.dumps(answer, ensure_ascii=False),
             )
-            answer["reception_id"] = reception_id
-            if self.settings.face_dir:
-                answer["face_xml"] = facexml.file_name(self.settings.institution_code, reception_id, now)
-            self.store.set_answer(conn, reception_id, answer)
-        if self.settings.face_dir:
-            self._write_xml(reception_id, result["transaction_id"], now, answer, qualification)
-        return answer
+        if self._xml is not None:
+            self._queue_xml(reception_id, result["transaction_id"], now, answer, qualification)
+        stored_at = parse_utc(utc_text(now))  # the row's own precision, so a replay names the same file
+        return self.full_answer(ReceptionRow(reception_id, result["transaction_id"], result["kiosk_id"], stored_at,
+                                             method, cert.identifier, validity, cert.status, answer, body_hash))
 
     def _check_pin(self, conn: Any, result: dict[str, Any], cert: CheckedCertificate, now: datetime) -> None:
         evidence = result["evidence"]
@@ -224,9 +248,9 @@ class Verifier:
             })
         return answers
 
-    def _write_xml(self, reception_id: int, tx: str, received_at: datetime, answer: dict[str, Any],
+    def _queue_xml(self, reception_id: int, tx: str, received_at: datetime, answer: dict[str, Any],
                    qualification: Mapping[str, Any] | None) -> None:
-        assert self.settings.face_dir is not None
+        assert self._xml is not None
         name = facexml.file_name(self.settings.institution_code, reception_id, received_at)
         content = facexml.build(
             institution_code=self.settings.institution_code, transaction_id=tx, received_at=received_at,
@@ -234,7 +258,7 @@ class Verifier:
             qualification=qualification if answer["registration"] != "not_registered" else None,
             consents=answer["consents"], encoding=self.settings.xml_encoding,
         )
-        facexml.write(self.settings.face_dir, name, content)
+        self._xml.put(name, content)
 
     def _kiosk_key(self, kiosk_id: str) -> tuple[str, Ed25519PublicKey]:
         cached = self._keys.get(kiosk_id)

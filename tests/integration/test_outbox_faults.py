@@ -160,6 +160,7 @@ def test_thousand_results_through_faults_and_sigkills_arrive_exactly_once_in_ord
                 kills += 1
         status = outbox.status()
         stored = env.verifier.store.all_transaction_ids()
+        env.verifier.flush_xml()
         elapsed = time.monotonic() - started
     finally:
         proxy.stop()

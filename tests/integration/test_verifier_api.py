@@ -37,6 +37,12 @@ def refused(env: Env, signed: SignedResult) -> str:
     return caught.value.reason
 
 
+def answer_json_name(env: Env, transaction_id: str) -> str:
+    answer = env.verifier.answer_for(transaction_id)
+    assert answer is not None
+    return str(answer["face_xml"])
+
+
 def test_face_reception_is_accepted_with_consents_and_face_xml(env: Env) -> None:
     result = face_result(env.kiosk_id, env.cards.ordinary.cert_der)
     answer = client(env).submit(sign_result(result, env.key))
@@ -50,8 +56,9 @@ def test_face_reception_is_accepted_with_consents_and_face_xml(env: Env) -> None
     window = flags["pharmacists"].available_until - flags["pharmacists"].consent_time  # type: ignore[operator]
     assert window == timedelta(hours=24)
 
+    env.verifier.flush_xml()
     files = list(env.face_dir.glob("OQSsiquc01res_face_*.xml"))
-    assert len(files) == 1
+    assert len(files) == 1 and files[0].name == answer_json_name(env, result.transaction_id)
     root = ET.fromstring(files[0].read_bytes())  # noqa: S314  (our own output)
     body = root.find("MessageBody")
     assert body is not None and body.findtext("QualificationValidity") == "1"
@@ -71,6 +78,7 @@ def test_same_transaction_twice_gives_the_same_answer_and_one_record(env: Env) -
     first, second = backend.submit_raw(signed), backend.submit_raw(signed)
     assert first == second
     assert env.verifier.store.all_transaction_ids() == [signed.transaction_id]
+    env.verifier.flush_xml()
     assert len(list(env.face_dir.glob("*.xml"))) == 1
 
 
@@ -181,3 +189,15 @@ def test_health_and_stored_result_lookup(env: Env) -> None:
     assert stored.status_code == 200 and stored.json() == answer
     missing = requests.get(f"{env.url}/v1/results/00000000-0000-4000-8000-000000000000", timeout=5)
     assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+
+
+def test_a_face_xml_lost_with_the_process_is_written_again_at_start(env: Env) -> None:
+    signed = sign_result(face_result(env.kiosk_id, env.cards.ordinary.cert_der), env.key)
+    client(env).submit(signed)
+    env.verifier.flush_xml()
+    written = env.face_dir / answer_json_name(env, signed.transaction_id)
+    content = written.read_bytes()
+    written.unlink()  # as if the process died between the commit and the file
+    assert env.verifier.repair_face_xml() == 1
+    assert written.read_bytes() == content
+    assert env.verifier.repair_face_xml() == 0

@@ -1,0 +1,210 @@
+"""`myna-kiosk bench verifier`: results/s and latency against a real verifier process on loopback, and the
+time to drain a 1,000-result outbox. Everything printed is measured here, on this machine.
+
+The verifier runs as its own process (`python -m verifier.server`, SQLite by default) so that it does not
+share the interpreter lock with the kiosks; each kiosk is a thread with its own HTTP session and device key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+
+from drivers.backend.delivery import Delivery
+from drivers.backend.http import BackendConfig, RequestsBackend
+from drivers.backend.outbox import Outbox, SignedResult
+from drivers.backend.signing import DeviceKey, sign_result
+from drivers.virtualcard.pki import make_pki, new_key, opaque_identifier
+from kiosk.reception import (
+    Choice,
+    ConsentItem,
+    ConsentRecord,
+    FaceEvidence,
+    Liveness,
+    Method,
+    ReceptionResult,
+    new_transaction_id,
+)
+
+
+@dataclass(frozen=True)
+class BenchFigures:
+    kiosks: int
+    accepted: int
+    seconds: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    enqueue_p95_ms: float
+    drained: int
+    drain_seconds: float
+    server_cpu_ms: float  # verifier process CPU time per accepted result (user + system)
+    load_average: float  # 1-minute load when the run ended: other work on the machine skews the latencies
+
+    @property
+    def per_second(self) -> float:
+        return self.accepted / self.seconds
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _result(kiosk_id: str, cert_der: bytes) -> ReceptionResult:
+    now = datetime.now(UTC)
+    consent = ConsentRecord(ConsentItem.PHARMACISTS, Choice.CONSENT, "consent-pharmacists", "2024.10", "0" * 64,
+                            now - timedelta(seconds=3))
+    return ReceptionResult(
+        kiosk_id=kiosk_id, transaction_id=new_transaction_id(), started_at=now - timedelta(seconds=30),
+        completed_at=now, method=Method.FACE,
+        evidence=FaceEvidence(0.37, {"accept": 0.45}, "dlib_face_recognition_resnet_model_v1", Liveness.PASSED),
+        auth_certificate=cert_der, consents=(consent,), timings_ms={"total": 30000}, software_version="bench",
+    )
+
+
+def run(kiosks: int = 4, per_kiosk: int = 500, drain: int = 1000, db_url: str | None = None,
+        out: Path | None = None) -> BenchFigures:
+    with tempfile.TemporaryDirectory(prefix="myna-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        pki = make_pki(tmp / "pki")
+        now = datetime.now(UTC)
+        identifier, card_key = opaque_identifier(), new_key()
+        cert = pki.issue_auth_certificate(card_key, identifier, now - timedelta(days=100), now + timedelta(days=900))
+        cert_der = cert.public_bytes(serialization.Encoding.DER)
+        profile = tmp / "profiles" / "bench"
+        profile.mkdir(parents=True)
+        (profile / "profile.json").write_text(json.dumps({
+            "auth_identifier": identifier, "insurance_registered": True,
+            "holder": {"name": "ベンチ\u3000太郎", "name_kana": "ベンチ タロウ", "birth_date": "1970-04-01",
+                       "sex": "1"}}))
+        keys = {f"bench-{i}": DeviceKey.generate() for i in range(kiosks + 1)}
+        enroll: list[str] = []
+        for kiosk_id, key in keys.items():
+            pem = tmp / f"{kiosk_id}.pem"
+            pem.write_bytes(key.public_pem())
+            enroll += ["--enroll", kiosk_id, str(pem)]
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [sys.executable, "-m", "verifier.server", "--pki", str(tmp / "pki"), "--port", str(port),
+             "--db", db_url or f"sqlite:///{tmp / 'verifier.db'}", "--face-dir", str(tmp / "face"),
+             "--profiles", str(tmp / "profiles"), *enroll],
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            _wait_healthy(url)
+            figures = _measure(url, keys, cert_der, kiosks, per_kiosk, drain, tmp, server.pid)
+        finally:
+            server.terminate()
+            server.wait(10)
+    if out is not None:
+        out.write_text(json.dumps(figures.__dict__ | {"per_second": figures.per_second}, indent=1))
+    return figures
+
+
+def _wait_healthy(url: str) -> None:
+    backend = RequestsBackend(BackendConfig(url, connect_timeout=0.5, retries=0))
+    try:
+        for _ in range(200):
+            if backend.health().ok:
+                return
+            time.sleep(0.05)
+    finally:
+        backend.close()
+    raise RuntimeError("the verifier did not come up")
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _measure(url: str, keys: dict[str, DeviceKey], cert_der: bytes, kiosks: int, per_kiosk: int, drain: int,
+             tmp: Path, server_pid: int) -> BenchFigures:
+    kiosk_ids = list(keys)[:kiosks]
+    prepared = {k: [sign_result(_result(k, cert_der), keys[k]) for _ in range(per_kiosk)] for k in kiosk_ids}
+    latencies: list[float] = []
+    lock = threading.Lock()
+    errors: list[str] = []
+
+    def kiosk(kiosk_id: str) -> None:
+        backend = RequestsBackend(BackendConfig(url, connect_timeout=2, read_timeout=10, retries=0))
+        mine = []
+        try:
+            for signed in prepared[kiosk_id]:
+                started = time.perf_counter()
+                backend.submit_raw(signed)
+                mine.append((time.perf_counter() - started) * 1000)
+        except Exception as exc:  # a failed benchmark reports, it does not hang
+            errors.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            backend.close()
+            with lock:
+                latencies.extend(mine)
+
+    # warm-up (first-request costs, certificate chain cache)
+    warm = RequestsBackend(BackendConfig(url, retries=0))
+    warm.submit_raw(sign_result(_result(kiosk_ids[0], cert_der), keys[kiosk_ids[0]]))
+    warm.close()
+    threads = [threading.Thread(target=kiosk, args=(k,)) for k in kiosk_ids]
+    cpu_before = _cpu_seconds(server_pid)
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - started
+    server_cpu = _cpu_seconds(server_pid) - cpu_before
+    if errors:
+        raise RuntimeError(f"{len(errors)} kiosk(s) failed: {errors[0]}")
+    cuts = statistics.quantiles(latencies, n=100)
+
+    drain_kiosk = list(keys)[-1]
+    outbox = Outbox(tmp / "kiosk" / "outbox.db")
+    enqueue_ms = []
+    for _ in range(drain):
+        signed: SignedResult = sign_result(_result(drain_kiosk, cert_der), keys[drain_kiosk])
+        began = time.perf_counter()
+        outbox.enqueue(signed)
+        enqueue_ms.append((time.perf_counter() - began) * 1000)
+    backend = RequestsBackend(BackendConfig(url, connect_timeout=2, read_timeout=10))
+    began = time.perf_counter()
+    Delivery(outbox, backend).run(until_empty=True)
+    drain_seconds = time.perf_counter() - began
+    status = outbox.status()
+    backend.close()
+    outbox.close()
+    return BenchFigures(
+        kiosks=kiosks, accepted=len(latencies), seconds=seconds, p50_ms=cuts[49], p95_ms=cuts[94], p99_ms=cuts[98],
+        enqueue_p95_ms=statistics.quantiles(enqueue_ms, n=100)[94], drained=status.delivered,
+        drain_seconds=drain_seconds, server_cpu_ms=server_cpu * 1000 / max(1, len(latencies)),
+        load_average=os.getloadavg()[0],
+    )
+
+
+def report(figures: BenchFigures) -> str:
+    return "\n".join([
+        f"verifier on loopback (SQLite), {figures.kiosks} concurrent kiosks, {os.cpu_count()} CPUs:",
+        f"  accepted {figures.accepted} results in {figures.seconds:.2f} s = {figures.per_second:.0f} results/s"
+        "  (target ≥ 200/s)",
+        f"  latency p50 {figures.p50_ms:.1f} ms, p95 {figures.p95_ms:.1f} ms (target ≤ 50 ms), "
+        f"p99 {figures.p99_ms:.1f} ms",
+        f"  verifier CPU {figures.server_cpu_ms:.2f} ms per result (one core: ≈ {1000 / figures.server_cpu_ms:.0f}/s); "
+        f"load average at the end {figures.load_average:.1f}",
+        f"outbox: durable enqueue p95 {figures.enqueue_p95_ms:.2f} ms; drained {figures.drained} queued results in "
+        f"{figures.drain_seconds:.2f} s (target ≤ 30 s)",
+    ])
