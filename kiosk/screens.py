@@ -71,6 +71,7 @@ class ScreenModel:
     consent: ConsentView | None = None
     self_test: tuple[tuple[str, bool, str], ...] = ()
     counts: tuple[tuple[str, int], ...] = ()
+    last_errors: tuple[str, ...] = ()  # error codes only
     staff: bool = False  # staff-facing screen: no language bar, no voice toggle
     patient_controls: bool = True  # language bar, mute, high contrast
     high_contrast: bool = False
@@ -117,6 +118,7 @@ def screen_model(s: FlowState) -> ScreenModel:
         consent=_consent_view(s),
         self_test=tuple((i.name, i.ok, i.detail) for i in s.self_test.items) if s.self_test else (),
         counts=s.self_test.counts if s.self_test else (),
+        last_errors=s.self_test.last_errors if s.self_test else (),
         staff=s.phase in _STAFF_PHASES,
         patient_controls=s.phase not in _STAFF_PHASES,
         high_contrast=s.high_contrast,

@@ -1,0 +1,571 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja">
+<context>
+    <name>kiosk</name>
+    <message>
+        <source>Please place your My Number card on the reader</source>
+        <translation>マイナンバーカードをカードリーダーに置いてください</translation>
+    </message>
+    <message>
+        <source>Take the card out of its case and lay it face up.</source>
+        <translation>カードをケースから出し、表を上にして置いてください。</translation>
+    </message>
+    <message>
+        <source>Reading your card…</source>
+        <translation>カードを読み取っています…</translation>
+    </message>
+    <message>
+        <source>Please leave the card on the reader.</source>
+        <translation>カードはそのまま置いておいてください。</translation>
+    </message>
+    <message>
+        <source>This card cannot be used</source>
+        <translation>このカードは使えません</translation>
+    </message>
+    <message>
+        <source>Please take your card.</source>
+        <translation>カードをお取りください。</translation>
+    </message>
+    <message>
+        <source>The card could not be read</source>
+        <translation>カードを読み取れませんでした</translation>
+    </message>
+    <message>
+        <source>Please take your card and ask a member of staff.</source>
+        <translation>カードをお取りになり、職員にお声がけください。</translation>
+    </message>
+    <message>
+        <source>The certificate on your card has expired</source>
+        <translation>カードの電子証明書の有効期限が切れています</translation>
+    </message>
+    <message>
+        <source>It expired more than 3 months ago. Please renew it at your municipal office.</source>
+        <translation>有効期限から3か月以上たっています。お住まいの市区町村の窓口で更新してください。</translation>
+    </message>
+    <message>
+        <source>Your card is not registered for health insurance use</source>
+        <translation>このカードは健康保険証として利用登録されていません</translation>
+    </message>
+    <message>
+        <source>You can register it now. Registration needs your 4-digit PIN.</source>
+        <translation>今ここで利用登録（保険証利用登録）ができます。4桁の暗証番号が必要です。</translation>
+    </message>
+    <message>
+        <source>Your certificate expires soon</source>
+        <translation>電子証明書の有効期限が近づいています</translation>
+    </message>
+    <message>
+        <source>Please renew it at your municipal office before it expires.</source>
+        <translation>有効期限が切れる前に、お住まいの市区町村の窓口で更新してください。</translation>
+    </message>
+    <message>
+        <source>Your certificate has expired</source>
+        <translation>電子証明書の有効期限が切れています</translation>
+    </message>
+    <message>
+        <source>For 3 months after expiry only your eligibility can be confirmed; medical information is not shared.</source>
+        <translation>有効期限から3か月間は資格確認のみできます。診療情報などの提供はできません。</translation>
+    </message>
+    <message>
+        <source>Please renew it at your municipal office.</source>
+        <translation>お住まいの市区町村の窓口で更新してください。</translation>
+    </message>
+    <message>
+        <source>How would you like to confirm your identity?</source>
+        <translation>本人確認の方法を選んでください</translation>
+    </message>
+    <message>
+        <source>Choose face recognition or your 4-digit PIN.</source>
+        <translation>顔認証か、4桁の暗証番号を選んでください。</translation>
+    </message>
+    <message>
+        <source>Reading the front of your card…</source>
+        <translation>カードの表面を読み取っています…</translation>
+    </message>
+    <message>
+        <source>Leave the card face up on the reader.</source>
+        <translation>カードは表を上にしたまま置いておいてください。</translation>
+    </message>
+    <message>
+        <source>Reading the photo on your card…</source>
+        <translation>カードの顔写真を読み取っています…</translation>
+    </message>
+    <message>
+        <source>Please look at the camera</source>
+        <translation>カメラの方を向いてください</translation>
+    </message>
+    <message>
+        <source>Keep your face inside the frame.</source>
+        <translation>顔を枠の中に入れてください。</translation>
+    </message>
+    <message>
+        <source>Face recognition did not succeed</source>
+        <translation>顔認証ができませんでした</translation>
+    </message>
+    <message>
+        <source>You can try again, or use your PIN.</source>
+        <translation>もう一度試すか、暗証番号をご利用ください。</translation>
+    </message>
+    <message>
+        <source>Face recognition cannot be used</source>
+        <translation>顔認証はご利用いただけません</translation>
+    </message>
+    <message>
+        <source>Please use your PIN or ask a member of staff.</source>
+        <translation>暗証番号をご利用になるか、職員にお声がけください。</translation>
+    </message>
+    <message>
+        <source>This is your last PIN attempt</source>
+        <translation>暗証番号の入力は残り1回です</translation>
+    </message>
+    <message>
+        <source>If the PIN is wrong once more, it will be locked and can only be reset at your municipal office.</source>
+        <translation>次に間違えるとロックされ、市区町村の窓口でしか再設定できなくなります。</translation>
+    </message>
+    <message>
+        <source>Enter your 4-digit PIN</source>
+        <translation>4桁の暗証番号を入力してください</translation>
+    </message>
+    <message>
+        <source>Shield the keypad with your hand.</source>
+        <translation>手で隠しながら入力してください。</translation>
+    </message>
+    <message>
+        <source>Checking your PIN…</source>
+        <translation>暗証番号を確認しています…</translation>
+    </message>
+    <message>
+        <source>The PIN is not correct</source>
+        <translation>暗証番号が違います</translation>
+    </message>
+    <message>
+        <source>The kiosk never tries again on its own.</source>
+        <translation>自動でやり直すことはありません。</translation>
+    </message>
+    <message>
+        <source>Your PIN is locked</source>
+        <translation>暗証番号がロックされています</translation>
+    </message>
+    <message>
+        <source>It can be reset at your municipal office. Face recognition can still be used today.</source>
+        <translation>お住まいの市区町村の窓口で再設定できます。顔認証は引き続きご利用いただけます。</translation>
+    </message>
+    <message>
+        <source>Please ask a member of staff</source>
+        <translation>職員にお声がけください</translation>
+    </message>
+    <message>
+        <source>A member of staff will compare you with the photo on your card.</source>
+        <translation>職員がカードの顔写真とご本人を確認します。</translation>
+    </message>
+    <message>
+        <source>Staff visual check</source>
+        <translation>職員による目視確認</translation>
+    </message>
+    <message>
+        <source>Staff: compare the photo printed on the card with the patient. Confirm only if they match.</source>
+        <translation>職員の方へ：券面の顔写真とご本人を見比べ、一致する場合のみ確認してください。</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>同意の確認</translation>
+    </message>
+    <message>
+        <source>Confirming your eligibility…</source>
+        <translation>資格を確認しています…</translation>
+    </message>
+    <message>
+        <source>Please wait a moment.</source>
+        <translation>少々お待ちください。</translation>
+    </message>
+    <message>
+        <source>Reception could not be completed</source>
+        <translation>受付を完了できませんでした</translation>
+    </message>
+    <message>
+        <source>Reception complete. Please take your card.</source>
+        <translation>受付が完了しました。カードをお取りください。</translation>
+    </message>
+    <message>
+        <source>Thank you. Please wait to be called.</source>
+        <translation>ありがとうございました。お呼びするまでお待ちください。</translation>
+    </message>
+    <message>
+        <source>Please take your card</source>
+        <translation>カードをお取りください</translation>
+    </message>
+    <message>
+        <source>The reception was not completed.</source>
+        <translation>受付は完了していません。</translation>
+    </message>
+    <message>
+        <source>Staff PIN</source>
+        <translation>職員用暗証番号</translation>
+    </message>
+    <message>
+        <source>Staff panel</source>
+        <translation>職員メニュー</translation>
+    </message>
+    <message>
+        <source>Self-test</source>
+        <translation>自己診断</translation>
+    </message>
+    <message>
+        <source>Something went wrong.</source>
+        <translation>エラーが発生しました。</translation>
+    </message>
+    <message>
+        <source>This took too long.</source>
+        <translation>時間がかかりすぎました。</translation>
+    </message>
+    <message>
+        <source>There was no input for a while, so the reception was stopped.</source>
+        <translation>しばらく操作がなかったため、受付を中止しました。</translation>
+    </message>
+    <message>
+        <source>The reception was cancelled.</source>
+        <translation>受付を中止しました。</translation>
+    </message>
+    <message>
+        <source>The staff check did not confirm the card holder.</source>
+        <translation>職員の確認でご本人と確認できませんでした。</translation>
+    </message>
+    <message>
+        <source>Please use a My Number card.</source>
+        <translation>マイナンバーカードをご利用ください。</translation>
+    </message>
+    <message>
+        <source>The card could not be read. Please place it again.</source>
+        <translation>カードを読み取れませんでした。置き直してください。</translation>
+    </message>
+    <message>
+        <source>The card was removed.</source>
+        <translation>カードが取り外されました。</translation>
+    </message>
+    <message>
+        <source>The card gave an unexpected answer.</source>
+        <translation>カードから正しい応答がありませんでした。</translation>
+    </message>
+    <message>
+        <source>No card reader was found.</source>
+        <translation>カードリーダーが見つかりません。</translation>
+    </message>
+    <message>
+        <source>The front of the card could not be read. Place it face up and try again.</source>
+        <translation>カードの表面を読み取れませんでした。表を上にして置き直し、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>The card face was read incorrectly.</source>
+        <translation>カード券面の読み取り結果が違いました。</translation>
+    </message>
+    <message>
+        <source>The photo on this card cannot be read.</source>
+        <translation>このカードの顔写真は読み出せません。</translation>
+    </message>
+    <message>
+        <source>The photo on the card cannot be used for matching.</source>
+        <translation>カードの顔写真を照合に使えません。</translation>
+    </message>
+    <message>
+        <source>The camera is not available.</source>
+        <translation>カメラが使えません。</translation>
+    </message>
+    <message>
+        <source>Your face could not be matched with the card photo.</source>
+        <translation>カードの顔写真と一致しませんでした。</translation>
+    </message>
+    <message>
+        <source>The live check did not succeed.</source>
+        <translation>本人の動きを確認できませんでした。</translation>
+    </message>
+    <message>
+        <source>The PIN is not correct.</source>
+        <translation>暗証番号が違います。</translation>
+    </message>
+    <message>
+        <source>The PIN is locked.</source>
+        <translation>暗証番号がロックされています。</translation>
+    </message>
+    <message>
+        <source>This card has no PIN (face-authentication card).</source>
+        <translation>このカードには暗証番号が設定されていません（顔認証マイナンバーカード）。</translation>
+    </message>
+    <message>
+        <source>Please enter 4 digits.</source>
+        <translation>4桁の数字を入力してください。</translation>
+    </message>
+    <message>
+        <source>The verification service cannot be reached.</source>
+        <translation>確認サービスにつながりません。</translation>
+    </message>
+    <message>
+        <source>The verification service did not answer in time.</source>
+        <translation>確認サービスから時間内に応答がありませんでした。</translation>
+    </message>
+    <message>
+        <source>The verification service could not confirm this card.</source>
+        <translation>確認サービスでこのカードを確認できませんでした。</translation>
+    </message>
+    <message>
+        <source>The card was removed, so the reception was stopped.</source>
+        <translation>カードが取り外されたため、受付を中止しました。</translation>
+    </message>
+    <message>
+        <source>Thank you.</source>
+        <translation>ありがとうございました。</translation>
+    </message>
+    <message>
+        <source>Staff visual check is on for the next patient.</source>
+        <translation>次の方は職員による目視確認です。</translation>
+    </message>
+    <message>
+        <source>Staff visual check is off.</source>
+        <translation>目視確認モードはオフです。</translation>
+    </message>
+    <message>
+        <source>Your reception is saved and will be sent shortly.</source>
+        <translation>受付内容は保存され、まもなく送信されます。</translation>
+    </message>
+    <message>
+        <source>Wrong staff PIN. {n} tries left.</source>
+        <translation>職員用暗証番号が違います。残り{n}回です。</translation>
+    </message>
+    <message>
+        <source>Staff PIN locked. Try again in {n} seconds.</source>
+        <translation>職員用暗証番号がロックされました。{n}秒後にお試しください。</translation>
+    </message>
+    <message>
+        <source>Your card is still on the reader!</source>
+        <translation>カードが置いたままです！お取りください</translation>
+    </message>
+    <message>
+        <source>Please hold still.</source>
+        <translation>そのままお待ちください。</translation>
+    </message>
+    <message>
+        <source>Please look at the camera.</source>
+        <translation>カメラに顔を向けてください。</translation>
+    </message>
+    <message>
+        <source>One person at a time, please.</source>
+        <translation>お一人ずつカメラの前にお立ちください。</translation>
+    </message>
+    <message>
+        <source>Please come a little closer.</source>
+        <translation>もう少し近づいてください。</translation>
+    </message>
+    <message>
+        <source>Please move back a little.</source>
+        <translation>少し離れてください。</translation>
+    </message>
+    <message>
+        <source>Please move your face to the centre.</source>
+        <translation>顔を枠の中央に合わせてください。</translation>
+    </message>
+    <message>
+        <source>Please face the camera straight on.</source>
+        <translation>カメラに正面を向けてください。</translation>
+    </message>
+    <message>
+        <source>It is too dark here.</source>
+        <translation>暗すぎます。</translation>
+    </message>
+    <message>
+        <source>There is too much light behind you.</source>
+        <translation>後ろからの光が強すぎます。</translation>
+    </message>
+    <message>
+        <source>Please open your eyes.</source>
+        <translation>目を開けてください。</translation>
+    </message>
+    <message>
+        <source>Please take off your mask.</source>
+        <translation>マスクを外してください。</translation>
+    </message>
+    <message>
+        <source>Please take off your hat.</source>
+        <translation>帽子を外してください。</translation>
+    </message>
+    <message>
+        <source>Please blink.</source>
+        <translation>まばたきをしてください。</translation>
+    </message>
+    <message>
+        <source>Please turn your head slowly.</source>
+        <translation>ゆっくり顔を横に向けてください。</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>次へ</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>やめる</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>登録する</translation>
+    </message>
+    <message>
+        <source>Face recognition</source>
+        <translation>顔認証</translation>
+    </message>
+    <message>
+        <source>PIN (4 digits)</source>
+        <translation>暗証番号（4桁）</translation>
+    </message>
+    <message>
+        <source>Ask staff</source>
+        <translation>職員を呼ぶ</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>もう一度</translation>
+    </message>
+    <message>
+        <source>I understand, enter the PIN</source>
+        <translation>理解しました。入力する</translation>
+    </message>
+    <message>
+        <source>Sound</source>
+        <translation>音声</translation>
+    </message>
+    <message>
+        <source>Large text</source>
+        <translation>大きな文字</translation>
+    </message>
+    <message>
+        <source>Staff only</source>
+        <translation>職員用</translation>
+    </message>
+    <message>
+        <source>Visual check for next patient</source>
+        <translation>次の方を目視確認にする</translation>
+    </message>
+    <message>
+        <source>Turn visual check off</source>
+        <translation>目視確認を解除</translation>
+    </message>
+    <message>
+        <source>Self-test and counts</source>
+        <translation>自己診断と件数</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <source>Same person: confirm</source>
+        <translation>本人と確認した</translation>
+    </message>
+    <message>
+        <source>Not the same person</source>
+        <translation>本人と確認できない</translation>
+    </message>
+    <message>
+        <source>Agree to all</source>
+        <translation>まとめて同意する</translation>
+    </message>
+    <message>
+        <source>Choose item by item</source>
+        <translation>個別に選ぶ</translation>
+    </message>
+    <message>
+        <source>Agree</source>
+        <translation>同意する</translation>
+    </message>
+    <message>
+        <source>Do not agree</source>
+        <translation>同意しない</translation>
+    </message>
+    <message>
+        <source>Provide</source>
+        <translation>提供する</translation>
+    </message>
+    <message>
+        <source>Do not provide</source>
+        <translation>提供しない</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Electronic prescription</source>
+        <translation>電子処方箋</translation>
+    </message>
+    <message>
+        <source>Paper prescription</source>
+        <translation>紙の処方箋</translation>
+    </message>
+    <message>
+        <source>Card reader</source>
+        <translation>カードリーダー</translation>
+    </message>
+    <message>
+        <source>Card-face camera</source>
+        <translation>券面カメラ</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>カメラ</translation>
+    </message>
+    <message>
+        <source>Verification service</source>
+        <translation>確認サービス</translation>
+    </message>
+    <message>
+        <source>Outbox</source>
+        <translation>送信待ち</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>バージョン</translation>
+    </message>
+    <message>
+        <source>Last errors</source>
+        <translation>最近のエラー</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>本日</translation>
+    </message>
+    <message>
+        <source>Face</source>
+        <translation>顔認証</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>暗証番号</translation>
+    </message>
+    <message>
+        <source>Visual check</source>
+        <translation>目視確認</translation>
+    </message>
+    <message>
+        <source>Sound on</source>
+        <translation>音声あり</translation>
+    </message>
+    <message>
+        <source>Sound off</source>
+        <translation>音声なし</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>職員</translation>
+    </message>
+    <message>
+        <source>Tries left: {n}</source>
+        <translation>残り回数：{n}回</translation>
+    </message>
+    <message>
+        <source>Expiry date: {date}</source>
+        <translation>有効期限：{date}</translation>
+    </message>
+    <message>
+        <source>Running the self-test…</source>
+        <translation>自己診断を実行しています…</translation>
+    </message>
+</context>
+</TS>

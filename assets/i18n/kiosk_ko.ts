@@ -1,0 +1,571 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ko">
+<context>
+    <name>kiosk</name>
+    <message>
+        <source>Please place your My Number card on the reader</source>
+        <translation>마이넘버 카드를 리더기에 올려 주세요</translation>
+    </message>
+    <message>
+        <source>Take the card out of its case and lay it face up.</source>
+        <translation>카드를 케이스에서 꺼내 앞면이 위로 오게 놓아 주세요.</translation>
+    </message>
+    <message>
+        <source>Reading your card…</source>
+        <translation>카드를 읽고 있습니다…</translation>
+    </message>
+    <message>
+        <source>Please leave the card on the reader.</source>
+        <translation>카드를 그대로 두세요.</translation>
+    </message>
+    <message>
+        <source>This card cannot be used</source>
+        <translation>이 카드는 사용할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Please take your card.</source>
+        <translation>카드를 가져가 주세요.</translation>
+    </message>
+    <message>
+        <source>The card could not be read</source>
+        <translation>카드를 읽을 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Please take your card and ask a member of staff.</source>
+        <translation>카드를 가져가시고 직원에게 문의해 주세요.</translation>
+    </message>
+    <message>
+        <source>The certificate on your card has expired</source>
+        <translation>카드의 전자증명서가 만료되었습니다</translation>
+    </message>
+    <message>
+        <source>It expired more than 3 months ago. Please renew it at your municipal office.</source>
+        <translation>만료 후 3개월이 지났습니다. 거주지 시구정촌 창구에서 갱신해 주세요.</translation>
+    </message>
+    <message>
+        <source>Your card is not registered for health insurance use</source>
+        <translation>이 카드는 건강보험증 이용 등록이 되어 있지 않습니다</translation>
+    </message>
+    <message>
+        <source>You can register it now. Registration needs your 4-digit PIN.</source>
+        <translation>지금 여기서 등록할 수 있습니다. 4자리 비밀번호가 필요합니다.</translation>
+    </message>
+    <message>
+        <source>Your certificate expires soon</source>
+        <translation>전자증명서 만료일이 다가오고 있습니다</translation>
+    </message>
+    <message>
+        <source>Please renew it at your municipal office before it expires.</source>
+        <translation>만료되기 전에 거주지 시구정촌 창구에서 갱신해 주세요.</translation>
+    </message>
+    <message>
+        <source>Your certificate has expired</source>
+        <translation>전자증명서가 만료되었습니다</translation>
+    </message>
+    <message>
+        <source>For 3 months after expiry only your eligibility can be confirmed; medical information is not shared.</source>
+        <translation>만료 후 3개월 동안은 자격 확인만 가능하며 의료 정보는 제공되지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Please renew it at your municipal office.</source>
+        <translation>거주지 시구정촌 창구에서 갱신해 주세요.</translation>
+    </message>
+    <message>
+        <source>How would you like to confirm your identity?</source>
+        <translation>본인 확인 방법을 선택해 주세요</translation>
+    </message>
+    <message>
+        <source>Choose face recognition or your 4-digit PIN.</source>
+        <translation>얼굴 인증 또는 4자리 비밀번호를 선택해 주세요.</translation>
+    </message>
+    <message>
+        <source>Reading the front of your card…</source>
+        <translation>카드 앞면을 읽고 있습니다…</translation>
+    </message>
+    <message>
+        <source>Leave the card face up on the reader.</source>
+        <translation>카드 앞면이 위로 오게 그대로 두세요.</translation>
+    </message>
+    <message>
+        <source>Reading the photo on your card…</source>
+        <translation>카드의 얼굴 사진을 읽고 있습니다…</translation>
+    </message>
+    <message>
+        <source>Please look at the camera</source>
+        <translation>카메라를 봐 주세요</translation>
+    </message>
+    <message>
+        <source>Keep your face inside the frame.</source>
+        <translation>얼굴을 틀 안에 맞춰 주세요.</translation>
+    </message>
+    <message>
+        <source>Face recognition did not succeed</source>
+        <translation>얼굴 인증에 실패했습니다</translation>
+    </message>
+    <message>
+        <source>You can try again, or use your PIN.</source>
+        <translation>다시 시도하거나 비밀번호를 이용해 주세요.</translation>
+    </message>
+    <message>
+        <source>Face recognition cannot be used</source>
+        <translation>얼굴 인증을 이용할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Please use your PIN or ask a member of staff.</source>
+        <translation>비밀번호를 이용하시거나 직원에게 문의해 주세요.</translation>
+    </message>
+    <message>
+        <source>This is your last PIN attempt</source>
+        <translation>비밀번호 입력이 1회 남았습니다</translation>
+    </message>
+    <message>
+        <source>If the PIN is wrong once more, it will be locked and can only be reset at your municipal office.</source>
+        <translation>한 번 더 틀리면 잠기며 시구정촌 창구에서만 재설정할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Enter your 4-digit PIN</source>
+        <translation>4자리 비밀번호를 입력해 주세요</translation>
+    </message>
+    <message>
+        <source>Shield the keypad with your hand.</source>
+        <translation>손으로 가리면서 입력해 주세요.</translation>
+    </message>
+    <message>
+        <source>Checking your PIN…</source>
+        <translation>비밀번호를 확인하고 있습니다…</translation>
+    </message>
+    <message>
+        <source>The PIN is not correct</source>
+        <translation>비밀번호가 틀렸습니다</translation>
+    </message>
+    <message>
+        <source>The kiosk never tries again on its own.</source>
+        <translation>자동으로 다시 시도하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Your PIN is locked</source>
+        <translation>비밀번호가 잠겼습니다</translation>
+    </message>
+    <message>
+        <source>It can be reset at your municipal office. Face recognition can still be used today.</source>
+        <translation>거주지 시구정촌 창구에서 재설정할 수 있습니다. 얼굴 인증은 계속 이용할 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Please ask a member of staff</source>
+        <translation>직원에게 문의해 주세요</translation>
+    </message>
+    <message>
+        <source>A member of staff will compare you with the photo on your card.</source>
+        <translation>직원이 카드 사진과 본인을 확인합니다.</translation>
+    </message>
+    <message>
+        <source>Staff visual check</source>
+        <translation>직원 육안 확인</translation>
+    </message>
+    <message>
+        <source>Staff: compare the photo printed on the card with the patient. Confirm only if they match.</source>
+        <translation>직원: 카드에 인쇄된 사진과 본인을 비교하고 일치할 때만 확인해 주세요.</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>동의 확인</translation>
+    </message>
+    <message>
+        <source>Confirming your eligibility…</source>
+        <translation>자격을 확인하고 있습니다…</translation>
+    </message>
+    <message>
+        <source>Please wait a moment.</source>
+        <translation>잠시 기다려 주세요.</translation>
+    </message>
+    <message>
+        <source>Reception could not be completed</source>
+        <translation>접수를 완료하지 못했습니다</translation>
+    </message>
+    <message>
+        <source>Reception complete. Please take your card.</source>
+        <translation>접수가 완료되었습니다. 카드를 가져가 주세요.</translation>
+    </message>
+    <message>
+        <source>Thank you. Please wait to be called.</source>
+        <translation>감사합니다. 호출될 때까지 기다려 주세요.</translation>
+    </message>
+    <message>
+        <source>Please take your card</source>
+        <translation>카드를 가져가 주세요</translation>
+    </message>
+    <message>
+        <source>The reception was not completed.</source>
+        <translation>접수가 완료되지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Staff PIN</source>
+        <translation>직원용 비밀번호</translation>
+    </message>
+    <message>
+        <source>Staff panel</source>
+        <translation>직원 메뉴</translation>
+    </message>
+    <message>
+        <source>Self-test</source>
+        <translation>자가 진단</translation>
+    </message>
+    <message>
+        <source>Something went wrong.</source>
+        <translation>오류가 발생했습니다.</translation>
+    </message>
+    <message>
+        <source>This took too long.</source>
+        <translation>시간이 너무 오래 걸렸습니다.</translation>
+    </message>
+    <message>
+        <source>There was no input for a while, so the reception was stopped.</source>
+        <translation>한동안 조작이 없어 접수를 중지했습니다.</translation>
+    </message>
+    <message>
+        <source>The reception was cancelled.</source>
+        <translation>접수를 취소했습니다.</translation>
+    </message>
+    <message>
+        <source>The staff check did not confirm the card holder.</source>
+        <translation>직원 확인에서 본인으로 확인되지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Please use a My Number card.</source>
+        <translation>마이넘버 카드를 이용해 주세요.</translation>
+    </message>
+    <message>
+        <source>The card could not be read. Please place it again.</source>
+        <translation>카드를 읽을 수 없습니다. 다시 올려 주세요.</translation>
+    </message>
+    <message>
+        <source>The card was removed.</source>
+        <translation>카드가 제거되었습니다.</translation>
+    </message>
+    <message>
+        <source>The card gave an unexpected answer.</source>
+        <translation>카드에서 올바른 응답이 없었습니다.</translation>
+    </message>
+    <message>
+        <source>No card reader was found.</source>
+        <translation>카드 리더기를 찾을 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The front of the card could not be read. Place it face up and try again.</source>
+        <translation>카드 앞면을 읽을 수 없습니다. 앞면이 위로 오게 다시 놓고 시도해 주세요.</translation>
+    </message>
+    <message>
+        <source>The card face was read incorrectly.</source>
+        <translation>카드 앞면 판독 결과가 맞지 않습니다.</translation>
+    </message>
+    <message>
+        <source>The photo on this card cannot be read.</source>
+        <translation>이 카드의 사진을 읽을 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The photo on the card cannot be used for matching.</source>
+        <translation>카드 사진을 대조에 사용할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The camera is not available.</source>
+        <translation>카메라를 사용할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Your face could not be matched with the card photo.</source>
+        <translation>카드 사진과 일치하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>The live check did not succeed.</source>
+        <translation>생체 확인에 실패했습니다.</translation>
+    </message>
+    <message>
+        <source>The PIN is not correct.</source>
+        <translation>비밀번호가 틀렸습니다.</translation>
+    </message>
+    <message>
+        <source>The PIN is locked.</source>
+        <translation>비밀번호가 잠겼습니다.</translation>
+    </message>
+    <message>
+        <source>This card has no PIN (face-authentication card).</source>
+        <translation>이 카드에는 비밀번호가 없습니다(얼굴 인증 마이넘버 카드).</translation>
+    </message>
+    <message>
+        <source>Please enter 4 digits.</source>
+        <translation>4자리 숫자를 입력해 주세요.</translation>
+    </message>
+    <message>
+        <source>The verification service cannot be reached.</source>
+        <translation>확인 서비스에 연결할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>The verification service did not answer in time.</source>
+        <translation>확인 서비스가 제시간에 응답하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>The verification service could not confirm this card.</source>
+        <translation>확인 서비스에서 이 카드를 확인할 수 없었습니다.</translation>
+    </message>
+    <message>
+        <source>The card was removed, so the reception was stopped.</source>
+        <translation>카드가 제거되어 접수를 중지했습니다.</translation>
+    </message>
+    <message>
+        <source>Thank you.</source>
+        <translation>감사합니다.</translation>
+    </message>
+    <message>
+        <source>Staff visual check is on for the next patient.</source>
+        <translation>다음 분은 직원 육안 확인입니다.</translation>
+    </message>
+    <message>
+        <source>Staff visual check is off.</source>
+        <translation>육안 확인 모드가 꺼져 있습니다.</translation>
+    </message>
+    <message>
+        <source>Your reception is saved and will be sent shortly.</source>
+        <translation>접수 내용이 저장되었으며 곧 전송됩니다.</translation>
+    </message>
+    <message>
+        <source>Wrong staff PIN. {n} tries left.</source>
+        <translation>직원용 비밀번호가 틀렸습니다. {n}회 남았습니다.</translation>
+    </message>
+    <message>
+        <source>Staff PIN locked. Try again in {n} seconds.</source>
+        <translation>직원용 비밀번호가 잠겼습니다. {n}초 후에 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <source>Your card is still on the reader!</source>
+        <translation>카드가 아직 리더기 위에 있습니다!</translation>
+    </message>
+    <message>
+        <source>Please hold still.</source>
+        <translation>그대로 계셔 주세요.</translation>
+    </message>
+    <message>
+        <source>Please look at the camera.</source>
+        <translation>카메라를 봐 주세요.</translation>
+    </message>
+    <message>
+        <source>One person at a time, please.</source>
+        <translation>한 분씩 서 주세요.</translation>
+    </message>
+    <message>
+        <source>Please come a little closer.</source>
+        <translation>조금 더 가까이 와 주세요.</translation>
+    </message>
+    <message>
+        <source>Please move back a little.</source>
+        <translation>조금 뒤로 물러나 주세요.</translation>
+    </message>
+    <message>
+        <source>Please move your face to the centre.</source>
+        <translation>얼굴을 가운데로 맞춰 주세요.</translation>
+    </message>
+    <message>
+        <source>Please face the camera straight on.</source>
+        <translation>카메라를 정면으로 봐 주세요.</translation>
+    </message>
+    <message>
+        <source>It is too dark here.</source>
+        <translation>너무 어둡습니다.</translation>
+    </message>
+    <message>
+        <source>There is too much light behind you.</source>
+        <translation>뒤쪽 빛이 너무 강합니다.</translation>
+    </message>
+    <message>
+        <source>Please open your eyes.</source>
+        <translation>눈을 떠 주세요.</translation>
+    </message>
+    <message>
+        <source>Please take off your mask.</source>
+        <translation>마스크를 벗어 주세요.</translation>
+    </message>
+    <message>
+        <source>Please take off your hat.</source>
+        <translation>모자를 벗어 주세요.</translation>
+    </message>
+    <message>
+        <source>Please blink.</source>
+        <translation>눈을 깜빡여 주세요.</translation>
+    </message>
+    <message>
+        <source>Please turn your head slowly.</source>
+        <translation>천천히 고개를 돌려 주세요.</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>다음</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>그만두기</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>등록하기</translation>
+    </message>
+    <message>
+        <source>Face recognition</source>
+        <translation>얼굴 인증</translation>
+    </message>
+    <message>
+        <source>PIN (4 digits)</source>
+        <translation>비밀번호(4자리)</translation>
+    </message>
+    <message>
+        <source>Ask staff</source>
+        <translation>직원 호출</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>다시 시도</translation>
+    </message>
+    <message>
+        <source>I understand, enter the PIN</source>
+        <translation>이해했습니다. 입력하기</translation>
+    </message>
+    <message>
+        <source>Sound</source>
+        <translation>음성</translation>
+    </message>
+    <message>
+        <source>Large text</source>
+        <translation>큰 글씨</translation>
+    </message>
+    <message>
+        <source>Staff only</source>
+        <translation>직원 전용</translation>
+    </message>
+    <message>
+        <source>Visual check for next patient</source>
+        <translation>다음 분을 육안 확인으로</translation>
+    </message>
+    <message>
+        <source>Turn visual check off</source>
+        <translation>육안 확인 해제</translation>
+    </message>
+    <message>
+        <source>Self-test and counts</source>
+        <translation>자가 진단과 건수</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+    <message>
+        <source>Same person: confirm</source>
+        <translation>본인 확인 완료</translation>
+    </message>
+    <message>
+        <source>Not the same person</source>
+        <translation>본인이 아님</translation>
+    </message>
+    <message>
+        <source>Agree to all</source>
+        <translation>모두 동의</translation>
+    </message>
+    <message>
+        <source>Choose item by item</source>
+        <translation>항목별로 선택</translation>
+    </message>
+    <message>
+        <source>Agree</source>
+        <translation>동의함</translation>
+    </message>
+    <message>
+        <source>Do not agree</source>
+        <translation>동의하지 않음</translation>
+    </message>
+    <message>
+        <source>Provide</source>
+        <translation>제공함</translation>
+    </message>
+    <message>
+        <source>Do not provide</source>
+        <translation>제공하지 않음</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>확인</translation>
+    </message>
+    <message>
+        <source>Electronic prescription</source>
+        <translation>전자 처방전</translation>
+    </message>
+    <message>
+        <source>Paper prescription</source>
+        <translation>종이 처방전</translation>
+    </message>
+    <message>
+        <source>Card reader</source>
+        <translation>카드 리더기</translation>
+    </message>
+    <message>
+        <source>Card-face camera</source>
+        <translation>카드면 카메라</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>카메라</translation>
+    </message>
+    <message>
+        <source>Verification service</source>
+        <translation>확인 서비스</translation>
+    </message>
+    <message>
+        <source>Outbox</source>
+        <translation>전송 대기</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>버전</translation>
+    </message>
+    <message>
+        <source>Last errors</source>
+        <translation>최근 오류</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>오늘</translation>
+    </message>
+    <message>
+        <source>Face</source>
+        <translation>얼굴</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>비밀번호</translation>
+    </message>
+    <message>
+        <source>Visual check</source>
+        <translation>육안 확인</translation>
+    </message>
+    <message>
+        <source>Sound on</source>
+        <translation>음성 켜짐</translation>
+    </message>
+    <message>
+        <source>Sound off</source>
+        <translation>음성 꺼짐</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>직원</translation>
+    </message>
+    <message>
+        <source>Tries left: {n}</source>
+        <translation>남은 횟수: {n}회</translation>
+    </message>
+    <message>
+        <source>Expiry date: {date}</source>
+        <translation>만료일: {date}</translation>
+    </message>
+    <message>
+        <source>Running the self-test…</source>
+        <translation>자가 진단 중…</translation>
+    </message>
+</context>
+</TS>

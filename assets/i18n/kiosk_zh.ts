@@ -1,0 +1,571 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh">
+<context>
+    <name>kiosk</name>
+    <message>
+        <source>Please place your My Number card on the reader</source>
+        <translation>请将个人编号卡放在读卡器上</translation>
+    </message>
+    <message>
+        <source>Take the card out of its case and lay it face up.</source>
+        <translation>请将卡从卡套中取出，正面朝上放置。</translation>
+    </message>
+    <message>
+        <source>Reading your card…</source>
+        <translation>正在读取卡片…</translation>
+    </message>
+    <message>
+        <source>Please leave the card on the reader.</source>
+        <translation>请不要移动卡片。</translation>
+    </message>
+    <message>
+        <source>This card cannot be used</source>
+        <translation>此卡无法使用</translation>
+    </message>
+    <message>
+        <source>Please take your card.</source>
+        <translation>请取回您的卡。</translation>
+    </message>
+    <message>
+        <source>The card could not be read</source>
+        <translation>无法读取卡片</translation>
+    </message>
+    <message>
+        <source>Please take your card and ask a member of staff.</source>
+        <translation>请取回卡片并联系工作人员。</translation>
+    </message>
+    <message>
+        <source>The certificate on your card has expired</source>
+        <translation>卡内电子证书已过期</translation>
+    </message>
+    <message>
+        <source>It expired more than 3 months ago. Please renew it at your municipal office.</source>
+        <translation>已过期超过3个月。请到居住地的市区町村窗口更新。</translation>
+    </message>
+    <message>
+        <source>Your card is not registered for health insurance use</source>
+        <translation>此卡尚未登记为健康保险证使用</translation>
+    </message>
+    <message>
+        <source>You can register it now. Registration needs your 4-digit PIN.</source>
+        <translation>现在即可在此登记。需要4位密码。</translation>
+    </message>
+    <message>
+        <source>Your certificate expires soon</source>
+        <translation>电子证书即将到期</translation>
+    </message>
+    <message>
+        <source>Please renew it at your municipal office before it expires.</source>
+        <translation>请在到期前到居住地的市区町村窗口更新。</translation>
+    </message>
+    <message>
+        <source>Your certificate has expired</source>
+        <translation>电子证书已过期</translation>
+    </message>
+    <message>
+        <source>For 3 months after expiry only your eligibility can be confirmed; medical information is not shared.</source>
+        <translation>到期后3个月内仅可确认资格，无法提供医疗信息。</translation>
+    </message>
+    <message>
+        <source>Please renew it at your municipal office.</source>
+        <translation>请到居住地的市区町村窗口更新。</translation>
+    </message>
+    <message>
+        <source>How would you like to confirm your identity?</source>
+        <translation>请选择身份确认方式</translation>
+    </message>
+    <message>
+        <source>Choose face recognition or your 4-digit PIN.</source>
+        <translation>请选择人脸识别或4位密码。</translation>
+    </message>
+    <message>
+        <source>Reading the front of your card…</source>
+        <translation>正在读取卡片正面…</translation>
+    </message>
+    <message>
+        <source>Leave the card face up on the reader.</source>
+        <translation>请保持卡片正面朝上。</translation>
+    </message>
+    <message>
+        <source>Reading the photo on your card…</source>
+        <translation>正在读取卡内照片…</translation>
+    </message>
+    <message>
+        <source>Please look at the camera</source>
+        <translation>请看向摄像头</translation>
+    </message>
+    <message>
+        <source>Keep your face inside the frame.</source>
+        <translation>请将脸保持在框内。</translation>
+    </message>
+    <message>
+        <source>Face recognition did not succeed</source>
+        <translation>人脸识别未成功</translation>
+    </message>
+    <message>
+        <source>You can try again, or use your PIN.</source>
+        <translation>您可以重试，或使用密码。</translation>
+    </message>
+    <message>
+        <source>Face recognition cannot be used</source>
+        <translation>无法使用人脸识别</translation>
+    </message>
+    <message>
+        <source>Please use your PIN or ask a member of staff.</source>
+        <translation>请使用密码或联系工作人员。</translation>
+    </message>
+    <message>
+        <source>This is your last PIN attempt</source>
+        <translation>这是最后一次输入密码的机会</translation>
+    </message>
+    <message>
+        <source>If the PIN is wrong once more, it will be locked and can only be reset at your municipal office.</source>
+        <translation>如果再次输错，密码将被锁定，只能到市区町村窗口重置。</translation>
+    </message>
+    <message>
+        <source>Enter your 4-digit PIN</source>
+        <translation>请输入4位密码</translation>
+    </message>
+    <message>
+        <source>Shield the keypad with your hand.</source>
+        <translation>请用手遮挡键盘输入。</translation>
+    </message>
+    <message>
+        <source>Checking your PIN…</source>
+        <translation>正在确认密码…</translation>
+    </message>
+    <message>
+        <source>The PIN is not correct</source>
+        <translation>密码不正确</translation>
+    </message>
+    <message>
+        <source>The kiosk never tries again on its own.</source>
+        <translation>系统不会自动重试。</translation>
+    </message>
+    <message>
+        <source>Your PIN is locked</source>
+        <translation>密码已被锁定</translation>
+    </message>
+    <message>
+        <source>It can be reset at your municipal office. Face recognition can still be used today.</source>
+        <translation>可到居住地的市区町村窗口重置。今天仍可使用人脸识别。</translation>
+    </message>
+    <message>
+        <source>Please ask a member of staff</source>
+        <translation>请联系工作人员</translation>
+    </message>
+    <message>
+        <source>A member of staff will compare you with the photo on your card.</source>
+        <translation>工作人员将核对您与卡上的照片。</translation>
+    </message>
+    <message>
+        <source>Staff visual check</source>
+        <translation>工作人员目视确认</translation>
+    </message>
+    <message>
+        <source>Staff: compare the photo printed on the card with the patient. Confirm only if they match.</source>
+        <translation>工作人员：请对照卡面照片与本人，仅在一致时确认。</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>同意确认</translation>
+    </message>
+    <message>
+        <source>Confirming your eligibility…</source>
+        <translation>正在确认资格…</translation>
+    </message>
+    <message>
+        <source>Please wait a moment.</source>
+        <translation>请稍候。</translation>
+    </message>
+    <message>
+        <source>Reception could not be completed</source>
+        <translation>无法完成受理</translation>
+    </message>
+    <message>
+        <source>Reception complete. Please take your card.</source>
+        <translation>受理完成。请取回您的卡。</translation>
+    </message>
+    <message>
+        <source>Thank you. Please wait to be called.</source>
+        <translation>谢谢。请等待叫号。</translation>
+    </message>
+    <message>
+        <source>Please take your card</source>
+        <translation>请取回您的卡</translation>
+    </message>
+    <message>
+        <source>The reception was not completed.</source>
+        <translation>受理未完成。</translation>
+    </message>
+    <message>
+        <source>Staff PIN</source>
+        <translation>工作人员密码</translation>
+    </message>
+    <message>
+        <source>Staff panel</source>
+        <translation>工作人员菜单</translation>
+    </message>
+    <message>
+        <source>Self-test</source>
+        <translation>自检</translation>
+    </message>
+    <message>
+        <source>Something went wrong.</source>
+        <translation>发生错误。</translation>
+    </message>
+    <message>
+        <source>This took too long.</source>
+        <translation>耗时过长。</translation>
+    </message>
+    <message>
+        <source>There was no input for a while, so the reception was stopped.</source>
+        <translation>由于长时间无操作，受理已中止。</translation>
+    </message>
+    <message>
+        <source>The reception was cancelled.</source>
+        <translation>受理已取消。</translation>
+    </message>
+    <message>
+        <source>The staff check did not confirm the card holder.</source>
+        <translation>工作人员未能确认持卡人本人。</translation>
+    </message>
+    <message>
+        <source>Please use a My Number card.</source>
+        <translation>请使用个人编号卡。</translation>
+    </message>
+    <message>
+        <source>The card could not be read. Please place it again.</source>
+        <translation>无法读取卡片，请重新放置。</translation>
+    </message>
+    <message>
+        <source>The card was removed.</source>
+        <translation>卡片已被取走。</translation>
+    </message>
+    <message>
+        <source>The card gave an unexpected answer.</source>
+        <translation>卡片返回了异常应答。</translation>
+    </message>
+    <message>
+        <source>No card reader was found.</source>
+        <translation>未找到读卡器。</translation>
+    </message>
+    <message>
+        <source>The front of the card could not be read. Place it face up and try again.</source>
+        <translation>无法读取卡片正面。请正面朝上重新放置后重试。</translation>
+    </message>
+    <message>
+        <source>The card face was read incorrectly.</source>
+        <translation>卡面读取结果有误。</translation>
+    </message>
+    <message>
+        <source>The photo on this card cannot be read.</source>
+        <translation>无法读取此卡的照片。</translation>
+    </message>
+    <message>
+        <source>The photo on the card cannot be used for matching.</source>
+        <translation>卡内照片无法用于比对。</translation>
+    </message>
+    <message>
+        <source>The camera is not available.</source>
+        <translation>摄像头不可用。</translation>
+    </message>
+    <message>
+        <source>Your face could not be matched with the card photo.</source>
+        <translation>与卡内照片不一致。</translation>
+    </message>
+    <message>
+        <source>The live check did not succeed.</source>
+        <translation>活体检测未通过。</translation>
+    </message>
+    <message>
+        <source>The PIN is not correct.</source>
+        <translation>密码不正确。</translation>
+    </message>
+    <message>
+        <source>The PIN is locked.</source>
+        <translation>密码已被锁定。</translation>
+    </message>
+    <message>
+        <source>This card has no PIN (face-authentication card).</source>
+        <translation>此卡未设置密码（人脸认证个人编号卡）。</translation>
+    </message>
+    <message>
+        <source>Please enter 4 digits.</source>
+        <translation>请输入4位数字。</translation>
+    </message>
+    <message>
+        <source>The verification service cannot be reached.</source>
+        <translation>无法连接确认服务。</translation>
+    </message>
+    <message>
+        <source>The verification service did not answer in time.</source>
+        <translation>确认服务未在规定时间内响应。</translation>
+    </message>
+    <message>
+        <source>The verification service could not confirm this card.</source>
+        <translation>确认服务无法确认此卡。</translation>
+    </message>
+    <message>
+        <source>The card was removed, so the reception was stopped.</source>
+        <translation>卡片已被取走，受理已中止。</translation>
+    </message>
+    <message>
+        <source>Thank you.</source>
+        <translation>谢谢。</translation>
+    </message>
+    <message>
+        <source>Staff visual check is on for the next patient.</source>
+        <translation>下一位患者将由工作人员目视确认。</translation>
+    </message>
+    <message>
+        <source>Staff visual check is off.</source>
+        <translation>目视确认模式已关闭。</translation>
+    </message>
+    <message>
+        <source>Your reception is saved and will be sent shortly.</source>
+        <translation>受理内容已保存，稍后将发送。</translation>
+    </message>
+    <message>
+        <source>Wrong staff PIN. {n} tries left.</source>
+        <translation>工作人员密码错误。剩余{n}次。</translation>
+    </message>
+    <message>
+        <source>Staff PIN locked. Try again in {n} seconds.</source>
+        <translation>工作人员密码已锁定。请在{n}秒后重试。</translation>
+    </message>
+    <message>
+        <source>Your card is still on the reader!</source>
+        <translation>您的卡还在读卡器上！</translation>
+    </message>
+    <message>
+        <source>Please hold still.</source>
+        <translation>请保持不动。</translation>
+    </message>
+    <message>
+        <source>Please look at the camera.</source>
+        <translation>请看向摄像头。</translation>
+    </message>
+    <message>
+        <source>One person at a time, please.</source>
+        <translation>请一次一人。</translation>
+    </message>
+    <message>
+        <source>Please come a little closer.</source>
+        <translation>请再靠近一点。</translation>
+    </message>
+    <message>
+        <source>Please move back a little.</source>
+        <translation>请稍微后退。</translation>
+    </message>
+    <message>
+        <source>Please move your face to the centre.</source>
+        <translation>请将脸移到中央。</translation>
+    </message>
+    <message>
+        <source>Please face the camera straight on.</source>
+        <translation>请正对摄像头。</translation>
+    </message>
+    <message>
+        <source>It is too dark here.</source>
+        <translation>光线太暗。</translation>
+    </message>
+    <message>
+        <source>There is too much light behind you.</source>
+        <translation>背光太强。</translation>
+    </message>
+    <message>
+        <source>Please open your eyes.</source>
+        <translation>请睁开眼睛。</translation>
+    </message>
+    <message>
+        <source>Please take off your mask.</source>
+        <translation>请摘下口罩。</translation>
+    </message>
+    <message>
+        <source>Please take off your hat.</source>
+        <translation>请摘下帽子。</translation>
+    </message>
+    <message>
+        <source>Please blink.</source>
+        <translation>请眨眼。</translation>
+    </message>
+    <message>
+        <source>Please turn your head slowly.</source>
+        <translation>请慢慢转动头部。</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>中止</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>登记</translation>
+    </message>
+    <message>
+        <source>Face recognition</source>
+        <translation>人脸识别</translation>
+    </message>
+    <message>
+        <source>PIN (4 digits)</source>
+        <translation>密码（4位）</translation>
+    </message>
+    <message>
+        <source>Ask staff</source>
+        <translation>呼叫工作人员</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>再试一次</translation>
+    </message>
+    <message>
+        <source>I understand, enter the PIN</source>
+        <translation>我已了解，输入密码</translation>
+    </message>
+    <message>
+        <source>Sound</source>
+        <translation>声音</translation>
+    </message>
+    <message>
+        <source>Large text</source>
+        <translation>大字体</translation>
+    </message>
+    <message>
+        <source>Staff only</source>
+        <translation>工作人员专用</translation>
+    </message>
+    <message>
+        <source>Visual check for next patient</source>
+        <translation>下一位改为目视确认</translation>
+    </message>
+    <message>
+        <source>Turn visual check off</source>
+        <translation>关闭目视确认</translation>
+    </message>
+    <message>
+        <source>Self-test and counts</source>
+        <translation>自检与统计</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Same person: confirm</source>
+        <translation>确认为本人</translation>
+    </message>
+    <message>
+        <source>Not the same person</source>
+        <translation>无法确认本人</translation>
+    </message>
+    <message>
+        <source>Agree to all</source>
+        <translation>全部同意</translation>
+    </message>
+    <message>
+        <source>Choose item by item</source>
+        <translation>逐项选择</translation>
+    </message>
+    <message>
+        <source>Agree</source>
+        <translation>同意</translation>
+    </message>
+    <message>
+        <source>Do not agree</source>
+        <translation>不同意</translation>
+    </message>
+    <message>
+        <source>Provide</source>
+        <translation>提供</translation>
+    </message>
+    <message>
+        <source>Do not provide</source>
+        <translation>不提供</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <source>Electronic prescription</source>
+        <translation>电子处方笺</translation>
+    </message>
+    <message>
+        <source>Paper prescription</source>
+        <translation>纸质处方笺</translation>
+    </message>
+    <message>
+        <source>Card reader</source>
+        <translation>读卡器</translation>
+    </message>
+    <message>
+        <source>Card-face camera</source>
+        <translation>卡面摄像头</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <source>Verification service</source>
+        <translation>确认服务</translation>
+    </message>
+    <message>
+        <source>Outbox</source>
+        <translation>待发送</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Last errors</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <source>Face</source>
+        <translation>人脸</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Visual check</source>
+        <translation>目视确认</translation>
+    </message>
+    <message>
+        <source>Sound on</source>
+        <translation>声音开</translation>
+    </message>
+    <message>
+        <source>Sound off</source>
+        <translation>声音关</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>工作人员</translation>
+    </message>
+    <message>
+        <source>Tries left: {n}</source>
+        <translation>剩余次数：{n}</translation>
+    </message>
+    <message>
+        <source>Expiry date: {date}</source>
+        <translation>有效期限：{date}</translation>
+    </message>
+    <message>
+        <source>Running the self-test…</source>
+        <translation>正在自检…</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,124 @@
+"""Every screen renders under pytest-qt (offscreen), emits its intents, and lands in the screenshot gallery."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from kiosk.screen_texts import BUTTON_LABELS, CHOICE_LABELS, ERROR_TEXTS, FACE_HINTS, NOTICES, PHASE_TEXTS
+from kiosk.screens import screen_model
+from tests.screen_samples import sample_states
+from ui.i18n import Catalogue
+from ui.main_window import MainWindow
+from ui.theme import KIOSK_SIZE
+
+pytestmark = pytest.mark.ui
+SAMPLES = sample_states()
+
+
+@pytest.fixture
+def window(qtbot: object, catalogue: Catalogue) -> MainWindow:
+    win = MainWindow(catalogue)
+    qtbot.addWidget(win)  # type: ignore[attr-defined]
+    win.show()
+    return win
+
+
+def _has_cjk(text: str) -> bool:
+    return any(ord(c) > 0x3000 for c in text)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("name", SAMPLES)
+def test_screen_renders_in_both_languages(window: MainWindow, gallery_dir: Path, name: str, lang: str) -> None:
+    model = screen_model(replace(SAMPLES[name], lang=lang))
+    window.show_model(model)
+    page = window.current_page
+    title = page.title.text() if model.consent is None else page.item_title.text()  # type: ignore[attr-defined]
+    assert title
+    if lang == "ja":
+        assert _has_cjk(title), title
+    elif model.consent is None:
+        assert not _has_cjk(title), title
+        assert _has_cjk(page.title2.text())  # Japanese beside English
+    assert len(page.button_widgets) == len(model.buttons)
+    for widget in page.button_widgets:
+        assert widget.height() >= 88 or not widget.isVisible(), "touch targets stay large"
+    assert window.minimumSizeHint().height() <= KIOSK_SIZE[1], "the screen must fit the kiosk panel"
+    assert window.grab().save(str(gallery_dir / f"{name}_{lang}.png"))
+
+
+def test_high_contrast_gallery(window: MainWindow, gallery_dir: Path) -> None:
+    for name in ("method", "pin_entry"):
+        window.show_model(screen_model(replace(SAMPLES[name], high_contrast=True)))
+        assert "#000000" in window.styleSheet()
+        assert window.grab().save(str(gallery_dir / f"{name}_ja_high_contrast.png"))
+    window.show_model(screen_model(SAMPLES["method"]))
+    assert "#000000" not in window.styleSheet()
+
+
+def test_buttons_emit_their_intents(window: MainWindow, qtbot: object) -> None:
+    for name in ("method", "face_retry", "pin_wrong", "staff_panel", "visual_check", "not_registered"):
+        model = screen_model(SAMPLES[name])
+        window.show_model(model)
+        seen: list[str] = []
+        window.intent.connect(seen.append)
+        for widget in window.current_page.button_widgets:
+            qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+        window.intent.disconnect(seen.append)
+        assert seen == [b.intent for b in model.buttons], name
+
+
+def test_patient_controls_in_the_lower_half(window: MainWindow) -> None:
+    window.show_model(screen_model(SAMPLES["method"]))
+    window.resize(800, 1280)
+    half = window.height() / 2
+    for widget in [*window.current_page.button_widgets, *window.language_buttons.values(), window.sound_button]:
+        top = widget.mapTo(window, widget.rect().topLeft()).y()
+        assert top >= half, f"{widget.text()!r} at y={top} is out of reach from a wheelchair"
+
+
+def test_language_bar_and_toggles(window: MainWindow, qtbot: object) -> None:
+    window.show_model(screen_model(SAMPLES["attract"]))
+    langs: list[str] = []
+    intents: list[str] = []
+    window.language.connect(langs.append)
+    window.intent.connect(intents.append)
+    qtbot.mouseClick(window.language_buttons["ko"], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(window.sound_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.mouseClick(window.contrast_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert langs == ["ko"] and intents == ["toggle_mute", "toggle_contrast"]
+    window.show_model(screen_model(replace(SAMPLES["attract"], lang="ko")))
+    assert window.language_buttons["ko"].isChecked() and not window.language_buttons["ja"].isChecked()
+    assert "마이넘버" in window.current_page.title.text()
+    window.show_model(screen_model(SAMPLES["staff_panel"]))
+    assert not window.chrome.isVisible()
+
+
+def test_consent_screen_emits_item_and_choice(window: MainWindow, qtbot: object) -> None:
+    window.show_model(screen_model(SAMPLES["consent_item"]))
+    answers: list[tuple[str, str]] = []
+    window.consent_answered.connect(lambda item, choice: answers.append((item, choice)))
+    page = window.current_page
+    assert "diagnosis" in page.meta.text() and "v2025.1" in page.meta.text()  # type: ignore[attr-defined]
+    qtbot.mouseClick(page.button_for("consent:decline"), Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert answers == [("diagnosis", "decline")]
+
+
+def test_alarm_banner(window: MainWindow) -> None:
+    window.show_model(screen_model(SAMPLES["done_alarm"]))
+    assert window.alarm.isVisible() and "カード" in window.alarm.text()
+    window.show_model(screen_model(SAMPLES["done"]))
+    assert not window.alarm.isVisible()
+
+
+def test_every_text_has_japanese_chinese_and_korean(catalogue: Catalogue) -> None:
+    keys = [t for texts in PHASE_TEXTS.values() for t in texts]
+    keys += [*ERROR_TEXTS.values(), *NOTICES.values(), *FACE_HINTS.values(), *BUTTON_LABELS.values()]
+    keys += list(CHOICE_LABELS.values())
+    for lang in ("ja", "zh", "ko"):
+        untranslated = [k for k in keys if catalogue.tr(lang, k) == k and k != "OK"]
+        assert not untranslated, (lang, untranslated[:5])

@@ -1,0 +1,85 @@
+"""QApplication setup and the wiring of window, runtime and controller for one kiosk.
+
+Kiosk hardening lives here: full screen, hidden cursor, no context menus. Fonts: IPA Gothic for Japanese
+when installed (Qt would otherwise pick a Chinese face for some kanji)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCursor, QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from kiosk.config import KioskConfig
+from kiosk.consent import ConsentCatalogue
+from kiosk.flow import initial_state
+from kiosk.flow_types import Effect, Event, FlowState, Settings
+from kiosk.runtime import Devices, KioskController, Probe, Runtime, Speaker
+from kiosk.staff import DailyCounts, StaffGate
+from ui.i18n import Catalogue
+from ui.main_window import MainWindow
+from ui.qt_runtime import Poster, QtTimers, connect_window
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    families = QFontDatabase.families()
+    for family in ("IPAPGothic", "IPAGothic", "Noto Sans CJK JP"):
+        if family in families:
+            app.setFont(QFont(family, 12))
+            break
+    return app
+
+
+@dataclass
+class KioskUi:
+    window: MainWindow
+    runtime: Runtime
+    controller: KioskController
+    poster: Poster
+    timers: QtTimers
+
+    def dispatch(self, event: Event) -> None:
+        self.controller.dispatch(event)
+
+    def close(self) -> None:
+        self.runtime.shutdown()
+        self.window.close()
+
+
+def build_kiosk(
+    config: KioskConfig,
+    consents: ConsentCatalogue,
+    devices: Devices,
+    speaker: Speaker,
+    probes: Mapping[str, Probe] | None = None,
+    on_step: Callable[[Event, FlowState, list[Effect]], None] | None = None,
+    full_screen: bool = False,
+) -> KioskUi:
+    """Everything for one kiosk on the GUI thread; call `make_application()` first."""
+    catalogue = Catalogue()
+    window = MainWindow(catalogue)
+    holder: list[KioskController] = []
+    poster = Poster(lambda event: holder[0].dispatch(event))
+    timers = QtTimers(poster.post)
+    staff_gate = StaffGate(config.staff.pin_hash, config.staff.max_failures, config.staff.lockout_s)
+    runtime = Runtime(
+        devices, consents, poster.post, timers, speaker, staff_gate,
+        counts=DailyCounts(), probes=probes, preview=poster.post_frame,
+    )  # fmt: skip
+    state = initial_state(Settings(config=config, consents=consents))
+    controller = KioskController(state, runtime, window.show_model, on_step)
+    holder.append(controller)
+    connect_window(window, controller.dispatch, poster)
+    window.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+    if full_screen:
+        QGuiApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+        window.showFullScreen()
+    else:
+        window.show()
+    controller.start()
+    return KioskUi(window, runtime, controller, poster, timers)

@@ -1,0 +1,132 @@
+"""The kiosk window: alarm banner, a QStackedWidget with one page per kind of screen, and the patient's
+controls (language, sound, large text) along the bottom, within reach from a wheelchair.
+
+It only maps a ScreenModel to a page and forwards the pages' signals; it decides nothing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtWidgets import QApplication, QGridLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.ports import PreviewFrame
+from kiosk.screen_texts import NOTICES, UI_LABELS
+from kiosk.screens import ScreenModel
+from ui.i18n import LANGUAGE_NAMES, Catalogue
+from ui.screens.attract import AttractScreen
+from ui.screens.base import Screen
+from ui.screens.consent import ConsentScreen
+from ui.screens.face_capture import FaceCaptureScreen
+from ui.screens.pin_entry import PinEntryScreen
+from ui.screens.staff import StaffScreen
+from ui.theme import KIOSK_SIZE, stylesheet
+from ui.widgets.basic import button, label
+from ui.widgets.countdown import Countdown
+
+PAGE_FOR_SCREEN = {
+    "attract": "attract",
+    "pin_entry": "pin",
+    "staff_pin": "staff_pin",
+    "face_capture": "face",
+    "consent": "consent",
+    "staff_panel": "staff",
+    "staff_self_test": "staff",
+}
+
+
+class MainWindow(QWidget):
+    intent = Signal(str)
+    language = Signal(str)
+    pin_submitted = Signal(str)
+    staff_pin_submitted = Signal(str)
+    consent_answered = Signal(str, str)
+    activity = Signal()
+
+    def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kiosk")
+        self.cat = catalogue
+        self.resize(*KIOSK_SIZE)
+        self.model: ScreenModel | None = None
+        self._high_contrast: bool | None = None
+        self.alarm = label("alarm")
+        self.countdown = Countdown()
+        self.stack = QStackedWidget()
+        self.pages: dict[str, Screen] = {
+            "attract": AttractScreen(catalogue),
+            "message": Screen(catalogue),
+            "pin": PinEntryScreen(catalogue),
+            "staff_pin": PinEntryScreen(catalogue, staff=True),
+            "face": FaceCaptureScreen(catalogue),
+            "consent": ConsentScreen(catalogue),
+            "staff": StaffScreen(catalogue),
+        }
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+            page.intent.connect(self.intent.emit)
+            page.pin_submitted.connect(self.pin_submitted.emit)
+            page.staff_pin_submitted.connect(self.staff_pin_submitted.emit)
+            page.consent_answered.connect(self.consent_answered.emit)
+        self.chrome = QWidget()
+        bar = QGridLayout(self.chrome)
+        bar.setContentsMargins(24, 6, 24, 12)
+        self.language_buttons: dict[str, QPushButton] = {}
+        for i, lang in enumerate(("ja", "en", "zh", "ko")):
+            widget = button(LANGUAGE_NAMES[lang], "chrome")
+            widget.setCheckable(True)
+            widget.clicked.connect(lambda _=False, code=lang: self.language.emit(code))
+            bar.addWidget(widget, 0, i)
+            self.language_buttons[lang] = widget
+        self.sound_button = button("", "chrome")
+        self.sound_button.clicked.connect(lambda: self.intent.emit("toggle_mute"))
+        self.contrast_button = button("", "chrome")
+        self.contrast_button.setCheckable(True)
+        self.contrast_button.clicked.connect(lambda: self.intent.emit("toggle_contrast"))
+        bar.addWidget(self.sound_button, 1, 0, 1, 2)
+        bar.addWidget(self.contrast_button, 1, 2, 1, 2)
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        root.addWidget(self.alarm)
+        root.addWidget(self.countdown)
+        root.addWidget(self.stack, 1)
+        root.addWidget(self.chrome)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def show_model(self, model: ScreenModel) -> None:
+        self.model = model
+        if model.high_contrast != self._high_contrast:
+            self._high_contrast = model.high_contrast
+            self.setStyleSheet(stylesheet(model.high_contrast))
+        page = self.pages[PAGE_FOR_SCREEN.get(model.screen, "message")]
+        page.show_model(model)
+        self.stack.setCurrentWidget(page)
+        self.alarm.setVisible(model.alarm)
+        if model.alarm:
+            key = NOTICES["card_left"]
+            self.alarm.setText(f"{self.cat.tr(model.lang, key)}\n{self.cat.tr(model.secondary_lang, key)}")
+        self.countdown.start(model.countdown_s, model.countdown_token)
+        self.chrome.setVisible(model.patient_controls)
+        for lang, widget in self.language_buttons.items():
+            widget.setChecked(lang == model.lang)
+        sound = UI_LABELS["sound_off" if model.muted else "sound_on"]
+        self.sound_button.setText(self.cat.tr(model.lang, sound))
+        self.contrast_button.setText(self.cat.tr(model.lang, "Large text"))
+        self.contrast_button.setChecked(model.high_contrast)
+
+    @property
+    def current_page(self) -> Screen:
+        page = self.stack.currentWidget()
+        assert isinstance(page, Screen)
+        return page
+
+    def show_frame(self, frame: PreviewFrame) -> None:
+        page = self.pages["face"]
+        assert isinstance(page, FaceCaptureScreen)
+        page.show_frame(frame)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin) and watched is self.windowHandle():
+            self.activity.emit()
+        return False

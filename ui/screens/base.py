@@ -1,0 +1,116 @@
+"""The shared screen skeleton: text in the upper half, everything the patient touches in the lower half.
+
+Every text is shown in the patient's language with English (or Japanese, for English users) beneath it.
+Screens hold no timers, threads or driver imports; they render a model and emit signals.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.screens import Button, ScreenModel, Text
+from ui.i18n import Catalogue
+from ui.widgets.basic import button, label
+from ui.widgets.progress import BusyIndicator
+
+
+class Screen(QWidget):
+    intent = Signal(str)
+    pin_submitted = Signal(str)
+    staff_pin_submitted = Signal(str)
+    consent_answered = Signal(str, str)
+
+    def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cat = catalogue
+        self.model: ScreenModel | None = None
+        self.title = label("title")
+        self.title2 = label("title2")
+        self.body = QVBoxLayout()
+        self.busy = BusyIndicator()
+        self.content = QVBoxLayout()  # screen-specific widgets (camera, consent text, keypad …)
+        self.buttons = QGridLayout()
+        self.buttons.setSpacing(14)
+        self.button_widgets: list[QPushButton] = []
+        root = QVBoxLayout(self)
+        root.setContentsMargins(36, 28, 36, 20)
+        root.setSpacing(14)
+        root.addWidget(self.title)
+        root.addWidget(self.title2)
+        root.addLayout(self.body)
+        root.addWidget(self.busy)
+        root.addLayout(self.content, 1)
+        root.addStretch(0)
+        root.addLayout(self.buttons)
+
+    # --- rendering -----------------------------------------------------------------------------------
+
+    def show_model(self, model: ScreenModel) -> None:
+        self.model = model
+        self.title.setText(self.t(model.title))
+        self.title2.setText(self.t2(model.title))
+        self.title2.setVisible(model.lang != model.secondary_lang)
+        self._render_body(model.body)
+        self.busy.set_state(model.busy, model.step)
+        self._render_buttons(model.buttons)
+        self.render_content(model)
+
+    def render_content(self, model: ScreenModel) -> None:
+        """Screen-specific part; the generic screen has none."""
+
+    def t(self, text: Text) -> str:
+        assert self.model is not None
+        return self.cat.text(self.model.lang, text)
+
+    def t2(self, text: Text) -> str:
+        assert self.model is not None
+        return self.cat.text(self.model.secondary_lang, text)
+
+    def _render_body(self, body: tuple[Text, ...]) -> None:
+        _clear(self.body)
+        for text in body:
+            self.body.addWidget(label("body", self.t(text)))
+            self.body.addWidget(label("body2", self.t2(text)))
+
+    def _render_buttons(self, buttons: tuple[Button, ...]) -> None:
+        _clear(self.buttons)
+        self.button_widgets = []
+        wide_first = len(buttons) > 1 and buttons[0].role in ("primary", "danger")
+        rest = len(buttons) - (1 if wide_first else 0)
+        columns = max(1, min(3, rest))  # one row where it fits: the lower half stays free for the keypad
+        for i, b in enumerate(buttons):
+            assert self.model is not None
+            text = self.cat.tr(self.model.lang, b.label)
+            second = self.cat.tr(self.model.secondary_lang, b.label)
+            widget = button(f"{text}\n{second}" if second != text else text, role=b.role)
+            widget.setProperty("intent", b.intent)
+            widget.clicked.connect(lambda _=False, intent=b.intent: self._clicked(intent))
+            if wide_first and i == 0:
+                self.buttons.addWidget(widget, 0, 0, 1, columns)
+            else:
+                row, col = divmod(i - (1 if wide_first else 0), columns)
+                row += 1 if wide_first else 0
+                self.buttons.addWidget(widget, row, col)
+            self.button_widgets.append(widget)
+
+    def _clicked(self, intent: str) -> None:
+        if intent.startswith("consent:") and self.model is not None and self.model.consent is not None:
+            self.consent_answered.emit(self.model.consent.item_id, intent.removeprefix("consent:"))
+        else:
+            self.intent.emit(intent)
+
+    def button_for(self, intent: str) -> QPushButton:
+        for widget in self.button_widgets:
+            if widget.property("intent") == intent:
+                return widget
+        raise KeyError(intent)
+
+
+def _clear(layout: QVBoxLayout | QGridLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.setParent(None)
+            widget.deleteLater()
