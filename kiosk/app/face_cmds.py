@@ -35,6 +35,15 @@ def register(commands: Any, bench: Any) -> None:
                     help="write thresholds with the derived accept/reject to this JSON file")
     ev.set_defaults(run=run_eval)
 
+    ver = sub.add_parser("verify", help="card front picture + video: OCR → 照合番号B → chip photo → live check")
+    ver.add_argument("--card-front", type=Path, required=True, help="picture of the card's front (for 照合番号B)")
+    ver.add_argument("--video", type=Path, required=True, help="recorded video played as the camera")
+    ver.add_argument("--reader", default=None, help="PC/SC reader name or prefix (default: the first reader)")
+    ver.add_argument("--thresholds", type=Path, default=None, help="thresholds JSON (default: packaged)")
+    ver.add_argument("--speed", type=float, default=1.0, help="play the video faster than recorded (tests)")
+    ver.add_argument("--json", action="store_true", help="print the decision record as JSON")
+    ver.set_defaults(run=run_verify)
+
     b = bench.add_parser("face", help="live analysis fps, enrolment, decision and model load times")
     b.add_argument("--fixtures", type=Path, default=default_fixtures())
     b.add_argument("--frames", type=int, default=150, help="frames to analyse for the fps figure")
@@ -213,3 +222,69 @@ def _cpu_name() -> str:
     except OSError:
         pass
     return "unknown"
+
+
+# --- verify ---------------------------------------------------------------------------------------------
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """The kiosk's face path in one command. 照合番号B and the chip photo stay in memory; only the decision
+    record (numbers and codes) is printed. One 照合番号B try at most, and never one of the last two."""
+    from drivers.camera import Camera, VideoFileSource
+    from drivers.card.service import MyNumberCardService
+    from drivers.cardface.reader import CardFaceReader
+    from drivers.face.encoder import DlibEncoder
+    from drivers.face.session import LiveFaceSession
+    from kiosk.cardface import GuardState
+    from kiosk.cardface import decide as guard
+    from kiosk.errors import KioskError
+    from kiosk.face import load_thresholds
+
+    def fail(exc: KioskError) -> int:
+        print(f"エラー / error: {exc.message()}  ({exc.code})", file=sys.stderr)
+        return 2
+
+    timings: dict[str, float] = {}
+    try:
+        thresholds = load_thresholds(args.thresholds)
+        t0 = time.perf_counter()
+        reading = CardFaceReader().read(args.card_front)
+        timings["ocr"] = (time.perf_counter() - t0) * 1000.0
+        service = MyNumberCardService(args.reader)
+        tries = service.verification_b_tries_left()
+        allowed = guard(GuardState(card_id="face-verify"), scan_id=1, value=reading.verification_b, tries_left=tries)
+        if not allowed.send or reading.verification_b is None:
+            print(f"照合番号B を送りませんでした / 照合番号B not sent: {allowed.action.value} ({allowed.reason.value},"
+                  f" tries left {tries}; OCR {reading.reason})", file=sys.stderr)
+            return 3
+        t0 = time.perf_counter()
+        card_face = service.read_card_face(reading.verification_b)
+        timings["card_read"] = (time.perf_counter() - t0) * 1000.0
+        encoder = DlibEncoder()
+        t0 = time.perf_counter()
+        encoder.load()
+        timings["model_load"] = (time.perf_counter() - t0) * 1000.0
+        chip = encoder.enrol_chip(card_face.photo_jp2)
+        del card_face  # the photo is not needed past enrolment
+        session = LiveFaceSession(encoder, thresholds)
+        t0 = time.perf_counter()
+        with Camera(VideoFileSource(args.video), speed=args.speed) as camera:
+            last = -1
+            while not session.done and (frame := camera.wait_next(last, timeout=5.0)) is not None:
+                session.feed(frame)
+                last = frame.index
+        timings["capture"] = (time.perf_counter() - t0) * 1000.0
+        decision = session.finish(chip)
+        del chip
+    except KioskError as exc:
+        return fail(exc)
+    record = decision.to_json() | {"steps_ms": {k: round(v, 1) for k, v in timings.items()}}
+    if args.json:
+        print(json.dumps(record, ensure_ascii=False, indent=1))
+    else:
+        print(f"{decision.verdict.ja} / {decision.verdict.en}")
+        print(f"  verdict {decision.verdict.value}, median distance {decision.median_distance}"
+              f" (accept <= {decision.accept_threshold}, reject >= {decision.reject_threshold}),"
+              f" liveness {decision.liveness.outcome.value if decision.liveness else '-'},"
+              f" frames {decision.frames_good}/{decision.frames_seen} good, encoded {list(decision.frames_used)}")
+    return 0 if decision.verdict.value == "accept" else 1
