@@ -78,6 +78,8 @@ class RequestsBackend:
             if config.ca_bundle:
                 session.verify = config.ca_bundle
         self._timeout = (config.connect_timeout, config.read_timeout)
+        # Passed on every call: requests lets REQUESTS_CA_BUNDLE override a session's own `verify`.
+        self._verify: str | bool = config.ca_bundle or True
 
     def close(self) -> None:
         self._session.close()
@@ -127,7 +129,8 @@ class RequestsBackend:
         started = time.perf_counter()
         try:
             response = self._session.get(
-                f"{self._base}/v1/health", timeout=(self.config.connect_timeout, self.config.connect_timeout)
+                f"{self._base}/v1/health", timeout=(self.config.connect_timeout, self.config.connect_timeout),
+                verify=self._verify,
             )
             ok = response.status_code == 200
             detail = "ok" if ok else f"HTTP {response.status_code}"
@@ -145,7 +148,8 @@ class RequestsBackend:
         timeout: tuple[float, float],
     ) -> dict[str, Any]:
         try:
-            response = session.post(f"{self._base}{path}", data=body, headers=headers, timeout=timeout)
+            response = session.post(f"{self._base}{path}", data=body, headers=headers, timeout=timeout,
+                                    verify=self._verify)
         except requests.RequestException as exc:
             raise BackendUnavailable(f"{type(exc).__name__} on {path}") from exc
         if response.status_code >= 500 or response.status_code == 429:
