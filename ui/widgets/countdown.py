@@ -35,6 +35,10 @@ class Countdown(QWidget):
         self._anim.start()
 
     @property
+    def animation(self) -> QVariantAnimation:
+        return self._anim
+
+    @property
     def fraction(self) -> float:
         return self._fraction
 
