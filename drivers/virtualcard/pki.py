@@ -66,6 +66,8 @@ class Authority:
 
 @dataclass(frozen=True)
 class TestPki:
+    __test__ = False  # not a pytest test class, despite its name
+
     directory: Path
     authorities: tuple[Authority, ...]
     issuer_key: rsa.RSAPrivateKey = field(repr=False)  # signs the 券面 APs' records

@@ -131,3 +131,65 @@ def test_presence_monitor_reports_insert_and_remove(vcard: Callable[..., object]
         assert changed.wait(3) and events[-1] is False
     finally:
         monitor.stop()
+
+
+def test_extended_apdus_read_the_same_card(vcard: Callable[..., object], profile_dir: Callable[..., Path]) -> None:
+    vcard(Variant.ORDINARY)
+    short, extended = MyNumberCardService(), MyNumberCardService(extended=True)
+    assert extended.read_summary().auth_certificate.der == short.read_summary().auth_certificate.der
+    assert extended.last.apdus < short.last.apdus
+
+
+def test_unknown_reader_is_no_reader(pcscd: Pcscd) -> None:
+    from kiosk.errors import NoReader
+
+    with pytest.raises(NoReader):
+        MyNumberCardService("No Such Reader").read_summary()
+
+
+def test_a_card_without_jpki_is_unsupported(pcscd: Pcscd) -> None:
+    from drivers.virtualcard.bench import insert_and_wait
+    from drivers.virtualcard.card import VirtualMyNumberCard
+    from drivers.virtualcard.model import Application, CardModel, CounterStore
+    from drivers.virtualcard.vpcd import VpcdCard
+    from kiosk.errors import UnsupportedCard
+
+    other = CardModel(bytes.fromhex("3B8F8001804F0CA000000306030001000000006A"),
+                      [Application("transit", bytes.fromhex("A0000000031010"))], CounterStore(None, {}))
+    card = VpcdCard(VirtualMyNumberCard(other), port=pcscd.port)
+    insert_and_wait(card)
+    try:
+        with pytest.raises(UnsupportedCard):
+            MyNumberCardService().read_summary()
+    finally:
+        remove_and_wait(card)
+
+
+def test_cancel_stops_a_read_between_apdus(vcard: Callable[..., object]) -> None:
+    import threading
+
+    from drivers.card import jpki
+    from drivers.card.connection import CardChannel
+    from drivers.card.pcsc import PcscConnection, wait_for_card
+    from kiosk.errors import Cancelled
+
+    vcard(Variant.ORDINARY)
+    cancel = threading.Event()
+
+    class CancelAfterThree(PcscConnection):
+        sent = 0
+
+        def transmit(self, apdu: bytes) -> bytes:
+            self.sent += 1
+            if self.sent == 3:
+                cancel.set()
+            return super().transmit(apdu)
+
+    with CancelAfterThree(reader_slot_name()) as connection:
+        channel = CardChannel(connection, cancel)
+        jpki.select(channel)
+        with pytest.raises(Cancelled):
+            jpki.read_auth_certificate(channel)
+        assert connection.sent == 3
+    with pytest.raises(Cancelled):  # waiting for a card is cancellable too
+        wait_for_card(reader_slot_name(), cancel, present=False, timeout=5)
