@@ -211,4 +211,7 @@ class PresenceMonitor:
                             self._listener(reader, now)
             except CardError as exc:
                 log.debug("presence monitor: %s", exc)
+            if present:  # the reader or pcscd went away under a card: for the kiosk, the card is gone
+                present = False
+                self._listener(self._reader_name or "", False)
             self._stop.wait(POLL_MS / 1000)
