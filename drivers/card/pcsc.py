@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -215,3 +215,15 @@ class PresenceMonitor:
                 present = False
                 self._listener(self._reader_name or "", False)
             self._stop.wait(POLL_MS / 1000)
+
+
+class PcscPresenceSource:
+    """kiosk.ports.CardPresenceSource over PC/SC: each subscription runs its own PresenceMonitor."""
+
+    def __init__(self, reader: str | None = None) -> None:
+        self._reader = reader
+
+    def subscribe(self, listener: CardPresenceListener) -> Callable[[], None]:
+        monitor = PresenceMonitor(self._reader, listener)
+        monitor.start()
+        return monitor.stop
