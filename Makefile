@@ -11,11 +11,12 @@ APT_PACKAGES := pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools \
 	libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-shm0 libxcb-sync1 \
 	libxcb-xfixes0 libxcb-util1 libx11-xcb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	fonts-ipafont-gothic tesseract-ocr tesseract-ocr-jpn \
-	postgresql chromium chromium-driver espeak-ng sox
+	postgresql chromium chromium-driver espeak-ng sox \
+	open-jtalk open-jtalk-mecab-naist-jdic fonts-nanum
 
-.PHONY: setup apt venv test demo lint clean
+.PHONY: setup apt venv test demo lint clean voices i18n
 
-setup: apt venv
+setup: apt venv voices
 
 apt:
 	@missing=$$(dpkg-query -W -f='$${Status} $${Package}\n' $(APT_PACKAGES) 2>/dev/null \
@@ -34,6 +35,16 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+# Voice guidance WAVs (assets/voice/, not in git): Open JTalk for Japanese, espeak-ng for en/zh/ko.
+voices: venv
+	@$(PY) packaging/voices/build_voices.py || echo "voices: not built; the kiosk runs silent"
+
+# Translations: refresh the .ts sources from the code, then build the .qm files the kiosk loads.
+i18n: venv
+	@for l in ja en zh ko; do $(VENV)/bin/pyside6-lupdate kiosk/screen_texts.py kiosk/screens.py \
+	  -target-language $$l -no-obsolete -locations none -ts assets/i18n/kiosk_$$l.ts >/dev/null; \
+	  $(VENV)/bin/pyside6-lrelease assets/i18n/kiosk_$$l.ts -qm assets/i18n/kiosk_$$l.qm >/dev/null; done
 
 lint: setup
 	$(VENV)/bin/ruff check .
