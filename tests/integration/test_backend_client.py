@@ -1,0 +1,64 @@
+"""BackendClient as the kiosk runtime uses it, against the real verifier on loopback (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from drivers.backend.client import BackendClient
+from drivers.backend.http import BackendConfig
+from drivers.backend.signing import DeviceKey
+from kiosk.errors import BackendRejected, ConfigError
+from kiosk.reception import Validity
+from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
+    Env,
+    cards_fixture,
+    db_url_fixture,
+    env_fixture,
+    face_result,
+    jpki_fixture,
+    pin_result,
+    postgres_fixture,
+)
+
+
+def test_record_then_answer_for_face_and_pin(env: Env, tmp_path: Path) -> None:
+    client = BackendClient(BackendConfig(env.url), tmp_path / "kiosk" / "outbox.db", tmp_path / "kiosk" / "device.pem",
+                           "kiosk-2")
+    env.verifier.enroll("kiosk-2", client.key.public_pem())
+    client.start()
+    try:
+        face = face_result("kiosk-2", env.cards.ordinary.cert_der)
+        client.record(face)
+        answer = client.answer(face.transaction_id, timeout=10)
+        assert answer is not None and answer.validity is Validity.VALID
+
+        challenge = client.fetch_challenge(wait=3)
+        pin = pin_result("kiosk-2", env.cards.unregistered, challenge.challenge_id, challenge.value,
+                         registration=True)
+        client.record(pin)
+        pin_answer = client.answer(pin.transaction_id, timeout=10)
+        assert pin_answer is not None and pin_answer.registration == "registered_now"
+
+        revoked = face_result("kiosk-2", env.cards.revoked.cert_der)
+        client.record(revoked)
+        with pytest.raises(BackendRejected) as caught:
+            client.answer(revoked.transaction_id, timeout=10)
+        assert caught.value.reason == "certificate_revoked"
+        assert client.status().outbox.rejected == 1 and client.health().ok
+        assert env.verifier.store.all_transaction_ids() == [face.transaction_id, pin.transaction_id]
+        with pytest.raises(ValueError):
+            client.record(face_result("kiosk-other", env.cards.ordinary.cert_der))
+    finally:
+        client.stop()
+
+
+def test_device_key_is_created_once_and_a_damaged_one_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "device.pem"
+    first = DeviceKey.load_or_create(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert DeviceKey.load_or_create(path).key_id == first.key_id
+    path.write_bytes(b"-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----\n")
+    with pytest.raises(ConfigError):
+        DeviceKey.load_or_create(path)
