@@ -13,6 +13,7 @@ import math
 import os
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,10 @@ RIGID = (
     50, 280, 117, 346,  # cheekbones
 )
 DETECT_WIDTH = 320
+
+# mediapipe 0.10.14 calls a protobuf API deprecated in protobuf 4.x on every frame; the warning says nothing
+# about the kiosk and would flood logs.
+warnings.filterwarnings("ignore", message=r"SymbolDatabase\.GetPrototype\(\) is deprecated", category=UserWarning)
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,7 @@ class LiveFaceSession:
         self._passive_evidence: Any = None
         self._liveness: LivenessReport | None = None
         self.frames_seen = self.frames_good = self.restarts = 0
+        self.last_box: tuple[float, float, float, float, int, int] | None = None  # x, y, w, h, frame w, h
 
     @property
     def done(self) -> bool:
@@ -147,7 +148,9 @@ class LiveFaceSession:
         self.frames_seen += 1
         self._analysis_ms.append(obs.elapsed_ms)
         self._first_t = frame.t if self._first_t is None else self._first_t
-        guidance = assess_quality(obs.measurements, self.t)
+        m = obs.measurements
+        self.last_box = (*m.box, m.frame_width, m.frame_height) if m.box is not None else None
+        guidance = assess_quality(m, self.t)
         good = guidance == (Guidance.OK,)
         if not good:
             self._guidance_counts.update(guidance[:1])
@@ -167,6 +170,14 @@ class LiveFaceSession:
             self._give_up()
         shown = (self.challenge.guidance,) if self.challenge is not None and not self.done and good else guidance
         return FrameFeedback(frame.index, self.phase, shown, self.challenge, obs.elapsed_ms)
+
+    def progress(self, now: float) -> float:
+        """0..1 for the screen: the passive window fills 60 %, the challenge the rest."""
+        if self.phase is Phase.PASSIVE:
+            return 0.6 * min(1.0, (now - self._window_start) / self.t.passive_window_s)
+        if self.phase is Phase.CHALLENGE:
+            return 0.6 + 0.4 * min(1.0, (now - self._challenge_start) / self.t.challenge_window_s)
+        return 1.0 if self.phase is Phase.DONE else 0.0
 
     def _breaks_track(self, t: float, obs: Observation) -> bool:
         recent = [*self._window[-12:], Timed(t, obs)]

@@ -1,0 +1,118 @@
+"""`LiveFaceVerifier`: the production adapter for `kiosk.ports.FaceVerifier`.
+
+One call = one attempt: enrol the chip photo, open the camera, run a `LiveFaceSession` on the newest
+frames (latest-frame semantics: a slow machine skips frames, it never lags behind the patient), report
+guidance and a preview as it goes, decide, close the camera, drop every frame and the chip encoding.
+Runs on a worker thread; models load once, on the first call. The full audit record of the last attempt
+(`kiosk.face.FaceDecision`, numbers and codes only) stays available as `last_record`.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import cv2
+import numpy.typing as npt
+
+from drivers.camera import Camera, FrameSource
+from drivers.face.encoder import DlibEncoder
+from drivers.face.session import FrameFeedback, LiveFaceSession
+from kiosk import face as domain
+from kiosk.ports import CancelToken, FaceBox, FaceDecision, FaceProgress, PreviewFrame
+
+log = logging.getLogger(__name__)
+
+PREVIEW_WIDTH = 640
+
+
+class LiveFaceVerifier:
+    def __init__(
+        self,
+        source_factory: Callable[[], FrameSource],
+        thresholds: domain.FaceThresholds | None = None,
+        *,
+        encoder: DlibEncoder | None = None,
+        speed: float = 1.0,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.source_factory = source_factory
+        self.thresholds = thresholds or domain.load_thresholds()
+        self.encoder = encoder or DlibEncoder()
+        self.speed, self._rng = speed, rng
+        self._lock = threading.Lock()  # one attempt at a time: there is one camera
+        self.last_record: domain.FaceDecision | None = None
+
+    def warm_up(self) -> float:
+        """Load the models ahead of the first patient; returns the seconds it took."""
+        return self.encoder.load()
+
+    def verify(
+        self,
+        chip_photo_jp2: bytes,
+        on_progress: Callable[[FaceProgress], None],
+        on_frame: Callable[[PreviewFrame], None],
+        cancel: CancelToken | None = None,
+    ) -> FaceDecision:
+        with self._lock:
+            chip = self.encoder.enrol_chip(chip_photo_jp2)  # NoFaceInChipPhoto goes to the flow as it is
+            t = self.thresholds
+            session = LiveFaceSession(self.encoder, t, rng=self._rng, timeout_s=20.0)
+            cancelled = False
+            with Camera(self.source_factory(), speed=self.speed) as camera:
+                last = -1
+                while not session.done:
+                    if cancel is not None and cancel.is_set():
+                        cancelled = True
+                        break
+                    frame = camera.wait_next(last, timeout=3.0)  # CameraLost goes to the flow as it is
+                    if frame is None:
+                        break  # a recorded source ended
+                    last = frame.index
+                    feedback = session.feed(frame)
+                    on_frame(_preview(frame.image))
+                    on_progress(_progress(feedback, session, frame.t))
+            if cancelled:
+                session.close()
+                log.info("face attempt cancelled")
+                return FaceDecision("retry", None, t.accept, "ok")
+            record = session.finish(chip)
+            del chip
+        self.last_record = record
+        log.info(
+            "face decision %s median %s liveness %s frames %d/%d",
+            record.verdict.value, record.median_distance,
+            record.liveness.outcome.value if record.liveness else "-", record.frames_good, record.frames_seen,
+        )
+        return to_port(record)
+
+
+def to_port(record: domain.FaceDecision) -> FaceDecision:
+    """The flow's four verdicts; a failure to acquire is a retry with the guidance that fired most."""
+    hint = record.guidance[0].value if record.guidance else "ok"
+    verdict = record.verdict
+    if verdict is domain.Verdict.NO_USABLE_FACE:
+        return FaceDecision("retry", None, record.accept_threshold, hint)
+    return FaceDecision(verdict.value, record.median_distance, record.accept_threshold,
+                        hint if verdict is domain.Verdict.RETRY else "ok")
+
+
+def _preview(image: npt.NDArray[Any]) -> PreviewFrame:
+    bgr = image
+    if bgr.shape[1] > PREVIEW_WIDTH:
+        scale = PREVIEW_WIDTH / bgr.shape[1]
+        bgr = cv2.resize(bgr, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB) if bgr.ndim == 3 else cv2.cvtColor(bgr, cv2.COLOR_GRAY2RGB)
+    return PreviewFrame(rgb.shape[1], rgb.shape[0], rgb.tobytes())
+
+
+def _progress(feedback: FrameFeedback, session: LiveFaceSession, now: float) -> FaceProgress:
+    box = None
+    if session.last_box is not None:
+        x, y, w, h, fw, fh = session.last_box
+        box = FaceBox(x / fw, y / fh, w / fw, h / fh)
+    hint = feedback.guidance[0].value if feedback.guidance else domain.Guidance.OK.value
+    return FaceProgress(hint, box, round(session.progress(now), 3))

@@ -1,0 +1,89 @@
+"""LiveFaceVerifier (kiosk.ports.FaceVerifier) with the real models, a recorded video as the camera."""
+
+from __future__ import annotations
+
+import random
+import threading
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from drivers.camera import VideoFileSource
+from drivers.face.attacks import chip_like
+from drivers.face.encoder import DlibEncoder
+from drivers.face.verifier import LiveFaceVerifier
+from kiosk.errors import CameraLost, NoFaceInChipPhoto
+from kiosk.face import Guidance
+from kiosk.ports import FaceProgress, PreviewFrame
+
+REPO = Path(__file__).resolve().parents[2]
+FIX = REPO.parent / "shared" / "fixtures"
+VIDEO = FIX / "video/WDA_KatieHill_000.mp4"
+pytestmark = [pytest.mark.models, pytest.mark.skipif(not FIX.is_dir(), reason="shared fixtures not mounted")]
+
+
+@pytest.fixture(scope="module")
+def encoder() -> DlibEncoder:
+    enc = DlibEncoder()
+    enc.load()
+    return enc
+
+
+@pytest.fixture(scope="module")
+def obama_chip(encoder: DlibEncoder) -> bytes:
+    image = cv2.imread(str(FIX / "faces/face_recognition/obama.jpg"))
+    return chip_like(image, encoder.detect(image, 1)[0], 120, 2400)
+
+
+def test_an_attempt_reports_guidance_preview_and_a_verdict(encoder: DlibEncoder, obama_chip: bytes) -> None:
+    verifier = LiveFaceVerifier(lambda: VideoFileSource(VIDEO), encoder=encoder, speed=3.0, rng=random.Random(1))
+    progress: list[FaceProgress] = []
+    previews: list[PreviewFrame] = []
+    decision = verifier.verify(obama_chip, progress.append, previews.append)
+    assert decision.verdict in ("reject", "liveness_failed")  # Katie Hill is not the card holder
+    assert decision.threshold == verifier.thresholds.accept
+    assert progress and len(previews) == len(progress)
+    assert {p.hint for p in progress} <= {g.value for g in Guidance}
+    assert progress[-1].progress == 1.0 and progress[0].progress < 0.2
+    box = next(p.box for p in progress if p.box is not None)
+    assert 0.0 <= box.x < 1.0 and 0.0 < box.w <= 1.0
+    assert previews[0].width == 512 and len(previews[0].rgb) == 512 * 512 * 3
+    record = verifier.last_record
+    assert record is not None and record.frames_seen == len(progress)
+    assert decision.distance == record.median_distance
+
+
+def test_cancel_returns_retry_promptly(encoder: DlibEncoder, obama_chip: bytes) -> None:
+    cancel = threading.Event()
+    seen: list[FaceProgress] = []
+
+    def on_progress(p: FaceProgress) -> None:
+        seen.append(p)
+        if len(seen) == 10:
+            cancel.set()
+
+    verifier = LiveFaceVerifier(lambda: VideoFileSource(VIDEO), encoder=encoder, speed=3.0)
+    decision = verifier.verify(obama_chip, on_progress, lambda _f: None, cancel)
+    assert decision.verdict == "retry" and decision.distance is None
+    assert len(seen) == 10
+
+
+def test_broken_camera_and_faceless_chip_are_typed_errors(
+    encoder: DlibEncoder, obama_chip: bytes, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00" * 4096)
+    verifier = LiveFaceVerifier(lambda: VideoFileSource(broken), encoder=encoder)
+    with pytest.raises(CameraLost):
+        verifier.verify(obama_chip, lambda _p: None, lambda _f: None)
+    ok, blank = cv2.imencode(".jp2", np.full((120, 100), 128, np.uint8))
+    assert ok
+    with pytest.raises(NoFaceInChipPhoto):
+        verifier.verify(blank.tobytes(), lambda _p: None, lambda _f: None)
+    # the verifier is usable again after both failures
+    decision = LiveFaceVerifier(lambda: VideoFileSource(VIDEO), encoder=encoder, speed=3.0).verify(
+        obama_chip, lambda _p: None, lambda _f: None
+    )
+    assert decision.verdict != "accept"
