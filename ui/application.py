@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QCursor, QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -18,13 +18,21 @@ from kiosk.consent import ConsentCatalogue
 from kiosk.flow import initial_state
 from kiosk.flow_types import Effect, Event, FlowState, Settings
 from kiosk.runtime import Devices, KioskController, Probe, Runtime, Speaker
+from kiosk.screens import ScreenModel
 from kiosk.staff import DailyCounts, StaffGate
 from ui.i18n import Catalogue
 from ui.main_window import MainWindow
 from ui.qt_runtime import Poster, QtTimers, connect_window
 
 
+def _quiet_offscreen(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    if "propagateSizeHints" in message:  # the offscreen plugin says this for every window; it means nothing
+        return
+    sys.stderr.write(message + "\n")
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
+    qInstallMessageHandler(_quiet_offscreen)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     families = QFontDatabase.families()
@@ -58,6 +66,7 @@ def build_kiosk(
     speaker: Speaker,
     probes: Mapping[str, Probe] | None = None,
     on_step: Callable[[Event, FlowState, list[Effect]], None] | None = None,
+    on_render: Callable[[ScreenModel], None] | None = None,
     full_screen: bool = False,
 ) -> KioskUi:
     """Everything for one kiosk on the GUI thread; call `make_application()` first."""
@@ -72,7 +81,13 @@ def build_kiosk(
         counts=DailyCounts(), probes=probes, preview=poster.post_frame,
     )  # fmt: skip
     state = initial_state(Settings(config=config, consents=consents))
-    controller = KioskController(state, runtime, window.show_model, on_step)
+
+    def render(model: ScreenModel) -> None:
+        window.show_model(model)
+        if on_render is not None:
+            on_render(model)
+
+    controller = KioskController(state, runtime, render, on_step)
     holder.append(controller)
     connect_window(window, controller.dispatch, poster)
     window.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)

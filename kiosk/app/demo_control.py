@@ -1,0 +1,61 @@
+"""The GUI demo: the kiosk window plus a small control window to place/take the simulated card and to
+choose what the simulated devices do (PIN-less card, certificate dates, face verdicts, backend outage)."""
+
+from __future__ import annotations
+
+from kiosk.app.demo_fakes import FakeBackend, FakeCard, FakePresence, FakeScanner, ScriptedFaceVerifier
+from kiosk.app.demo_scenarios import DEMO_STAFF_PIN, demo_config
+
+
+def run_gui_demo(label: str) -> int:
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+    from kiosk.consent import load_catalogue
+    from kiosk.runtime import Devices
+    from ui.application import build_kiosk, make_application
+    from ui.sound import WavSpeaker
+
+    app = make_application()
+    card, backend = FakeCard(delay_s=0.2), FakeBackend(delay_s=0.3)
+    scanner, face = FakeScanner(delay_s=0.5), ScriptedFaceVerifier(frame_s=0.4)
+    presence = FakePresence()
+    speaker = WavSpeaker()
+    kiosk = build_kiosk(demo_config(), load_catalogue(), Devices(card, scanner, face, backend), speaker,
+                        probes={"reader": lambda: (True, "FAKE in-process card")})  # fmt: skip
+    kiosk.runtime.watch_presence(presence)
+
+    control = QWidget()
+    control.setWindowTitle("demo control (FAKE devices)")
+    layout = QVBoxLayout(control)
+    layout.addWidget(QLabel(f"{label}\nstaff PIN: {DEMO_STAFF_PIN} (tap the top-left corner 5 times)"))
+    insert, remove = QPushButton("Place card / カードを置く"), QPushButton("Take card / カードを取る")
+    insert.clicked.connect(presence.insert)
+    remove.clicked.connect(presence.remove)
+    pin_less = QCheckBox("PIN-less card (顔認証マイナンバーカード)")
+    pin_less.toggled.connect(lambda on: setattr(card, "pin", None if on else "1234"))
+    unsupported = QCheckBox("not a My Number card")
+    unsupported.toggled.connect(lambda on: setattr(card, "supported", not on))
+    unregistered = QCheckBox("not registered for insurance use")
+    unregistered.toggled.connect(lambda on: setattr(backend, "registered", not on))
+    down = QCheckBox("backend down")
+    down.toggled.connect(lambda on: setattr(backend, "down", on))
+    unreadable = QCheckBox("card front unreadable")
+    unreadable.toggled.connect(lambda on: setattr(scanner, "fail", on))
+    cert = QComboBox()
+    for text, days in [("certificate valid", 1500), ("expires in 40 days", 40), ("expired 10 days ago", -10),
+                       ("expired 200 days ago", -200)]:  # fmt: skip
+        cert.addItem(text, days)
+    cert.currentIndexChanged.connect(lambda _: setattr(card, "cert_days_left", int(cert.currentData())))
+    verdict = QComboBox()
+    verdict.addItems(["accept", "retry", "reject", "liveness_failed"])
+    verdict.currentTextChanged.connect(lambda v: setattr(face, "verdicts", [v]))
+    tries = QPushButton("reset PIN tries to 3")
+    tries.clicked.connect(lambda: setattr(card, "pin_tries", 3))
+    for widget in (insert, remove, pin_less, unsupported, unregistered, down, unreadable, cert, verdict, tries):
+        layout.addWidget(widget)
+    control.show()
+    try:
+        return int(app.exec())
+    finally:
+        speaker.close()
+        kiosk.close()

@@ -1,0 +1,220 @@
+"""Scripted patients played through the real app (window, runtime, flow) and the transcript they leave.
+
+A scenario is a list of steps. The player acts like a patient: it waits for a screen, then touches the
+button for an intent, types on the shuffled keypad, answers the consent screens, or takes the card. Each
+screen change is recorded with its time, so the transcript shows what a patient saw and when.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.app.demo_fakes import FakeBackend, FakeCard, FakePresence, FakeScanner, ScriptedFaceVerifier
+from kiosk.config import KioskConfig, StaffPolicy
+from kiosk.screens import ScreenModel
+
+Step = tuple[str, ...]  # ("wait", screen) | ("tap", intent) | ("pin", digits) | ("consent", "first"|"last")
+#                       | ("insert",) | ("remove",) | ("staff_pin", digits) | ("gesture",)
+
+DEMO_STAFF_PIN = "2468"
+
+
+@dataclass
+class Scenario:
+    name: str
+    about: str
+    steps: list[Step]
+    card: dict[str, Any] = field(default_factory=dict)
+    face: list[str] = field(default_factory=lambda: ["accept"])
+    backend: dict[str, Any] = field(default_factory=dict)
+    scanner_fails: bool = False
+
+
+_END = [("wait", "done"), ("remove",), ("wait", "attract")]
+SCENARIOS: dict[str, Scenario] = {
+    s.name: s
+    for s in [
+        Scenario("pin", "PIN path: method → PIN → consents → done → card taken", [
+            ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("pin", "1234"),
+            ("wait", "consent"), ("consent", "first"), *_END]),
+        Scenario("face", "face path: card-face scan → chip photo → live capture → consents", [
+            ("insert",), ("wait", "method"), ("tap", "use_face"), ("wait", "face_capture"),
+            ("wait", "consent"), ("consent", "first"), *_END]),
+        Scenario("face-retry-then-pin", "face fails twice (retry band), the patient switches to the PIN", [
+            ("insert",), ("wait", "method"), ("tap", "use_face"), ("wait", "face_retry"), ("tap", "retry"),
+            ("wait", "face_capture"), ("wait", "face_retry"), ("tap", "use_pin"), ("wait", "pin_entry"),
+            ("pin", "1234"), ("wait", "consent"), ("consent", "last"), *_END], face=["retry", "retry", "retry"]),
+        Scenario("wrong-pin", "wrong PIN twice, last-try confirmation, right PIN", [
+            ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("pin", "0000"),
+            ("wait", "pin_wrong"), ("tap", "retry"), ("wait", "pin_entry"), ("pin", "1111"), ("wait", "pin_wrong"),
+            ("tap", "retry"), ("wait", "pin_last_warning"), ("tap", "confirm_last_try"), ("wait", "pin_entry"),
+            ("pin", "1234"), ("wait", "consent"), ("consent", "first"), *_END]),
+        Scenario("pin-less", "顔認証マイナンバーカード (no PIN): straight to face", [
+            ("insert",), ("wait", "face_capture"), ("wait", "consent"), ("consent", "first"), *_END],
+            card={"pin": None}),
+        Scenario("not-registered", "not registered for insurance use: register with the PIN", [
+            ("insert",), ("wait", "not_registered"), ("tap", "register"), ("wait", "pin_entry"), ("pin", "1234"),
+            ("wait", "consent"), ("consent", "first"), *_END], backend={"registered": False}),
+        Scenario("expiring", "certificate expires within 3 months: renewal notice", [
+            ("insert",), ("wait", "renewal_notice"), ("tap", "next"), ("wait", "method"), ("tap", "use_pin"),
+            ("wait", "pin_entry"), ("pin", "1234"), ("wait", "consent"), ("consent", "first"), *_END],
+            card={"cert_days_left": 40}),
+        Scenario("grace", "certificate expired 10 days ago: eligibility only", [
+            ("insert",), ("wait", "grace_notice"), ("tap", "next"), ("wait", "method"), ("tap", "use_pin"),
+            ("wait", "pin_entry"), ("pin", "1234"), ("wait", "consent"), ("consent", "first"), *_END],
+            card={"cert_days_left": -10}),
+        Scenario("expired", "certificate expired beyond the grace: message and staff", [
+            ("insert",), ("wait", "cert_expired"), ("remove",), ("wait", "attract")], card={"cert_days_left": -200}),
+        Scenario("unsupported", "not a My Number card", [
+            ("insert",), ("wait", "unsupported"), ("remove",), ("wait", "attract")], card={"supported": False}),
+        Scenario("backend-down", "verification service down while reading", [
+            ("insert",), ("wait", "read_failed"), ("remove",), ("wait", "attract")], backend={"down": True}),
+        Scenario("card-pulled", "card pulled during PIN entry: wiped, back to idle with a message", [
+            ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("remove",),
+            ("wait", "attract")]),
+        Scenario("staff-visual", "staff arms visual check; the next patient is confirmed by staff", [
+            ("gesture",), ("wait", "staff_pin"), ("staff_pin", DEMO_STAFF_PIN), ("wait", "staff_panel"),
+            ("tap", "staff_arm_visual"), ("wait", "attract"), ("insert",), ("wait", "visual_check"),
+            ("tap", "visual_confirmed"), ("wait", "consent"), ("consent", "first"), *_END]),
+    ]
+}
+
+
+@dataclass
+class TranscriptLine:
+    t_ms: float
+    screen: str
+    title: str  # in the screen's language (Japanese by default)
+    title_en: str
+    buttons: list[str]
+
+
+def demo_config() -> KioskConfig:
+    from kiosk.staff import hash_pin
+
+    return KioskConfig(staff=StaffPolicy(pin_hash=hash_pin(DEMO_STAFF_PIN, n=2**12)))
+
+
+class ScenarioPlayer:
+    """Builds the app around fakes and plays one scenario through its real window, on the GUI thread."""
+
+    def __init__(self, scenario: Scenario, screenshots: Path | None = None, delay_s: float = 0.02) -> None:
+        from kiosk.consent import load_catalogue
+        from kiosk.runtime import Devices
+        from ui.application import build_kiosk, make_application
+        from ui.i18n import Catalogue
+        from ui.sound import WavSpeaker
+
+        self.scenario = scenario
+        self.app = make_application()
+        self.presence = FakePresence()
+        card = FakeCard(delay_s=delay_s, **scenario.card)
+        devices = Devices(
+            card=card,
+            scanner=FakeScanner(fail=scenario.scanner_fails, delay_s=delay_s * 2),
+            face=ScriptedFaceVerifier(list(scenario.face), frame_s=delay_s),
+            backend=FakeBackend(delay_s=delay_s, **scenario.backend),
+        )
+        self.speaker = WavSpeaker()
+        self._catalogue = Catalogue()
+        self._unshot: list[str] = []  # screens recorded before the window existed
+        self.transcript: list[TranscriptLine] = []
+        self.screenshots = screenshots
+        self._t0 = time.perf_counter()
+        self._last_screen = ""
+        self.kiosk = build_kiosk(demo_config(), load_catalogue(), devices, self.speaker,
+                                 probes={"reader": lambda: (True, "FAKE in-process card")},
+                                 on_render=self._record)  # fmt: skip
+        self.kiosk.runtime.watch_presence(self.presence)
+        for name in self._unshot:
+            self._shoot(name)
+
+    def _record(self, model: ScreenModel) -> None:
+        screen = model.screen + (f":{model.consent.item_id}" if model.consent else "")
+        if screen == self._last_screen:
+            return
+        self._last_screen = screen
+        cat = self._catalogue
+        line = TranscriptLine(
+            t_ms=round((time.perf_counter() - self._t0) * 1000, 1),
+            screen=screen,
+            title=model.consent.title if model.consent else cat.text(model.lang, model.title),
+            title_en=model.consent.title_en if model.consent else cat.text("en", model.title),
+            buttons=[b.intent for b in model.buttons],
+        )
+        self.transcript.append(line)
+        if self.screenshots is not None:
+            name = f"{self.scenario.name}_{len(self.transcript):02d}_{screen.replace(':', '-')}.png"
+            if hasattr(self, "kiosk"):
+                self._shoot(name)
+            else:
+                self._unshot.append(name)
+
+    def _shoot(self, name: str) -> None:
+        assert self.screenshots is not None
+        self.screenshots.mkdir(parents=True, exist_ok=True)
+        self.kiosk.window.grab().save(str(self.screenshots / name))
+
+    # --- acting --------------------------------------------------------------------------------------
+
+    def run(self, timeout_s: float = 20.0) -> list[TranscriptLine]:
+        for step in self.scenario.steps:
+            self._do(step, timeout_s)
+        return self.transcript
+
+    def close(self) -> None:
+        self.speaker.close()
+        self.kiosk.close()
+
+    def wait_until(self, condition: Callable[[], bool], timeout_s: float, what: str) -> None:
+        end = time.perf_counter() + timeout_s
+        while not condition():
+            if time.perf_counter() > end:
+                raise TimeoutError(f"{self.scenario.name}: timed out waiting for {what} (at {self._last_screen})")
+            self.app.processEvents()
+            time.sleep(0.001)
+
+    def _do(self, step: Step, timeout_s: float) -> None:
+        kind, *args = step
+        window = self.kiosk.window
+        if kind == "wait":
+            self.wait_until(lambda: window.model is not None and window.model.screen == args[0], timeout_s, args[0])
+            self.app.processEvents()
+        elif kind == "insert":
+            self.presence.insert()
+        elif kind == "remove":
+            self.presence.remove()
+        elif kind == "tap":
+            window.current_page.button_for(args[0]).click()
+        elif kind in ("pin", "staff_pin"):
+            self.wait_until(lambda: window.current_page.isEnabled(), timeout_s, "keypad")
+            pad = window.current_page.keypad  # type: ignore[attr-defined]
+            by_digit = {b.text(): b for b in pad.digit_buttons}
+            for digit in args[0]:
+                by_digit[digit].click()
+            pad.ok_button.click()
+        elif kind == "gesture":
+            corner = window.pages["attract"].staff_corner  # type: ignore[attr-defined]
+            for _ in range(5):
+                corner.click()
+        elif kind == "consent":
+            self._answer_consents(args[0], timeout_s)
+        else:
+            raise ValueError(f"unknown scenario step {step}")
+
+    def _answer_consents(self, which: str, timeout_s: float) -> None:
+        window = self.kiosk.window
+        while window.model is not None and window.model.screen == "consent":
+            consent = window.model.consent
+            choices = [b.intent for b in window.model.buttons if b.intent.startswith("consent:")]
+            pick = choices[0] if which == "first" else choices[-1]
+            window.current_page.button_for(pick).click()
+
+            def moved_on(shown: object = consent) -> bool:
+                return window.model is None or window.model.consent != shown
+
+            self.wait_until(moved_on, timeout_s, "next consent")

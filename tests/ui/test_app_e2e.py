@@ -1,0 +1,85 @@
+"""The whole app (window, Qt runtime with QTimers and worker threads, flow) played by scripted patients on
+in-process fakes; and the `myna-kiosk demo --headless` / `bench reception` commands."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kiosk.app.cli import main
+from kiosk.app.demo_scenarios import SCENARIOS, ScenarioPlayer
+
+pytestmark = pytest.mark.ui
+
+
+def _play(name: str) -> list[str]:
+    player = ScenarioPlayer(SCENARIOS[name], delay_s=0.005)
+    try:
+        player.run(timeout_s=15)
+        return [line.screen for line in player.transcript]
+    finally:
+        player.close()
+
+
+def test_pin_patient_through_the_real_window(qapp: object) -> None:
+    screens = _play("wrong-pin")
+    assert screens[:6] == ["attract", "reading", "method", "pin_entry", "pin_verifying", "pin_wrong"]
+    assert "pin_last_warning" in screens and screens[-2:] == ["done", "attract"]
+    assert "consent:comprehensive" in screens and "consent:prescription_form" in screens
+
+
+def test_face_patient_and_staff_visual_check(qapp: object) -> None:
+    face = _play("face")
+    assert face[3:6] == ["face_scan", "face_photo", "face_capture"]
+    visual = _play("staff-visual")
+    assert visual[:3] == ["attract", "staff_pin", "staff_panel"] and "visual_check" in visual
+
+
+def test_card_pulled_returns_to_idle_and_wipes(qapp: object) -> None:
+    player = ScenarioPlayer(SCENARIOS["card-pulled"], delay_s=0.005)
+    try:
+        player.run(timeout_s=15)
+        assert player.kiosk.runtime.vault.summary is None and player.kiosk.runtime.vault.nonce is None
+        assert player.kiosk.controller.state.notice == "card_removed"
+        assert "カード" in player.kiosk.window.current_page.notice.text()  # type: ignore[attr-defined]
+    finally:
+        player.close()
+
+
+def test_inactivity_timeout_fires_through_qtimers(qapp: object) -> None:
+    from dataclasses import replace
+
+    from kiosk.app.demo_scenarios import Scenario
+
+    player = ScenarioPlayer(Scenario("idle", "", [("insert",), ("wait", "method")]), delay_s=0.0)
+    try:
+        player.run(timeout_s=10)
+        controller = player.kiosk.controller
+        config = controller.state.settings.config
+        quick = replace(config, timeouts=replace(config.timeouts, choice_s=0.2, card_left_alarm_s=0.1))
+        controller.state = replace(controller.state, settings=replace(controller.state.settings, config=quick))
+        from kiosk.flow_types import UserActivity
+
+        controller.dispatch(UserActivity())  # restarts the method screen's timer, now 0.2 s
+        player.wait_until(lambda: controller.state.phase.value == "take_card", 5, "timeout")
+        player.wait_until(lambda: controller.state.alarm, 5, "card-left alarm")
+        assert player.kiosk.window.alarm.isVisible()
+    finally:
+        player.close()
+
+
+def test_demo_headless_json(capsys: pytest.CaptureFixture[str], qapp: object) -> None:
+    assert main(["demo", "--headless", "--scenario", "expired", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert "FAKE" in out["note"]
+    lines = out["scenarios"][0]["lines"]
+    assert [line["screen"] for line in lines] == ["attract", "reading", "cert_expired", "attract"]
+    assert all(line["t_ms"] >= 0 for line in lines) and lines[2]["title"].startswith("カード")
+
+
+def test_bench_reception_prints_its_figures(capsys: pytest.CaptureFixture[str], qapp: object) -> None:
+    assert main(["bench", "reception", "--patients", "4", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["patients"] == 4 and 0 < figures["reception_s"]["median"] < 10
+    assert figures["gui_stall_ms"]["ticks"] > 0 and figures["start_to_attract_s"] > 0
