@@ -155,6 +155,14 @@ class BackendUnavailable(KioskError):
     en = "The verification service cannot be reached. Your reception is saved and will be sent later."
 
 
+class OutboxError(KioskError):
+    """The finished reception could not be written to the kiosk's durable outbox (disk full, damaged file)."""
+
+    code = "outbox_error"
+    ja = "受付内容を保存できませんでした。職員にお声がけください。"
+    en = "The reception could not be saved. Please ask a member of staff."
+
+
 class BackendRejected(KioskError):
     """The verification service refused the request with its own error code."""
 

@@ -262,6 +262,7 @@ class Challenge:
     challenge_id: str
     value: bytes = field(repr=False)
     expires_at: datetime
+    registered: bool | None = None  # whether the card is registered for insurance use, when it was named
 
 
 def _b64(data: bytes) -> str:

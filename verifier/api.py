@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Header, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from verifier import staff
@@ -28,10 +28,15 @@ class Error(BaseModel):
     message: str
 
 
+class ChallengeIn(BaseModel):
+    certificate_id: str | None = Field(default=None, max_length=64)
+
+
 class ChallengeOut(BaseModel):
     challenge_id: str
     challenge: str
     expires_at: str
+    registered: bool | None = None
 
 
 class ConsentOut(BaseModel):
@@ -83,8 +88,8 @@ def create_app(verifier: Verifier) -> FastAPI:
 
     @app.post("/v1/challenges", response_model=ChallengeOut, status_code=201,
               responses={401: _REFUSALS[401]})
-    def challenge(x_kiosk_id: Annotated[str, Header()] = "") -> dict[str, str]:
-        return verifier.issue_challenge(x_kiosk_id)
+    def challenge(x_kiosk_id: Annotated[str, Header()] = "", body: ChallengeIn | None = None) -> dict[str, Any]:
+        return verifier.issue_challenge(x_kiosk_id, body.certificate_id if body else None)
 
     @app.post(
         "/v1/results",

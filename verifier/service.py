@@ -82,14 +82,21 @@ class Verifier:
         self._keys.pop(kiosk_id, None)
         return key_id
 
-    def issue_challenge(self, kiosk_id: str) -> dict[str, str]:
+    def issue_challenge(self, kiosk_id: str, certificate_id: str | None = None) -> dict[str, Any]:
+        """A fresh 32-byte challenge for the PIN path; with the card's certificate identifier, also whether
+        that card is registered for insurance use (so the kiosk can offer 保険証利用登録)."""
         self._kiosk_key(kiosk_id)
         now = self.clock()
         challenge_id, value = str(uuid.uuid4()), secrets.token_bytes(32)
         expires = now + self.settings.challenge_ttl
         self.store.add_challenge(challenge_id, kiosk_id, value, now, expires)
+        registered = None
+        if certificate_id:
+            with self.store.engine.connect() as conn:
+                found = self.store.qualification(conn, certificate_id)
+            registered = bool(found and found[0])
         return {"challenge_id": challenge_id, "challenge": base64.b64encode(value).decode(),
-                "expires_at": expires.isoformat()}
+                "expires_at": expires.isoformat(), "registered": registered}
 
     # --- results ------------------------------------------------------------------------------------
 
@@ -121,7 +128,11 @@ class Verifier:
             return self._replay(stored, body_hash), True
         try:
             return self._accept(result, body_hash), False
-        except IntegrityError:  # the same transaction raced in on another connection
+        except (IntegrityError, Refused) as exc:
+            # The same transaction raced in on another connection: its insert (or, on the PIN path, its use
+            # of the challenge) won. Answer from its record; any other refusal stands.
+            if isinstance(exc, Refused) and exc.code != "challenge_reused":
+                raise
             stored = self.store.reception_by_transaction(tx)
             if stored is None:
                 raise

@@ -46,8 +46,8 @@ class BackendClient:
         """The verifier's answer within `timeout` s, or None (still queued; it will be delivered later)."""
         return self.delivery.wait_for(transaction_id, timeout)
 
-    def fetch_challenge(self, wait: float = 3.0) -> Challenge:
-        return self.http.fetch_challenge(self.kiosk_id, wait)
+    def fetch_challenge(self, wait: float = 3.0, certificate_id: str | None = None) -> Challenge:
+        return self.http.fetch_challenge(self.kiosk_id, wait, certificate_id)
 
     def health(self) -> Health:
         return self.http.health()

@@ -10,6 +10,7 @@ reception. Foreign exceptions stop here: callers see `BackendUnavailable` (try l
 from __future__ import annotations
 
 import base64
+import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -105,20 +106,25 @@ class RequestsBackend:
             timeout=self._timeout,
         )
 
-    def fetch_challenge(self, kiosk_id: str, wait: float = 3.0) -> Challenge:
-        """A fresh PIN-path challenge, or BackendUnavailable within about `wait` seconds."""
+    def fetch_challenge(self, kiosk_id: str, wait: float = 3.0, certificate_id: str | None = None) -> Challenge:
+        """A fresh PIN-path challenge, or BackendUnavailable within about `wait` seconds. Naming the card's
+        certificate identifier (its opaque CN) also tells whether the card is registered for insurance use."""
+        body = json.dumps({"certificate_id": certificate_id}).encode() if certificate_id else b""
+        headers = {"X-Kiosk-Id": kiosk_id}
+        if body:
+            headers["Content-Type"] = "application/json"
         deadline = time.monotonic() + wait
         last: Exception | None = None
         while (left := deadline - time.monotonic()) > 0.05:
             timeout = (min(self.config.connect_timeout, left), min(self.config.read_timeout, left))
             try:
-                data = self._post_json(
-                    self._once, "/v1/challenges", body=b"", headers={"X-Kiosk-Id": kiosk_id}, timeout=timeout
-                )
+                data = self._post_json(self._once, "/v1/challenges", body=body, headers=headers, timeout=timeout)
+                registered = data.get("registered")
                 return Challenge(
                     challenge_id=str(data["challenge_id"]),
                     value=base64.b64decode(data["challenge"]),
                     expires_at=datetime.fromisoformat(str(data["expires_at"])),
+                    registered=bool(registered) if registered is not None else None,
                 )
             except BackendUnavailable as exc:
                 last = exc

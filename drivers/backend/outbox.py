@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.errors import ConfigError, KioskError
+from kiosk.errors import ConfigError, OutboxError
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
@@ -42,12 +42,6 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (state, seq);
 """
-
-
-class OutboxError(KioskError):
-    code = "outbox_error"
-    ja = "受付内容を保存できませんでした。職員にお声がけください。"
-    en = "The reception could not be saved. Please ask a member of staff."
 
 
 @dataclass(frozen=True)

@@ -201,3 +201,24 @@ def test_a_face_xml_lost_with_the_process_is_written_again_at_start(env: Env) ->
     assert env.verifier.repair_face_xml() == 1
     assert written.read_bytes() == content
     assert env.verifier.repair_face_xml() == 0
+
+
+def test_concurrent_repeats_of_one_transaction_make_one_record(env: Env) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    backend = client(env)
+    challenge = backend.fetch_challenge(env.kiosk_id)
+    pin = sign_result(pin_result(env.kiosk_id, env.cards.ordinary, challenge.challenge_id, challenge.value), env.key)
+    face = sign_result(face_result(env.kiosk_id, env.cards.ordinary.cert_der), env.key)
+
+    def send(signed: SignedResult) -> int:
+        own = client(env)
+        try:
+            return int(own.submit_raw(signed)["reception_id"])
+        finally:
+            own.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(send, [pin, face] * 6))
+    assert len(set(ids[0::2])) == 1 and len(set(ids[1::2])) == 1
+    assert sorted(env.verifier.store.all_transaction_ids()) == sorted([pin.transaction_id, face.transaction_id])
