@@ -150,3 +150,44 @@ def test_mutual_tls_admits_only_a_kiosk_with_a_client_certificate(
             without.submit(sign_result(face_result("kiosk-1", cards.ordinary.cert_der), key))
     finally:
         server.stop()
+
+
+def test_verifier_serve_command_runs_the_real_server(tmp_path: Path) -> None:
+    import socket
+    import sys
+    import time
+
+    from drivers.backend.signing import DeviceKey
+    from drivers.virtualcard.profile import read_profile
+
+    profiles = tmp_path / "profiles"
+    make_profile(profiles / "card", tmp_path / "pki", Variant.ORDINARY, seed=3)
+    key = DeviceKey.generate()
+    (tmp_path / "kiosk.pem").write_bytes(key.public_pem())
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "kiosk", "verifier", "serve", "--db", f"sqlite:///{tmp_path / 'v.db'}",
+               "--port", str(port), "--profiles", str(profiles), "--face-dir", str(tmp_path / "face"),
+               "--xml-encoding", "shift_jis", "--enroll", "kiosk-9", str(tmp_path / "kiosk.pem")]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    backend = RequestsBackend(BackendConfig(f"http://127.0.0.1:{port}", connect_timeout=0.5, retries=0))
+    try:
+        deadline = time.monotonic() + 30
+        while not backend.health().ok:
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+            assert time.monotonic() < deadline, "verifier serve did not come up"
+            time.sleep(0.1)
+        cert = (profiles / "card" / "auth_cert.der").read_bytes()
+        answer = backend.submit(sign_result(face_result("kiosk-9", cert), key))
+        assert answer.registration == "registered"
+        holder = read_profile(profiles / "card").holder
+        deadline = time.monotonic() + 10
+        while not list((tmp_path / "face").glob("*.xml")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        xml = next((tmp_path / "face").glob("*.xml")).read_bytes().decode("cp932")
+        assert "encoding=\"Shift_JIS\"" in xml and f"<NameKana>{holder['name_kana']}</NameKana>" in xml
+    finally:
+        backend.close()
+        server.terminate()
+        server.wait(10)
