@@ -112,10 +112,10 @@ class DlibEncoder:
         aligned = self.aligned_chip(image3, box)
         return np.asarray(self._net.compute_face_descriptor(aligned, jitters), dtype=np.float64)
 
-    def encode_near(self, frame: Image, hint: Box, target: int = 150) -> Encoding | None:
-        """Encode the face near `hint` (a box from the fast detector) in grey: re-detect with HOG on a crop
-        scaled so the face is ~`target` px, so alignment matches the HOG boxes the 5-point model was
-        trained on; falls back to the hint box when HOG finds nothing there."""
+    def align_near(self, frame: Image, hint: Box, target: int = 150) -> Image | None:
+        """The aligned face chip near `hint` (a box from the fast detector), in grey: HOG re-detects on a
+        crop scaled so the face is ~`target` px, so the alignment starts from the kind of box the 5-point
+        model was trained on; the hint box is used when HOG finds nothing there."""
         x, y, w, h = hint
         pad = int(0.6 * max(w, h))
         x0, y0 = max(0, x - pad), max(0, y - pad)
@@ -132,7 +132,19 @@ class DlibEncoder:
         crop3 = grey3(crop)
         found = self.detect(crop3, 0)
         box = found[0] if found else (int((x - x0) * scale), int((y - y0) * scale), int(w * scale), int(h * scale))
-        return self.encode(crop3, box)
+        return self.aligned_chip(crop3, box)
+
+    def encode_near(self, frame: Image, hint: Box) -> Encoding | None:
+        aligned = self.align_near(frame, hint)
+        return None if aligned is None else self.encode_aligned([aligned])[0]
+
+    def encode_aligned(self, chips: list[Image]) -> list[Encoding]:
+        """Encode aligned chips in one batched pass (cheaper per face than one call each)."""
+        self._ready()
+        if not chips:
+            return []
+        out = self._net.compute_face_descriptor([np.ascontiguousarray(c) for c in chips], 1)
+        return [np.asarray(v, dtype=np.float64) for v in out]
 
     def enrol_chip(self, photo: bytes, jitters: int = 1) -> ChipEnrolment:
         """Decode the chip's JPEG 2000 (or any image), find the face, encode it and its mirror, average.

@@ -261,11 +261,10 @@ class LiveFaceSession:
             self._give_up()
         live = self._liveness is not None and self._liveness.outcome is LivenessOutcome.PASSED
         picked = self._pick_frames() if (live or match_even_if_not_live) else []
-        encodings = []
-        for cand in picked:
-            enc = self.encoder.encode_near(cand.crop, cand.box)
-            if enc is not None:
-                encodings.append((cand.index, enc))
+        aligned = [(cand.index, self.encoder.align_near(cand.crop, cand.box)) for cand in picked]
+        usable = [(i, a) for i, a in aligned if a is not None]
+        vectors = self.encoder.encode_aligned([a for _, a in usable])
+        encodings = [(i, v) for (i, _), v in zip(usable, vectors, strict=True)]
         liveness = self._liveness
         if liveness is not None and len(encodings) > 1:
             spread = max(distance(a, b) for i, (_, a) in enumerate(encodings) for _, b in encodings[i + 1 :])
