@@ -186,7 +186,7 @@ def _leave_staff(s: FlowState) -> Step:
 
 def _attract(s: FlowState, e: Event) -> Step:
     if e == Pressed(Intent.STAFF_GESTURE) and s.settings.config.staff.pin_hash:
-        return enter(s, Phase.STAFF_PIN, staff_for_visual=False, staff_message=None)
+        return _open_staff_pin(s, for_visual=False)
     return s, []
 
 
@@ -317,8 +317,13 @@ def _pin_wrong(s: FlowState, e: Event) -> Step:
 
 def _staff_call(s: FlowState, e: Event) -> Step:
     if e == Pressed(Intent.STAFF_GESTURE) and s.settings.config.staff.pin_hash:
-        return enter(s, Phase.STAFF_PIN, staff_for_visual=True, staff_message=None)
+        return _open_staff_pin(s, for_visual=True)
     return s, []
+
+
+def _open_staff_pin(s: FlowState, for_visual: bool) -> Step:
+    count = s.pin_entry_count + 1  # a fresh, reshuffled keypad
+    return enter(s, Phase.STAFF_PIN, staff_for_visual=for_visual, staff_message=None, pin_entry_count=count)
 
 
 def _staff_pin(s: FlowState, e: Event) -> Step:
@@ -333,7 +338,8 @@ def _staff_pin(s: FlowState, e: Event) -> Step:
             return enter(s, Phase.STAFF_PANEL)
         case StaffPinChecked(locked_for_s=locked, tries_left=tries):
             message = "staff_locked" if locked > 0 else "staff_pin_wrong"
-            return replace(s, job=None, staff_message=message, staff_locked_for_s=locked, staff_tries_left=tries), []
+            s = replace(s, job=None, staff_message=message, staff_locked_for_s=locked, staff_tries_left=tries)
+            return replace(s, pin_entry_count=s.pin_entry_count + 1), []  # a fresh, reshuffled keypad
         case Pressed(intent=Intent.STAFF_EXIT | Intent.CANCEL):
             if s.staff_for_visual:
                 return enter(s, Phase.STAFF_CALL, staff_for_visual=False, staff_message=None)

@@ -21,7 +21,7 @@ class PinEntryScreen(Screen):
         self.keypad.submitted.connect(signal.emit)
 
     def render_content(self, model: ScreenModel) -> None:
-        self.keypad.reset(model.keypad_nonce if not self.staff else id(model))
+        self.keypad.reset(model.keypad_nonce)
         self.keypad.setEnabled(not model.busy)
 
     def hideEvent(self, event: object) -> None:
