@@ -88,6 +88,15 @@ GUIDANCE_PRIORITY: tuple[Guidance, ...] = (
 )
 
 
+# Occlusion hints are prompts, not gates (face.md §7.2): a frame that only draws one of them still counts.
+ADVISORY: frozenset[Guidance] = frozenset({Guidance.REMOVE_MASK, Guidance.REMOVE_CAP})
+
+
+def usable(guidance: Sequence[Guidance]) -> bool:
+    """Whether a frame with this guidance may be used (for liveness and matching)."""
+    return all(g is Guidance.OK or g in ADVISORY for g in guidance)
+
+
 # --- thresholds (config) --------------------------------------------------------------------------------
 
 

@@ -35,7 +35,7 @@ from drivers.face.encoder import ChipEnrolment, DlibEncoder, distance, grey3
 from drivers.face.landmarks import FaceAnalyser
 from drivers.face.session import Capture, LiveFaceSession
 from kiosk.errors import NoFaceInChipPhoto
-from kiosk.face import FaceThresholds, Guidance, LivenessOutcome, Verdict, assess_quality
+from kiosk.face import FaceThresholds, LivenessOutcome, Verdict, assess_quality, usable
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ class Evaluation:
                     obs = analyser.analyse(frame.image)
                     if frame.index % every or obs.box is None:
                         continue
-                    if assess_quality(obs.measurements, self.t) != (Guidance.OK,):
+                    if not usable(assess_quality(obs.measurements, self.t)):
                         continue
                     enc = self.encoder.encode_near(cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY), obs.box)
                     if enc is None:

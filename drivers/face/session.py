@@ -40,6 +40,7 @@ from kiosk.face import (
     judge_passive,
     pick_challenge,
     quality_score,
+    usable,
 )
 
 SLOT_S = 0.25  # keep at most one candidate crop per quarter second
@@ -151,8 +152,8 @@ class LiveFaceSession:
         m = obs.measurements
         self.last_box = (*m.box, m.frame_width, m.frame_height) if m.box is not None else None
         guidance = assess_quality(m, self.t)
-        good = guidance == (Guidance.OK,)
-        if not good:
+        good = usable(guidance)
+        if guidance != (Guidance.OK,):  # advisory hints on usable frames count too
             self._guidance_counts.update(guidance[:1])
         if self.phase is not Phase.ACQUIRING and self._breaks_track(frame.t, obs):
             self._restart()

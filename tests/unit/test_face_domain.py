@@ -26,6 +26,7 @@ from kiosk.face import (
     load_thresholds,
     pick_challenge,
     quality_score,
+    usable,
 )
 
 T = FaceThresholds()
@@ -62,6 +63,13 @@ def test_each_gate_gives_its_guidance(change: dict[str, object], expected: Guida
     result = assess_quality(replace(GOOD, **change), T)  # type: ignore[arg-type]
     assert result[0] is expected
     assert Guidance.OK not in result
+
+
+def test_occlusion_hints_prompt_but_do_not_block() -> None:
+    hinted = assess_quality(replace(GOOD, mask_suspected=True, cap_suspected=True), T)
+    assert hinted == (Guidance.REMOVE_MASK, Guidance.REMOVE_CAP) and usable(hinted)
+    assert not usable(assess_quality(replace(GOOD, mask_suspected=True, sharpness=0.0), T))
+    assert usable((Guidance.OK,)) and not usable((Guidance.NO_FACE,))
 
 
 def test_a_small_second_face_behind_is_tolerated() -> None:
