@@ -22,6 +22,7 @@ QPushButton {{ font-size: {button}px; min-height: 88px; border-radius: 16px; pad
 QPushButton[role="primary"] {{ background: {primary}; color: {primary_fg}; border-color: {primary}; }}
 QPushButton[role="danger"] {{ background: #b71c1c; color: white; border-color: #b71c1c; }}
 QPushButton[role="quiet"] {{ background: {bg}; color: {fg}; }}
+QPushButton:disabled {{ background: {panel}; color: {muted}; border-color: {panel}; }}
 QPushButton#key {{ font-size: {key}px; min-height: 88px; min-width: 140px; }}
 QPushButton#chrome {{ font-size: 22px; min-height: 64px; padding: 4px 12px; }}
 QPushButton#chrome:checked {{ background: {primary}; color: {primary_fg}; }}

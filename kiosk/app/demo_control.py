@@ -4,7 +4,7 @@ choose what the simulated devices do (PIN-less card, certificate dates, face ver
 from __future__ import annotations
 
 from kiosk.app.demo_fakes import FakeBackend, FakeCard, FakePresence, FakeScanner, ScriptedFaceVerifier
-from kiosk.app.demo_scenarios import DEMO_STAFF_PIN, demo_config
+from kiosk.app.demo_scenarios import DEMO_STAFF_PIN, demo_config, fake_probes
 
 
 def run_gui_demo(label: str) -> int:
@@ -21,7 +21,7 @@ def run_gui_demo(label: str) -> int:
     presence = FakePresence()
     speaker = WavSpeaker()
     kiosk = build_kiosk(demo_config(), load_catalogue(), Devices(card, scanner, face, backend), speaker,
-                        probes={"reader": lambda: (True, "FAKE in-process card")})  # fmt: skip
+                        probes=fake_probes())  # fmt: skip
     kiosk.runtime.watch_presence(presence)
 
     control = QWidget()

@@ -93,6 +93,16 @@ class TranscriptLine:
     buttons: list[str]
 
 
+def fake_probes() -> dict[str, Callable[[], tuple[bool, str]]]:
+    """Self-test rows for the demo; every detail says FAKE so nobody mistakes them for hardware checks."""
+    return {
+        "reader": lambda: (True, "FAKE in-process card"),
+        "card_face_camera": lambda: (True, "FAKE scanner"),
+        "camera": lambda: (True, "FAKE synthetic preview"),
+        "backend": lambda: (True, "FAKE in-process backend"),
+    }
+
+
 def demo_config() -> KioskConfig:
     from kiosk.staff import hash_pin
 
@@ -127,7 +137,7 @@ class ScenarioPlayer:
         self._t0 = time.perf_counter()
         self._last_screen = ""
         self.kiosk = build_kiosk(demo_config(), load_catalogue(), devices, self.speaker,
-                                 probes={"reader": lambda: (True, "FAKE in-process card")},
+                                 probes=fake_probes(),
                                  on_render=self._record)  # fmt: skip
         self.kiosk.runtime.watch_presence(self.presence)
         for name in self._unshot:
