@@ -52,6 +52,9 @@ class Timeouts:
 @dataclass(frozen=True)
 class FacePolicy:
     max_attempts: int = 3  # capture attempts before only PIN / staff are offered
+    # The 照合番号B counter (10 tries, shared by every reader the card ever met) is never run down by the
+    # kiosk: below this many tries left the face path is not offered and no VERIFY is sent.
+    min_verification_b_tries: int = 3
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,15 @@ class StaffPolicy:
 class DeviceSettings:
     reader: str = ""  # PC/SC reader name substring; empty = first reader
     camera: str = "0"  # OpenCV index or a video file
-    card_face_camera: str = ""
+    card_face_camera: str = ""  # OpenCV index, a video file or a still image of the card front
     backend_url: str = "http://127.0.0.1:8080"
+    kiosk_id: str = "kiosk-01"
+    data_dir: str = "/var/lib/myna-kiosk"  # the outbox and the kiosk's device key
+    backend_ca: str = ""  # the verifier's CA bundle (PEM); empty = the system store
+    client_cert: str = ""  # PEM certificate and key for mutual TLS; empty = none
+    client_key: str = ""
+    issuer_public_key: str = ""  # PEM of the 券面 issuer key, to check the card-face signature; empty = skip
+    verification_b_stop_at: int = 2  # OCR never spends 照合番号B tries at or below this
 
 
 @dataclass(frozen=True)

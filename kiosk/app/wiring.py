@@ -1,0 +1,108 @@
+"""The real devices behind the kiosk's ports: the PC/SC card, the document camera with the 照合番号B gate,
+the face camera with the live verifier, and the verification backend with its durable outbox.
+
+Used by `myna-kiosk run --config FILE` and, with the embedded bench, by `myna-kiosk demo`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk import __version__
+from kiosk.cardface import GuardPolicy
+from kiosk.config import KioskConfig
+from kiosk.errors import KioskError
+from kiosk.runtime import Devices, Probe
+from kiosk.verification_b_gate import VerificationBGate
+
+if TYPE_CHECKING:
+    from drivers.backend.client import BackendClient
+    from drivers.camera.sources import FrameSource
+    from drivers.card.pcsc import PcscPresenceSource
+
+log = logging.getLogger(__name__)
+STILL_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp"}
+
+
+def source_factory(spec: str) -> Callable[[], FrameSource]:
+    """A camera from its setting: an OpenCV device index, a recorded video, or a still image (looped)."""
+    from drivers.camera.sources import DeviceSource, StillImageSource, VideoFileSource
+
+    if spec.strip().isdigit():
+        index = int(spec)
+        return lambda: DeviceSource(index)
+    path = Path(spec)
+    if path.suffix.lower() in STILL_IMAGE_SUFFIXES:
+        return lambda: StillImageSource(path, duration_s=3600.0)
+    return lambda: VideoFileSource(path, loop=True)
+
+
+def _probe(check: Callable[[], str]) -> Probe:
+    def run() -> tuple[bool, str]:
+        try:
+            return True, check()
+        except KioskError as exc:
+            return False, exc.code
+    return run
+
+
+class RealDevices:
+    """Everything `build_devices` made, with what must be stopped when the kiosk closes."""
+
+    def __init__(self, devices: Devices, presence: PcscPresenceSource, probes: dict[str, Probe],
+                 client: BackendClient) -> None:
+        self.devices, self.presence, self.probes, self.client = devices, presence, probes, client
+
+    def close(self) -> None:
+        self.client.stop()
+
+
+def build_real_devices(config: KioskConfig) -> RealDevices:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from drivers.backend.client import BackendClient
+    from drivers.backend.http import BackendConfig
+    from drivers.backend.reception_backend import VerifierReceptionBackend
+    from drivers.card.pcsc import PcscPresenceSource, choose_reader
+    from drivers.card.service import MyNumberCardService
+    from drivers.cardface.scanner import DocumentCameraFrontReader
+    from drivers.face.verifier import LiveFaceVerifier
+
+    settings = config.devices
+    issuer_key = None
+    if settings.issuer_public_key:
+        loaded = serialization.load_pem_public_key(Path(settings.issuer_public_key).read_bytes())
+        issuer_key = loaded if isinstance(loaded, rsa.RSAPublicKey) else None
+    card = MyNumberCardService(settings.reader or None, issuer_key=issuer_key)
+    front = DocumentCameraFrontReader(source_factory(settings.card_face_camera or settings.camera))
+    gate = VerificationBGate(card, front, policy=GuardPolicy(stop_at=settings.verification_b_stop_at),
+                             scan_timeout_s=max(1.0, config.timeouts.card_face_scan_s - 2.0))
+    face = LiveFaceVerifier(source_factory(settings.camera))
+    data_dir = Path(settings.data_dir)
+    client_cert = (settings.client_cert, settings.client_key) if settings.client_cert else None
+    client = BackendClient(BackendConfig(settings.backend_url, ca_bundle=settings.backend_ca or None,
+                                         client_cert=client_cert),
+                           data_dir / "outbox.sqlite3", data_dir / "device_key.pem", settings.kiosk_id)
+    client.start()
+    backend = VerifierReceptionBackend(client, software_version=__version__)
+
+    def backend_health() -> tuple[bool, str]:
+        health = client.health()
+        return health.ok, f"{health.latency_ms:.0f} ms" if health.ok else health.detail
+
+    probes: dict[str, Probe] = {
+        "reader": _probe(lambda: choose_reader(settings.reader or None)),
+        "backend": backend_health,
+    }
+    devices = Devices(card=gate, scanner=gate, face=face, backend=backend)
+    return RealDevices(devices, PcscPresenceSource(settings.reader or None), probes, client)
+
+
+def build_devices(config: KioskConfig) -> tuple[Devices, PcscPresenceSource, dict[str, Probe]]:
+    """What `myna-kiosk run` asks for (the backend client keeps running until the process ends)."""
+    real = build_real_devices(config)
+    return real.devices, real.presence, real.probes
