@@ -177,6 +177,9 @@ def face_usable(s: FlowState) -> bool:
 def start_face(s: FlowState) -> Step:
     if s.face_exhausted:
         return enter(s, Phase.FACE_FAILED)
+    floor = s.settings.config.face.min_verification_b_tries
+    if not s.face_photo_ready and s.summary is not None and s.summary.tries.verification_b < floor:
+        return enter(s, Phase.FACE_FAILED, face_exhausted=True, error="verification_b_low")
     if s.face_photo_ready:
         return start_capture(s)
     return start_job(s, Phase.FACE_SCAN, ScanCardFace, error=None)

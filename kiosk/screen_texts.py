@@ -149,6 +149,9 @@ ERROR_TEXTS: dict[str, str] = {
     ),
     "verification_b_wrong": QT_TRANSLATE_NOOP("kiosk", "The card face was read incorrectly."),
     "verification_b_blocked": QT_TRANSLATE_NOOP("kiosk", "The photo on this card cannot be read."),
+    "verification_b_low": QT_TRANSLATE_NOOP(
+        "kiosk", "The photo on this card is protected after several failed reads; face recognition is not used."
+    ),
     "no_face_in_chip_photo": QT_TRANSLATE_NOOP("kiosk", "The photo on the card cannot be used for matching."),
     "camera_lost": QT_TRANSLATE_NOOP("kiosk", "The camera is not available."),
     "face_no_match": QT_TRANSLATE_NOOP("kiosk", "Your face could not be matched with the card photo."),

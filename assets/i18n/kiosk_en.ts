@@ -264,6 +264,10 @@
         <translation>The photo on this card cannot be read.</translation>
     </message>
     <message>
+        <source>The photo on this card is protected after several failed reads; face recognition is not used.</source>
+        <translation>The photo on this card is protected after several failed reads; face recognition is not used.</translation>
+    </message>
+    <message>
         <source>The photo on the card cannot be used for matching.</source>
         <translation>The photo on the card cannot be used for matching.</translation>
     </message>

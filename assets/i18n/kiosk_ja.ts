@@ -264,6 +264,10 @@
         <translation>このカードの顔写真は読み出せません。</translation>
     </message>
     <message>
+        <source>The photo on this card is protected after several failed reads; face recognition is not used.</source>
+        <translation>このカードの顔写真は読み取りの失敗が続いたため保護されています。顔認証は使いません。</translation>
+    </message>
+    <message>
         <source>The photo on the card cannot be used for matching.</source>
         <translation>カードの顔写真を照合に使えません。</translation>
     </message>

@@ -264,6 +264,10 @@
         <translation>이 카드의 사진을 읽을 수 없습니다.</translation>
     </message>
     <message>
+        <source>The photo on this card is protected after several failed reads; face recognition is not used.</source>
+        <translation>이 카드의 사진은 여러 번 읽기에 실패하여 보호되어 있습니다. 얼굴 인증을 사용하지 않습니다.</translation>
+    </message>
+    <message>
         <source>The photo on the card cannot be used for matching.</source>
         <translation>카드 사진을 대조에 사용할 수 없습니다.</translation>
     </message>

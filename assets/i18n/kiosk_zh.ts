@@ -264,6 +264,10 @@
         <translation>无法读取此卡的照片。</translation>
     </message>
     <message>
+        <source>The photo on this card is protected after several failed reads; face recognition is not used.</source>
+        <translation>此卡的照片因多次读取失败而受到保护，不使用人脸识别。</translation>
+    </message>
+    <message>
         <source>The photo on the card cannot be used for matching.</source>
         <translation>卡内照片无法用于比对。</translation>
     </message>

@@ -331,3 +331,21 @@ def test_backend_failure_during_submit() -> None:
     answer_default_consents(d)
     d.send(JobFailed(d.token_of(Submit), "backend_rejected"))
     assert d.phase is Phase.SUBMIT_FAILED and d.state.error == "backend_rejected"
+
+
+def test_low_verification_b_counter_is_never_spent() -> None:
+    from dataclasses import replace as dc_replace
+
+    from kiosk.domain import TriesLeft
+
+    d = FlowDriver.new()
+    d.send(CardInserted())
+    card = summary()
+    card = dc_replace(card, tries=TriesLeft(auth_pin=3, verification_b=2))
+    d.send(SummaryRead(d.token_of(ReadCard), card, NOW))
+    d.send(ChallengeFetched(d.token_of(FetchChallenge), True))
+    d.send(Pressed(Intent.USE_FACE))
+    assert d.phase is Phase.FACE_FAILED and d.state.error == "verification_b_low"
+    assert not any(isinstance(e, (ScanCardFace, ReadChipPhoto)) for e in d.effects)
+    d.send(Pressed(Intent.USE_PIN))
+    assert d.phase is Phase.PIN_ENTRY

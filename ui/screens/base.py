@@ -47,13 +47,18 @@ class Screen(QWidget):
     # --- rendering -----------------------------------------------------------------------------------
 
     def show_model(self, model: ScreenModel) -> None:
-        self.model = model
-        self.title.setText(self.t(model.title))
-        self.title2.setText(self.t2(model.title))
-        self.title2.setVisible(model.lang != model.secondary_lang)
-        self._render_body(model.body)
+        previous, self.model = self.model, model
+        # Live guidance re-renders the capture screen many times a second: rebuild only what changed.
+        same_text = previous is not None and (previous.lang, previous.title, previous.body) == (
+            model.lang, model.title, model.body)  # fmt: skip
+        if not same_text:
+            self.title.setText(self.t(model.title))
+            self.title2.setText(self.t2(model.title))
+            self.title2.setVisible(model.lang != model.secondary_lang)
+            self._render_body(model.body)
         self.busy.set_state(model.busy, model.step)
-        self._render_buttons(model.buttons)
+        if previous is None or (previous.lang, previous.buttons) != (model.lang, model.buttons):
+            self._render_buttons(model.buttons)
         self.render_content(model)
 
     def render_content(self, model: ScreenModel) -> None:
