@@ -233,7 +233,9 @@ def cmd_bench_reception(args: argparse.Namespace) -> int:
     player.close()
     every = times["pin"] + times["face"]
     figures: dict[str, Any] = {
-        "note": FAKE_LABEL + "; machine time = card placed → done screen with no human delays",
+        "note": FAKE_LABEL + "; machine time = card placed → done screen with no human delays and the fakes"
+        " answering at once, i.e. the kiosk's own overhead (flow, runtime, rendering); real card, camera and"
+        " backend latency comes on top",
         "patients": len(every),
         "reception_s": {"median": statistics.median(every), "p95": _pct(every, 95), "max": max(every)},
         "reception_pin_s_median": statistics.median(times["pin"]),
