@@ -6,6 +6,7 @@ It only maps a ScreenModel to a page and forwards the pages' signals; it decides
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QInputEvent
 from PySide6.QtWidgets import QApplication, QGridLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ports import PreviewFrame
@@ -48,6 +49,7 @@ class MainWindow(QWidget):
         self.resize(*KIOSK_SIZE)
         self.model: ScreenModel | None = None
         self._high_contrast: bool | None = None
+        self._last_touch = -1
         self.alarm = label("alarm")
         self.countdown = Countdown()
         self.stack = QStackedWidget()
@@ -127,6 +129,14 @@ class MainWindow(QWidget):
         page.show_frame(frame)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin) and watched is self.windowHandle():
+        """Any touch in this window is activity. An unhandled press travels up the parents; count it once."""
+        if (
+            event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin)
+            and isinstance(watched, QWidget)
+            and watched.window() is self
+            and isinstance(event, QInputEvent)
+            and event.timestamp() != self._last_touch
+        ):
+            self._last_touch = event.timestamp()
             self.activity.emit()
         return False

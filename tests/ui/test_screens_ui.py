@@ -122,3 +122,11 @@ def test_every_text_has_japanese_chinese_and_korean(catalogue: Catalogue) -> Non
     for lang in ("ja", "zh", "ko"):
         untranslated = [k for k in keys if catalogue.tr(lang, k) == k and k != "OK"]
         assert not untranslated, (lang, untranslated[:5])
+
+
+def test_any_touch_counts_as_activity(window: MainWindow, qtbot: object) -> None:
+    window.show_model(screen_model(SAMPLES["method"]))
+    seen: list[bool] = []
+    window.activity.connect(lambda: seen.append(True))
+    qtbot.mouseClick(window.current_page.title, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert seen == [True], "a touch anywhere restarts the inactivity timer, once"
