@@ -60,7 +60,9 @@ class RealDevices:
         self.client.stop()
 
 
-def build_real_devices(config: KioskConfig) -> RealDevices:
+def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource] | None = None,
+                       card_face_camera: Callable[[], FrameSource] | None = None) -> RealDevices:
+    """The devices named in `config`; the demo passes its own camera sources (video, rendered card front)."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -78,10 +80,10 @@ def build_real_devices(config: KioskConfig) -> RealDevices:
         loaded = serialization.load_pem_public_key(Path(settings.issuer_public_key).read_bytes())
         issuer_key = loaded if isinstance(loaded, rsa.RSAPublicKey) else None
     card = MyNumberCardService(settings.reader or None, issuer_key=issuer_key)
-    front = DocumentCameraFrontReader(source_factory(settings.card_face_camera or settings.camera))
+    front = DocumentCameraFrontReader(card_face_camera or source_factory(settings.card_face_camera or settings.camera))
     gate = VerificationBGate(card, front, policy=GuardPolicy(stop_at=settings.verification_b_stop_at),
                              scan_timeout_s=max(1.0, config.timeouts.card_face_scan_s - 2.0))
-    face = LiveFaceVerifier(source_factory(settings.camera))
+    face = LiveFaceVerifier(camera or source_factory(settings.camera))
     data_dir = Path(settings.data_dir)
     client_cert = (settings.client_cert, settings.client_key) if settings.client_cert else None
     client = BackendClient(BackendConfig(settings.backend_url, ca_bundle=settings.backend_ca or None,

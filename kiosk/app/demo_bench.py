@@ -1,0 +1,150 @@
+"""The embedded demo: every real part on one machine.
+
+- the virtual card through pcscd + vpcd (one profile per variant, made once under var/demo/cards),
+- a recorded video as the face camera and the inserted card's rendered front as the document camera,
+- the reference verifier on loopback (seeded from the profiles, this kiosk's device key enrolled),
+- the kiosk's real devices (kiosk.app.wiring) with their outbox under var/demo/kiosk.
+
+`DemoBench` also plays the demo's control panel: insert/remove the card, pick the profile and the video.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk.config import KioskConfig
+from kiosk.ports import CardPresenceListener
+
+if TYPE_CHECKING:
+    from drivers.camera.sources import FrameSource
+    from drivers.virtualcard.vpcd import VpcdCard
+
+log = logging.getLogger(__name__)
+DEMO_ROOT = Path("var/demo")
+FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+# The demo card's portrait and the video of the same person (different sessions), and someone else's video.
+PORTRAIT = FIXTURES / "faces/face_recognition/lin_manuel_miranda.png"
+VIDEOS = {"same-person": FIXTURES / "video/short_hamilton_clip.mp4",
+          "other-person": FIXTURES / "video/WDA_KatieHill_000.mp4"}
+KIOSK_ID = "demo-kiosk"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class DemoBench:
+    def __init__(self, config: KioskConfig, root: Path = DEMO_ROOT, variant: str = "ordinary",
+                 video: str = "same-person") -> None:
+        from drivers.virtualcard.bench import start_pcscd
+        from drivers.virtualcard.profile import Variant, make_profile
+
+        self.root = root
+        cards = root / "cards"
+        portrait = None
+        if PORTRAIT.exists():
+            from PIL import Image
+
+            portrait = Image.open(PORTRAIT)
+        for v in Variant:
+            if not (cards / v.value / "profile.json").exists():
+                make_profile(cards / v.value, cards / "pki", v, photo=portrait, seed=hash(v.value) & 0xFFFF)
+        self.variant, self.video = variant, video
+        self._card: VpcdCard | None = None
+        self.pcscd = start_pcscd()
+        self._verifier = self._start_verifier()
+        self.config = replace(config, devices=replace(
+            config.devices, reader="Virtual PCD 00 00", backend_url=self.backend_url, kiosk_id=KIOSK_ID,
+            data_dir=str(root / "kiosk"), issuer_public_key=str(cards / "pki" / "issuer_public.pem")))
+        from kiosk.app.wiring import build_real_devices
+
+        self.real = build_real_devices(self.config, camera=self._face_source, card_face_camera=self._front_source)
+
+    # --- the verifier -----------------------------------------------------------------------------------------
+
+    def _start_verifier(self) -> subprocess.Popen[bytes]:
+        from drivers.backend.signing import DeviceKey
+
+        kiosk_dir = self.root / "kiosk"
+        kiosk_dir.mkdir(parents=True, exist_ok=True)
+        key = DeviceKey.load_or_create(kiosk_dir / "device_key.pem")
+        (kiosk_dir / "device_key.pub.pem").write_bytes(key.public_pem())
+        port = _free_port()
+        self.backend_url = f"http://127.0.0.1:{port}"
+        log_file = open(self.root / "verifier.log", "ab")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "verifier", "serve", "--port", str(port),
+             "--db", f"sqlite:///{(self.root / 'verifier.db').resolve()}", "--pki", str(self.root / "cards" / "pki"),
+             "--profiles", str(self.root / "cards"), "--face-dir", str(self.root / "face-results"),
+             "--enroll", KIOSK_ID, str(kiosk_dir / "device_key.pub.pem")],
+            stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"the verifier exited: see {self.root / 'verifier.log'}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    return process
+            except OSError:
+                time.sleep(0.1)
+        process.kill()
+        raise RuntimeError("the verifier did not start in 30 s")
+
+    # --- cameras that follow the control panel ----------------------------------------------------------------
+
+    def _face_source(self) -> FrameSource:
+        from drivers.camera.sources import VideoFileSource
+
+        return VideoFileSource(VIDEOS[self.video], loop=True)
+
+    def _front_source(self) -> FrameSource:
+        """The document camera's view: the inserted card's printed front lying on the reader's dark top."""
+        import numpy as np
+        from PIL import Image
+
+        from drivers.camera.sources import StillImageSource
+
+        card = Image.open(self.root / "cards" / self.variant / "front.png").convert("RGB")
+        view = Image.new("RGB", (card.width + 240, card.height + 180), (60, 55, 50))
+        view.paste(card, (120, 90))
+        return StillImageSource(image=np.asarray(view)[:, :, ::-1].copy(), duration_s=3600.0)
+
+    # --- control panel ----------------------------------------------------------------------------------------
+
+    def insert(self, variant: str | None = None) -> None:
+        from drivers.virtualcard.bench import insert_and_wait, serve_profile
+
+        self.remove()
+        self.variant = variant or self.variant
+        self._card = serve_profile(self.root / "cards" / self.variant, port=self.pcscd.port, insert=False)
+        insert_and_wait(self._card)
+
+    def remove(self) -> None:
+        from drivers.virtualcard.bench import remove_and_wait
+
+        if self._card is not None and self._card.inserted:
+            remove_and_wait(self._card)
+        self._card = None
+
+    def subscribe(self, listener: CardPresenceListener) -> Callable[[], None]:
+        return self.real.presence.subscribe(listener)
+
+    def close(self) -> None:
+        self.remove()
+        self.real.close()
+        self._verifier.terminate()
+        try:
+            self._verifier.wait(10)
+        except subprocess.TimeoutExpired:
+            self._verifier.kill()
+        self.pcscd.stop()
