@@ -228,3 +228,20 @@ def test_real_threads_deliver_results() -> None:
     assert isinstance(event, SummaryRead) and event.token == 1
     assert threading.current_thread() is threading.main_thread()
     runtime.shutdown()
+
+
+def test_no_secret_reaches_a_log_or_a_repr(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    k = Kiosk(card=FakeCard(pin="8642", delay_s=0))
+    k.insert()
+    k.send(Pressed(Intent.USE_PIN))
+    k.send(PinEntered("1357"))  # wrong
+    k.send(Pressed(Intent.RETRY))
+    k.send(PinEntered("8642"))
+    consent_all(k)
+    request = k.backend.submitted[0]
+    text = caplog.text + repr(request) + repr(k.controller.state) + "".join(repr(s) for s in k.screens)
+    for secret in ("8642", "1357", "FAKE-NONCE", "FAKE-JP2"):
+        assert secret not in text
