@@ -17,6 +17,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from verifier import staff
 from verifier.errors import CODES, Refused
@@ -81,13 +82,20 @@ def create_app(verifier: Verifier) -> FastAPI:
     def _refused(_request: Request, exc: Refused) -> JSONResponse:
         return JSONResponse(exc.to_json(), status_code=exc.http_status)
 
+    @app.exception_handler(StarletteHTTPException)
+    def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """FastAPI's own 400 (unparseable body), 404 and 405, in the same shape as a refusal."""
+        code = {400: "invalid_json", 404: "not_found"}.get(exc.status_code, f"http_{exc.status_code}")
+        return JSONResponse({"error": code, "message": str(exc.detail)}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
     @app.get("/v1/health", response_model=Health)
     def health() -> Health:
         verifier.store.reception_by_transaction("00000000-0000-0000-0000-000000000000")  # the database answers
         return Health(status="ok")
 
     @app.post("/v1/challenges", response_model=ChallengeOut, status_code=201,
-              responses={401: _REFUSALS[401]})
+              responses={400: {"model": Error, "description": "invalid_json"}, 401: _REFUSALS[401]})
     def challenge(x_kiosk_id: Annotated[str, Header()] = "", body: ChallengeIn | None = None) -> dict[str, Any]:
         return verifier.issue_challenge(x_kiosk_id, body.certificate_id if body else None)
 

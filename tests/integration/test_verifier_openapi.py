@@ -6,6 +6,7 @@ generates (valid or not) may produce a server error, an undocumented status or a
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import schemathesis
@@ -18,13 +19,15 @@ from drivers.backend.signing import DeviceKey
 from tests.integration.test_backend_env import cards_fixture, jpki_fixture  # noqa: F401  (fixtures)
 from verifier.server import ServerThread, build_verifier, trust_from_pki_dir, uvicorn_config
 
+EXAMPLES = int(os.environ.get("MYNA_FUZZ_EXAMPLES", "40"))  # per operation and mode; raise it for a long run
+
 
 def exercise(operation: schemathesis.APIOperation, mode: GenerationMode) -> int:
     """Run generated cases for one operation; returns how many were sent."""
     sent = 0
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def run(case: schemathesis.Case) -> None:
         nonlocal sent
         # Schema-valid results are refused (401) without a genuine device signature: by design.
