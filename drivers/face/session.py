@@ -134,6 +134,7 @@ class LiveFaceSession:
         self._passive_evidence: Any = None
         self._liveness: LivenessReport | None = None
         self.frames_seen = self.frames_good = self.restarts = 0
+        self._good_in_window = 0
         self.last_box: tuple[float, float, float, float, int, int] | None = None  # x, y, w, h, frame w, h
 
     @property
@@ -165,6 +166,7 @@ class LiveFaceSession:
                 self._challenge_window.append(Timed(frame.t, obs))
             if good:
                 self.frames_good += 1
+                self._good_in_window += 1
                 self._keep_candidate(frame, obs)
             self._advance(frame.t)
         if not self.done and frame.t - self._first_t >= self.timeout_s:
@@ -193,7 +195,7 @@ class LiveFaceSession:
         self.restarts += 1
         self.phase, self.challenge = Phase.ACQUIRING, None
         self._window, self._challenge_window, self._candidates = [], [], {}
-        self._passive_report = None
+        self._passive_report, self._good_in_window = None, 0
 
     def _keep_candidate(self, frame: Frame, obs: Observation) -> None:
         score = quality_score(obs.measurements, self.t)
@@ -210,7 +212,8 @@ class LiveFaceSession:
         self._candidates[slot] = _Candidate(frame.index, frame.t, score, grey.copy(), (x - x0, y - y0, w, h))
 
     def _advance(self, now: float) -> None:
-        if self.phase is Phase.PASSIVE and now - self._window_start >= self.t.passive_window_s:
+        passive_over = now - self._window_start >= self.t.passive_window_s
+        if self.phase is Phase.PASSIVE and passive_over and self._good_in_window >= self.t.min_good_frames:
             evidence = measure(self._window, self.t)
             outcome = judge_passive(evidence, self.t)
             self._passive_evidence = evidence

@@ -152,3 +152,20 @@ def test_finish_drops_every_crop() -> None:
     assert session._candidates  # crops were kept during capture
     session.finish(chip_like_paint(100))
     assert session._candidates == {} and session._window == []
+
+
+def test_the_passive_window_waits_for_enough_good_frames() -> None:
+    def script(i: int) -> Observation:
+        obs = lively(i)
+        if i % 20:  # only every 20th frame is sharp enough to use
+            m = obs.measurements
+            blurred = FaceMeasurements(m.frame_width, m.frame_height, 1, m.box, yaw_deg=m.yaw_deg, sharpness=0.0,
+                                       mean_grey=130.0, eye_open=obs.ear)
+            return Observation(blurred, obs.points, obs.box, obs.ear, obs.inter_ocular)
+        return obs
+
+    session, feedback = run(script)
+    passive = [f for f in feedback if f.phase is Phase.PASSIVE]
+    assert len(passive) / FPS > T.passive_window_s + 1.0  # extended until min_good_frames were seen
+    assert session.frames_good >= T.min_good_frames
+    assert Guidance.HOLD_STILL in {g for f in feedback for g in f.guidance}
