@@ -1,0 +1,1 @@
+"""Face-path data: thresholds derived by `myna-kiosk face eval`."""
