@@ -28,6 +28,11 @@ from kiosk.reception import VerifierAnswer
 
 log = logging.getLogger(__name__)
 
+# Refusals about the kiosk's or the verifier's set-up, not about the reception: the result is kept and
+# retried (staff see the code) until someone enrols the kiosk or fixes the verifier's CRLs.
+HOLD_CODES = frozenset({"kiosk_unknown", "device_key_not_enrolled", "certificate_revocation_unknown",
+                        "http_401", "http_403", "http_404", "http_405", "unknown"})
+
 
 @dataclass(frozen=True)
 class DeliveryStatus:
@@ -88,6 +93,9 @@ class Delivery:
         try:
             answer = self.backend.submit_raw(entry.result)
         except BackendRejected as exc:
+            if exc.reason in HOLD_CODES:
+                self.outbox.record_failure(entry.seq, exc.reason)
+                raise BackendUnavailable(f"verifier set-up: {exc.reason}") from exc
             log.warning("result seq=%d refused by the verifier: %s", entry.seq, exc.reason)
             self.outbox.mark_rejected(entry.seq, exc.reason, {"error": exc.reason})
             return True

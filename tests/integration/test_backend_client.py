@@ -62,3 +62,28 @@ def test_device_key_is_created_once_and_a_damaged_one_is_a_config_error(tmp_path
     path.write_bytes(b"-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----\n")
     with pytest.raises(ConfigError):
         DeviceKey.load_or_create(path)
+
+
+def test_a_kiosk_not_yet_enrolled_keeps_its_results_until_it_is(env: Env, tmp_path: Path) -> None:
+    import time
+
+    client = BackendClient(BackendConfig(env.url, retries=0), tmp_path / "outbox.db", tmp_path / "device.pem",
+                           "kiosk-late")
+    client.delivery.backoff_max = 0.2
+    client.start()
+    try:
+        result = face_result("kiosk-late", env.cards.ordinary.cert_der)
+        client.record(result)
+        assert client.answer(result.transaction_id, timeout=1.0) is None
+        status = client.status()
+        assert status.outbox.pending == 1 and status.outbox.rejected == 0
+        assert "kiosk_unknown" in status.staff_message
+        env.verifier.enroll("kiosk-late", client.key.public_pem())
+        answer = client.answer(result.transaction_id, timeout=10)
+        assert answer is not None and answer.validity is Validity.VALID
+        deadline = time.monotonic() + 5
+        while not client.status().backend_reachable and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert client.status().staff_message.startswith("確認サービス: 正常")
+    finally:
+        client.stop()
