@@ -62,7 +62,7 @@ def _has_display() -> bool:
 def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.config import load_config
     from kiosk.consent import load_catalogue
-    from kiosk.errors import ConfigError
+    from kiosk.errors import ConfigError, KioskError
 
     try:
         config = load_config(args.config)
@@ -71,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"{exc.message()}\n{exc.detail}", file=sys.stderr)
         return 2
     try:
-        from kiosk.app import wiring  # type: ignore[attr-defined]  # the integrator's real-device adapters
+        from kiosk.app import wiring  # the real-device adapters
     except ImportError:
         print(
             "設定は正常です / The configuration is valid.\n"
@@ -84,7 +84,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ui.sound import WavSpeaker
 
     app = make_application()
-    devices, presence, probes = wiring.build_devices(config)
+    try:
+        devices, presence, probes = wiring.build_devices(config)
+    except KioskError as exc:  # no reader, camera missing, bad key file …: say so, do not start half a kiosk
+        print(f"{exc.message()}\n{exc.detail}", file=sys.stderr)
+        return 2
     speaker = WavSpeaker()
     kiosk = build_kiosk(config, consents, devices, speaker, probes=probes, full_screen=not args.windowed)
     kiosk.runtime.watch_presence(presence)

@@ -83,3 +83,13 @@ def test_bench_reception_prints_its_figures(capsys: pytest.CaptureFixture[str], 
     figures = json.loads(capsys.readouterr().out)
     assert figures["patients"] == 4 and 0 < figures["reception_s"]["median"] < 10
     assert figures["gui_stall_ms"]["ticks"] > 0 and figures["start_to_attract_s"] > 0
+
+
+def test_run_refuses_a_damaged_config(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    bad = Path(str(tmp_path)) / "kiosk.toml"
+    bad.write_text("[timeouts]\nsubmit_s = 'soon'\n")
+    assert main(["run", "--config", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "設定に誤りがあります" in err and "submit_s" in err
