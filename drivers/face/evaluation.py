@@ -335,8 +335,11 @@ def plot_det(scores: dict[str, dict[str, list[float]]], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(6, 5))
     for name, v in scores.items():
         _, fmr, fnmr = metrics.det_curve(v["genuine"], v["impostor"])
+        keep = (fmr > 0) & (fnmr > 0)  # a log axis cannot show zero rates
         label = f"{name} ({len(v['genuine'])} gen / {len(v['impostor'])} imp)"
-        ax.plot(np.clip(fmr, 1e-5, 1), np.clip(fnmr, 1e-4, 1), label=label)
+        ax.plot(fmr[keep], fnmr[keep], label=label, drawstyle="steps-post")
+        ax.axvline(3.0 / max(1, len(v["impostor"])), color="grey", linestyle=":", linewidth=0.8)
+    ax.axvline(1e-3, color="red", linestyle="--", linewidth=0.8, label="FMR 1e-3 (target)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("FMR")

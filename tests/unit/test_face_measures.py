@@ -104,3 +104,19 @@ def test_fnmr_at_fmr_and_eer() -> None:
     assert 0.0 < e2 <= 0.5
     assert metrics.rates_at([0.1, 0.6], [0.5, 0.9], 0.55) == (0.5, 0.5)
     assert metrics.upper_bound_zero_errors(3000) == pytest.approx(1e-3)
+
+
+def test_det_plot_is_written(tmp_path: pytest.TempPathFactory) -> None:
+    from pathlib import Path
+
+    from drivers.face.evaluation import derive_thresholds, plot_det
+
+    rng = np.random.default_rng(1)
+    genuine = list(rng.normal(0.42, 0.06, 300))
+    impostor = list(rng.normal(0.8, 0.07, 5000))
+    out = Path(str(tmp_path)) / "det.png"
+    plot_det({"synthetic": {"genuine": genuine, "impostor": impostor}}, out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 5000
+    derived = derive_thresholds(genuine, impostor)
+    assert derived["accept"] <= derived["reject"]
+    assert metrics.rates_at(genuine, impostor, derived["accept"])[0] <= 1e-3
