@@ -96,7 +96,6 @@ class DeviceSettings:
     client_cert: str = ""  # PEM certificate and key for mutual TLS; empty = none
     client_key: str = ""
     issuer_public_key: str = ""  # PEM of the 券面 issuer key, to check the card-face signature; empty = skip
-    verification_b_stop_at: int = 2  # OCR never spends 照合番号B tries at or below this
 
 
 @dataclass(frozen=True)

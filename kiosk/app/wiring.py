@@ -81,7 +81,7 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
         issuer_key = loaded if isinstance(loaded, rsa.RSAPublicKey) else None
     card = MyNumberCardService(settings.reader or None, issuer_key=issuer_key)
     front = DocumentCameraFrontReader(card_face_camera or source_factory(settings.card_face_camera or settings.camera))
-    gate = VerificationBGate(card, front, policy=GuardPolicy(stop_at=settings.verification_b_stop_at),
+    gate = VerificationBGate(card, front, policy=GuardPolicy(stop_at=config.face.min_verification_b_tries - 1),
                              scan_timeout_s=max(1.0, config.timeouts.card_face_scan_s - 2.0))
     face = LiveFaceVerifier(camera or source_factory(settings.camera))
     data_dir = Path(settings.data_dir)
