@@ -7,6 +7,7 @@ share the interpreter lock with the kiosks; each kiosk is a thread with its own 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import socket
@@ -52,6 +53,7 @@ class BenchFigures:
     drain_seconds: float
     server_cpu_ms: float  # verifier process CPU time per accepted result (user + system)
     load_average: float  # 1-minute load when the run ended: other work on the machine skews the latencies
+    database: str = "SQLite"
 
     @property
     def per_second(self) -> float:
@@ -111,6 +113,8 @@ def run(kiosks: int = 4, per_kiosk: int = 500, drain: int = 1000, db_url: str | 
         finally:
             server.terminate()
             server.wait(10)
+    if db_url and not db_url.startswith("sqlite"):
+        figures = dataclasses.replace(figures, database=db_url.split(":", 1)[0].split("+", 1)[0])
     if out is not None:
         out.write_text(json.dumps(figures.__dict__ | {"per_second": figures.per_second}, indent=1))
     return figures
@@ -198,7 +202,7 @@ def _measure(url: str, keys: dict[str, DeviceKey], cert_der: bytes, kiosks: int,
 
 def report(figures: BenchFigures) -> str:
     return "\n".join([
-        f"verifier on loopback (SQLite), {figures.kiosks} concurrent kiosks, {os.cpu_count()} CPUs:",
+        f"verifier on loopback ({figures.database}), {figures.kiosks} concurrent kiosks, {os.cpu_count()} CPUs:",
         f"  accepted {figures.accepted} results in {figures.seconds:.2f} s = {figures.per_second:.0f} results/s"
         "  (target ≥ 200/s)",
         f"  latency p50 {figures.p50_ms:.1f} ms, p95 {figures.p95_ms:.1f} ms (target ≤ 50 ms), "
