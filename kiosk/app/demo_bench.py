@@ -62,7 +62,9 @@ class DemoBench:
         self.variant, self.video = variant, video
         self._card: VpcdCard | None = None
         self.pcscd = start_pcscd()
-        self._verifier = self._start_verifier()
+        self._port = _free_port()
+        self.backend_url = f"http://127.0.0.1:{self._port}"
+        self._verifier: subprocess.Popen[bytes] | None = self._start_verifier()
         self.config = replace(config, devices=replace(
             config.devices, reader="Virtual PCD 00 00", backend_url=self.backend_url, kiosk_id=KIOSK_ID,
             data_dir=str(root / "kiosk"), issuer_public_key=str(cards / "pki" / "issuer_public.pem")))
@@ -79,8 +81,7 @@ class DemoBench:
         kiosk_dir.mkdir(parents=True, exist_ok=True)
         key = DeviceKey.load_or_create(kiosk_dir / "device_key.pem")
         (kiosk_dir / "device_key.pub.pem").write_bytes(key.public_pem())
-        port = _free_port()
-        self.backend_url = f"http://127.0.0.1:{port}"
+        port = self._port
         log_file = open(self.root / "verifier.log", "ab")
         process = subprocess.Popen(
             [sys.executable, "-m", "kiosk", "verifier", "serve", "--port", str(port),
@@ -139,12 +140,31 @@ class DemoBench:
     def subscribe(self, listener: CardPresenceListener) -> Callable[[], None]:
         return self.real.presence.subscribe(listener)
 
-    def close(self) -> None:
-        self.remove()
-        self.real.close()
+    def reset_cards(self) -> None:
+        """Every card back to its profile's starting counters (a demo run must not inherit a blocked PIN)."""
+        for counters in (self.root / "cards").glob("*/counters.json"):
+            counters.unlink()
+
+    def set_verifier_running(self, running: bool) -> None:
+        """Take the verification service down (or bring it back) to show the kiosk's outage handling."""
+        if running and self._verifier is None:
+            self._verifier = self._start_verifier()
+        elif not running and self._verifier is not None:
+            self._stop_verifier()
+
+    def _stop_verifier(self) -> None:
+        if self._verifier is None:
+            return
         self._verifier.terminate()
         try:
             self._verifier.wait(10)
         except subprocess.TimeoutExpired:
             self._verifier.kill()
+            self._verifier.wait()
+        self._verifier = None
+
+    def close(self) -> None:
+        self.remove()
+        self.real.close()
+        self._stop_verifier()
         self.pcscd.stop()

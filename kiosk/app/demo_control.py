@@ -59,3 +59,49 @@ def run_gui_demo(label: str) -> int:
     finally:
         speaker.close()
         kiosk.close()
+
+
+def run_real_gui_demo(label: str) -> int:
+    """The kiosk on the real parts, with a control window: place/take the virtual card, pick the card
+    profile and the camera video, take the verification service down."""
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+    from drivers.virtualcard.profile import Variant
+    from kiosk.app.demo_bench import VIDEOS, DemoBench
+    from kiosk.consent import load_catalogue
+    from ui.application import build_kiosk, make_application
+    from ui.sound import WavSpeaker
+
+    app = make_application()
+    bench = DemoBench(demo_config())
+    speaker = WavSpeaker()
+    kiosk = build_kiosk(bench.config, load_catalogue(), bench.real.devices, speaker, probes=bench.real.probes)
+    kiosk.runtime.watch_presence(bench)
+
+    control = QWidget()
+    control.setWindowTitle("demo control")
+    layout = QVBoxLayout(control)
+    layout.addWidget(QLabel(f"{label}\nstaff PIN: {DEMO_STAFF_PIN} (tap the top-left corner 5 times)\n"
+                            "card PIN: 1234"))
+    profile = QComboBox()
+    profile.addItems([v.value for v in Variant])
+    profile.currentTextChanged.connect(lambda v: setattr(bench, "variant", v))
+    video = QComboBox()
+    video.addItems(list(VIDEOS))
+    video.currentTextChanged.connect(lambda v: setattr(bench, "video", v))
+    insert, remove = QPushButton("Place card / カードを置く"), QPushButton("Take card / カードを取る")
+    insert.clicked.connect(lambda: bench.insert())
+    remove.clicked.connect(bench.remove)
+    down = QCheckBox("verification service down")
+    down.toggled.connect(lambda on: bench.set_verifier_running(not on))
+    reset = QPushButton("reset all card counters")
+    reset.clicked.connect(bench.reset_cards)
+    for widget in (QLabel("card profile"), profile, QLabel("camera video"), video, insert, remove, down, reset):
+        layout.addWidget(widget)
+    control.show()
+    try:
+        return int(app.exec())
+    finally:
+        speaker.close()
+        kiosk.close()
+        bench.close()

@@ -11,10 +11,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from kiosk.app.demo_fakes import FakeBackend, FakeCard, FakePresence, FakeScanner, ScriptedFaceVerifier
 from kiosk.config import KioskConfig, StaffPolicy
+from kiosk.ports import CardPresenceListener
+from kiosk.runtime import Devices
 from kiosk.screens import ScreenModel
 
 Step = tuple[str, ...]  # ("wait", screen) | ("tap", intent) | ("pin", digits) | ("consent", "first"|"last")
@@ -109,26 +111,62 @@ def demo_config() -> KioskConfig:
     return KioskConfig(staff=StaffPolicy(pin_hash=hash_pin(DEMO_STAFF_PIN, n=2**12)))
 
 
-class ScenarioPlayer:
-    """Builds the app around fakes and plays one scenario through its real window, on the GUI thread."""
+class DemoEnvironment(Protocol):
+    """The devices a scenario plays against, and the card slot it pushes (fakes or the real bench)."""
 
-    def __init__(self, scenario: Scenario, screenshots: Path | None = None, delay_s: float = 0.02) -> None:
-        from kiosk.consent import load_catalogue
+    devices: Devices
+    probes: dict[str, Callable[[], tuple[bool, str]]]
+
+    def insert(self) -> None: ...
+
+    def remove(self) -> None: ...
+
+    def subscribe(self, listener: CardPresenceListener) -> Callable[[], None]: ...
+
+
+@dataclass
+class FakeEnvironment:
+    devices: Devices
+    probes: dict[str, Callable[[], tuple[bool, str]]]
+    slot: FakePresence = field(default_factory=FakePresence)
+
+    @classmethod
+    def for_scenario(cls, scenario: Scenario, delay_s: float) -> FakeEnvironment:
         from kiosk.runtime import Devices
+
+        devices = Devices(
+            card=FakeCard(delay_s=delay_s, **scenario.card),
+            scanner=FakeScanner(fail=scenario.scanner_fails, delay_s=delay_s * 2),
+            face=ScriptedFaceVerifier(list(scenario.face), frame_s=delay_s),
+            backend=FakeBackend(delay_s=delay_s, **scenario.backend),
+        )
+        return cls(devices, fake_probes())
+
+    def insert(self) -> None:
+        self.slot.insert()
+
+    def remove(self) -> None:
+        self.slot.remove()
+
+    def subscribe(self, listener: CardPresenceListener) -> Callable[[], None]:
+        return self.slot.subscribe(listener)
+
+
+class ScenarioPlayer:
+    """Builds the app around an environment (fakes by default) and plays one scenario through its real
+    window, on the GUI thread."""
+
+    def __init__(self, scenario: Scenario, screenshots: Path | None = None, delay_s: float = 0.02,
+                 env: DemoEnvironment | None = None) -> None:
+        from kiosk.consent import load_catalogue
         from ui.application import build_kiosk, make_application
         from ui.i18n import Catalogue
         from ui.sound import WavSpeaker
 
         self.scenario = scenario
         self.app = make_application()
-        self.presence = FakePresence()
-        card = FakeCard(delay_s=delay_s, **scenario.card)
-        devices = Devices(
-            card=card,
-            scanner=FakeScanner(fail=scenario.scanner_fails, delay_s=delay_s * 2),
-            face=ScriptedFaceVerifier(list(scenario.face), frame_s=delay_s),
-            backend=FakeBackend(delay_s=delay_s, **scenario.backend),
-        )
+        self.presence = env or FakeEnvironment.for_scenario(scenario, delay_s)
+        devices = self.presence.devices
         self.speaker = WavSpeaker()
         self._catalogue = Catalogue()
         self._unshot: list[str] = []  # screens recorded before the window existed
@@ -137,7 +175,7 @@ class ScenarioPlayer:
         self._t0 = time.perf_counter()
         self._last_screen = ""
         self.kiosk = build_kiosk(demo_config(), load_catalogue(), devices, self.speaker,
-                                 probes=fake_probes(),
+                                 probes=self.presence.probes,
                                  on_render=self._record)  # fmt: skip
         self.kiosk.runtime.watch_presence(self.presence)
         for name in self._unshot:

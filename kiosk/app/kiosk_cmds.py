@@ -1,7 +1,8 @@
 """`myna-kiosk run`, `demo`, `staff-pin-hash` and `bench reception`.
 
-The demo currently runs on in-process FAKE devices (kiosk.app.demo_fakes) and says so in every output; the
-integrator swaps in the virtual card through pcscd + vpcd, the recorded video and the reference verifier.
+The demo runs on the real parts by default (kiosk.app.demo_bench: the virtual card through pcscd + vpcd,
+a recorded video, the rendered card front and the reference verifier on loopback); `--fake` plays the same
+kind of patients against in-process FAKE devices (kiosk.app.demo_fakes), and every such output says so.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 FAKE_LABEL = "devices: FAKE in-process card, card-face scanner, face verifier and backend (not the real drivers)"
+REAL_LABEL = ("devices: virtual My Number card through pcscd + vpcd, recorded video, rendered card front, "
+              "reference verifier on loopback")
 REPO_OUT = Path.cwd() / "out"
 
 
@@ -26,8 +29,9 @@ def register(commands: Any, bench: Any) -> None:
     run.add_argument("--windowed", action="store_true", help="not full screen (for a desk test)")
     run.set_defaults(run=cmd_run)
 
-    demo = commands.add_parser("demo", help="the whole kiosk on simulated devices (GUI, or --headless)")
+    demo = commands.add_parser("demo", help="the whole kiosk with a virtual card, video and local verifier")
     demo.add_argument("--headless", action="store_true", help="play scripted patients offscreen")
+    demo.add_argument("--fake", action="store_true", help="in-process fake devices instead of the real parts")
     demo.add_argument("--scenario", default="all", help="scenario name, or 'all' (see --list)")
     demo.add_argument("--list", action="store_true", help="list the scenarios and exit")
     demo.add_argument("--json", action="store_true", help="print the transcript as JSON")
@@ -105,12 +109,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from kiosk.app.demo_scenarios import SCENARIOS
 
+    if args.fake:
+        catalogue = {name: s.about for name, s in SCENARIOS.items()}
+    else:
+        from kiosk.app.demo_real import REAL_SCENARIOS
+
+        catalogue = {name: r.scenario.about for name, r in REAL_SCENARIOS.items()}
     if args.list:
-        for s in SCENARIOS.values():
-            print(f"{s.name:22} {s.about}")
+        for name, about in catalogue.items():
+            print(f"{name:30} {about}")
         return 0
-    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
-    unknown = [n for n in names if n not in SCENARIOS]
+    names = list(catalogue) if args.scenario == "all" else [args.scenario]
+    unknown = [n for n in names if n not in catalogue]
     if unknown:
         print(f"unknown scenario {unknown[0]!r}; try --list", file=sys.stderr)
         return 2
@@ -121,45 +131,69 @@ def cmd_demo(args: argparse.Namespace) -> int:
         args.screenshots = shots
         args.headless = True
     if args.headless:
-        return _demo_headless(names, args.json, args.screenshots)
-    return _demo_gui()
+        return _demo_headless(names, args.json, args.screenshots, fake=args.fake)
+    return _demo_gui(fake=args.fake)
 
 
-def _demo_headless(names: list[str], as_json: bool, screenshots: Path | None) -> int:
+def _demo_headless(names: list[str], as_json: bool, screenshots: Path | None, *, fake: bool) -> int:
     _offscreen()
     from kiosk.app.demo_scenarios import SCENARIOS, ScenarioPlayer
 
+    bench = env = None
+    if not fake:
+        from kiosk.app.demo_bench import DemoBench
+        from kiosk.app.demo_real import REAL_SCENARIOS, RealEnvironment
+        from kiosk.app.demo_scenarios import demo_config
+
+        bench = DemoBench(demo_config())
+        env = RealEnvironment(bench)
+    label = FAKE_LABEL if fake else REAL_LABEL
     results: list[dict[str, Any]] = []
     failed = 0
-    for name in names:
-        player = ScenarioPlayer(SCENARIOS[name], screenshots=screenshots)
-        error = None
-        try:
-            player.run()
-        except TimeoutError as exc:
-            error = str(exc)
-            failed += 1
-        finally:
-            player.close()
-        results.append({"scenario": name, "about": SCENARIOS[name].about, "devices": "fake", "error": error,
-                        "lines": [vars(line) for line in player.transcript]})  # fmt: skip
+    try:
+        for name in names:
+            if env is not None:
+                real = REAL_SCENARIOS[name]
+                env.prepare(real)
+                scenario = real.scenario
+            else:
+                scenario = SCENARIOS[name]
+            player = ScenarioPlayer(scenario, screenshots=screenshots, env=env)
+            error = None
+            try:
+                player.run(timeout_s=20.0 if fake else 60.0)
+            except TimeoutError as exc:
+                error = str(exc)
+                failed += 1
+            finally:
+                player.close()
+            results.append({"scenario": name, "about": scenario.about, "devices": "fake" if fake else "real",
+                            "error": error, "lines": [vars(line) for line in player.transcript]})  # fmt: skip
+    finally:
+        if bench is not None:
+            bench.close()
     if as_json:
-        print(json.dumps({"note": FAKE_LABEL, "scenarios": results}, ensure_ascii=False, indent=1))
+        print(json.dumps({"note": label, "scenarios": results}, ensure_ascii=False, indent=1))
     else:
-        print(f"# {FAKE_LABEL}")
+        print(f"# {label}")
         for r in results:
             print(f"\n## {r['scenario']}: {r['about']}")
             for line in r["lines"]:
                 print(f"{line['t_ms']:9.1f} ms  {line['screen']:17} {line['title']}  /  {line['title_en']}")
             if r["error"]:
                 print(f"FAILED: {r['error']}")
+        print(f"\n{len(results) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
 
-def _demo_gui() -> int:
-    from kiosk.app.demo_control import run_gui_demo
+def _demo_gui(*, fake: bool) -> int:
+    if fake:
+        from kiosk.app.demo_control import run_gui_demo
 
-    return run_gui_demo(FAKE_LABEL)
+        return run_gui_demo(FAKE_LABEL)
+    from kiosk.app.demo_control import run_real_gui_demo
+
+    return run_real_gui_demo(REAL_LABEL)
 
 
 # --- staff PIN ----------------------------------------------------------------------------------------------

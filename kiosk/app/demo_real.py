@@ -1,0 +1,94 @@
+"""Scripted patients against the real parts: the virtual card through pcscd + vpcd, the recorded video,
+the rendered card front and the reference verifier on loopback (kiosk.app.demo_bench).
+
+Each scenario names the card profile and the video it needs; the environment sets them up before the
+card is placed. Steps are the same language as kiosk.app.demo_scenarios.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiosk.app.demo_bench import DemoBench
+from kiosk.app.demo_scenarios import DEMO_STAFF_PIN, Scenario, Step
+from kiosk.ports import CardPresenceListener
+from kiosk.runtime import Devices
+
+END: list[Step] = [("wait", "done"), ("remove",), ("wait", "attract")]
+PIN_PATH: list[Step] = [("wait", "pin_entry"), ("pin", "1234"), ("wait", "consent"), ("consent", "first"), *END]
+
+
+@dataclass
+class RealScenario:
+    scenario: Scenario
+    variant: str = "ordinary"
+    video: str = "same-person"
+    verifier_down: bool = False
+
+
+def _s(name: str, about: str, steps: list[Step], **setup: object) -> RealScenario:
+    return RealScenario(Scenario(name, about, steps), **setup)  # type: ignore[arg-type]
+
+
+REAL_SCENARIOS: dict[str, RealScenario] = {r.scenario.name: r for r in [
+    _s("face", "face: card-face OCR → 照合番号B → chip photo → live video → liveness → consents", [
+        ("insert",), ("wait", "method"), ("tap", "use_face"), ("wait", "face_capture"), ("wait", "consent"),
+        ("consent", "first"), *END]),
+    _s("face-fails-then-pin", "someone else's face: no match, the patient uses the PIN", [
+        ("insert",), ("wait", "method"), ("tap", "use_face"), ("wait", "face_capture"), ("wait", "face_failed"),
+        ("tap", "use_pin"), *PIN_PATH], video="other-person"),
+    _s("wrong-pin-then-right", "a wrong PIN (2 tries left shown), then the right one", [
+        ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("pin", "0000"),
+        ("wait", "pin_wrong"), ("tap", "retry"), *PIN_PATH]),
+    _s("pin-lockout-after-confirmation", "PIN at its last try: explicit confirmation, then a wrong PIN locks it", [
+        ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_last_warning"),
+        ("tap", "confirm_last_try"), ("wait", "pin_entry"), ("pin", "0000"), ("wait", "pin_locked"),
+        ("remove",), ("wait", "attract")], variant="pin-last-try"),
+    _s("staff-visual", "staff arms visual check at the kiosk; the next patient is confirmed by staff", [
+        ("gesture",), ("wait", "staff_pin"), ("staff_pin", DEMO_STAFF_PIN), ("wait", "staff_panel"),
+        ("tap", "staff_arm_visual"), ("wait", "attract"), ("insert",), ("wait", "visual_check"),
+        ("tap", "visual_confirmed"), ("wait", "consent"), ("consent", "first"), *END]),
+    _s("register-for-insurance", "not registered: 保険証利用登録 proven with the PIN", [
+        ("insert",), ("wait", "not_registered"), ("tap", "register"), *PIN_PATH], variant="unregistered"),
+    _s("grace", "certificate expired 30 days ago: eligibility only", [
+        ("insert",), ("wait", "grace_notice"), ("tap", "next"), ("wait", "method"), ("tap", "use_pin"),
+        *PIN_PATH], variant="grace"),
+    _s("expiring", "certificate expires within 3 months: renewal notice", [
+        ("insert",), ("wait", "renewal_notice"), ("tap", "next"), ("wait", "method"), ("tap", "use_pin"),
+        *PIN_PATH], variant="expiring"),
+    _s("expired", "certificate expired beyond the grace: message and staff", [
+        ("insert",), ("wait", "cert_expired"), ("remove",), ("wait", "attract")], variant="expired"),
+    _s("pin-less", "顔認証マイナンバーカード (no PIN): face only", [
+        ("insert",), ("wait", "face_capture"), ("wait", "consent"), ("consent", "first"), *END],
+        variant="pin-less"),
+    _s("card-pulled", "card pulled during PIN entry: wiped, back to idle with a message", [
+        ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("remove",),
+        ("wait", "attract")]),
+    _s("backend-down", "verification service down: a calm message, nothing lost", [
+        ("insert",), ("wait", "read_failed"), ("remove",), ("wait", "attract")], verifier_down=True),
+]}
+
+
+class RealEnvironment:
+    """The demo bench as a scenario environment: `prepare(scenario)` picks the card and the video."""
+
+    def __init__(self, bench: DemoBench) -> None:
+        self.bench = bench
+        self.devices: Devices = bench.real.devices
+        self.probes = bench.real.probes
+
+    def prepare(self, real: RealScenario) -> None:
+        self.bench.remove()
+        self.bench.reset_cards()
+        self.bench.variant, self.bench.video = real.variant, real.video
+        self.bench.set_verifier_running(not real.verifier_down)
+
+    def insert(self) -> None:
+        self.bench.insert()
+
+    def remove(self) -> None:
+        self.bench.remove()
+
+    def subscribe(self, listener: CardPresenceListener) -> Callable[[], None]:
+        return self.bench.subscribe(listener)
