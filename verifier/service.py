@@ -67,6 +67,7 @@ class Verifier:
         self.clock = clock or (lambda: datetime.now(UTC))
         self._validator = jsonschema.Draft202012Validator(load_result_schema())
         self._keys: dict[str, tuple[str, Ed25519PublicKey]] = {}
+        self._issued = 0
         self._xml = facexml.FaceXmlWriter(self.settings.face_dir) if self.settings.face_dir else None
         self.repair_face_xml()
 
@@ -90,6 +91,9 @@ class Verifier:
         challenge_id, value = str(uuid.uuid4()), secrets.token_bytes(32)
         expires = now + self.settings.challenge_ttl
         self.store.add_challenge(challenge_id, kiosk_id, value, now, expires)
+        self._issued += 1
+        if self._issued % 500 == 0:  # an expired challenge can only be refused; a day later it is not needed
+            self.store.purge_challenges(now - timedelta(days=1))
         registered = None
         if certificate_id:
             with self.store.engine.connect() as conn:

@@ -163,6 +163,11 @@ class Store:
                 challenge_id=challenge_id, kiosk_id=kiosk_id, value=value,
                 issued_at=utc_text(issued), expires_at=utc_text(expires)))
 
+    def purge_challenges(self, expired_before: datetime) -> int:
+        with self.transaction() as conn:
+            result = conn.execute(challenges.delete().where(challenges.c.expires_at < utc_text(expired_before)))
+        return int(result.rowcount)
+
     def challenge(self, conn: Connection, challenge_id: str) -> dict[str, Any] | None:
         row = conn.execute(select(challenges).where(challenges.c.challenge_id == challenge_id)).mappings().first()
         return dict(row) if row else None

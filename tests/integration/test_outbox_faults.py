@@ -1,8 +1,7 @@
 """Exactly-once delivery under faults: 1,000 results (300 more on PostgreSQL) through a fault-injecting proxy
 on loopback (random 5xx before or after the verifier saw the request, resets, hangs past the read timeout,
-slow answers), while
-the delivery process is killed with SIGKILL at random moments and restarted. Afterwards the verifier must
-hold every reception exactly once, in the kiosk's order.
+slow answers), while the delivery process is killed with SIGKILL at random moments and restarted.
+Afterwards the verifier must hold every reception exactly once, in the kiosk's order.
 """
 
 from __future__ import annotations

@@ -222,3 +222,12 @@ def test_concurrent_repeats_of_one_transaction_make_one_record(env: Env) -> None
         ids = list(pool.map(send, [pin, face] * 6))
     assert len(set(ids[0::2])) == 1 and len(set(ids[1::2])) == 1
     assert sorted(env.verifier.store.all_transaction_ids()) == sorted([pin.transaction_id, face.transaction_id])
+
+
+def test_day_old_challenges_are_purged(env: Env) -> None:
+    backend = client(env)
+    old = backend.fetch_challenge(env.kiosk_id)
+    assert env.verifier.store.purge_challenges(datetime.now(UTC)) == 0  # still valid for two minutes
+    assert env.verifier.store.purge_challenges(datetime.now(UTC) + timedelta(minutes=3)) == 1
+    late = pin_result(env.kiosk_id, env.cards.ordinary, old.challenge_id, old.value)
+    assert refused(env, sign_result(late, env.key)) == "challenge_unknown"
