@@ -134,9 +134,9 @@ class DlibEncoder:
         box = found[0] if found else (int((x - x0) * scale), int((y - y0) * scale), int(w * scale), int(h * scale))
         return self.aligned_chip(crop3, box)
 
-    def encode_near(self, frame: Image, hint: Box) -> Encoding | None:
+    def encode_near(self, frame: Image, hint: Box, mirror: bool = False) -> Encoding | None:
         aligned = self.align_near(frame, hint)
-        return None if aligned is None else self.encode_aligned([aligned])[0]
+        return None if aligned is None else self.encode_probes([aligned], mirror)[0]
 
     def encode_aligned(self, chips: list[Image]) -> list[Encoding]:
         """Encode aligned chips in one batched pass (cheaper per face than one call each)."""
@@ -145,6 +145,14 @@ class DlibEncoder:
             return []
         out = self._net.compute_face_descriptor([np.ascontiguousarray(c) for c in chips], 1)
         return [np.asarray(v, dtype=np.float64) for v in out]
+
+    def encode_probes(self, chips: list[Image], mirror: bool) -> list[Encoding]:
+        """Live-side encodings; with `mirror`, each is the mean of the chip's and its mirror's encodings
+        (one batched pass for all)."""
+        if not mirror:
+            return self.encode_aligned(chips)
+        both = self.encode_aligned([m for c in chips for m in (c, np.ascontiguousarray(c[:, ::-1]))])
+        return [(both[2 * i] + both[2 * i + 1]) / 2.0 for i in range(len(chips))]
 
     def enrol_chip(self, photo: bytes, jitters: int = 1) -> ChipEnrolment:
         """Decode the chip's JPEG 2000 (or any image), find the face, encode it and its mirror, average.

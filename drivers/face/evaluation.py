@@ -99,7 +99,10 @@ class Evaluation:
             small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
             small3 = grey3(small)
             boxes = self.encoder.detect(small3, 1)
-            self.encodings[s.rel] = self.encoder.encode(small3, boxes[0]) if boxes else None
+            self.encodings[s.rel] = (
+                self.encoder.encode_probes([self.encoder.aligned_chip(small3, boxes[0])], self.t.mirror_probe)[0]
+                if boxes else None
+            )
             for name, px, size in CHIP_VARIANTS:
                 chip: ChipEnrolment | None = None
                 if boxes:
@@ -165,7 +168,8 @@ class Evaluation:
                         continue
                     if not usable(assess_quality(obs.measurements, self.t)):
                         continue
-                    enc = self.encoder.encode_near(cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY), obs.box)
+                    grey = cv2.cvtColor(frame.image, cv2.COLOR_BGR2GRAY)
+                    enc = self.encoder.encode_near(grey, obs.box, self.t.mirror_probe)
                     if enc is None:
                         continue
                     frames += 1

@@ -267,7 +267,7 @@ class LiveFaceSession:
         picked = self._pick_frames() if (live or match_even_if_not_live) else []
         aligned = [(cand.index, self.encoder.align_near(cand.crop, cand.box)) for cand in picked]
         usable = [(i, a) for i, a in aligned if a is not None]
-        vectors = self.encoder.encode_aligned([a for _, a in usable])
+        vectors = self.encoder.encode_probes([a for _, a in usable], self.t.mirror_probe)
         encodings = [(i, v) for (i, _), v in zip(usable, vectors, strict=True)]
         liveness = self._liveness
         if liveness is not None and len(encodings) > 1:

@@ -172,7 +172,7 @@ def test_thresholds_round_trip_and_packaged_file_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "content",
     ["{not json", "[1, 2]", '{"accept": "high"}', '{"accept": 0.7, "reject": 0.6}', '{"bogus": 1}',
-     '{"frames_to_encode": 0}', '{"min_blinks": 1.5}'],
+     '{"frames_to_encode": 0}', '{"min_blinks": 1.5}', '{"mirror_probe": 1}', '{"accept": true}'],
 )
 def test_damaged_thresholds_are_a_config_error(tmp_path: Path, content: str) -> None:
     path = tmp_path / "t.json"

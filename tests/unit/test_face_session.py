@@ -58,7 +58,7 @@ class FakeEncoder:
     def align_near(self, crop: Any, box: Any) -> Any:
         return crop
 
-    def encode_aligned(self, chips: list[Any]) -> list[np.ndarray]:
+    def encode_probes(self, chips: list[Any], mirror: bool) -> list[np.ndarray]:
         return [self.encode_near(c, None) for c in chips]
 
     def encode_near(self, crop: Any, box: Any) -> np.ndarray:
