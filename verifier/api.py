@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -65,6 +67,8 @@ class Health(BaseModel):
     status: str
 
 
+log = logging.getLogger(__name__)
+
 _REFUSALS: dict[int | str, dict[str, Any]] = {
     status: {"model": Error, "description": ", ".join(sorted(c for c, (s, _) in CODES.items() if s == status))}
     for status in sorted({s for s, _ in CODES.values()})
@@ -81,6 +85,13 @@ def create_app(verifier: Verifier) -> FastAPI:
     @app.exception_handler(Refused)
     def _refused(_request: Request, exc: Refused) -> JSONResponse:
         return JSONResponse(exc.to_json(), status_code=exc.http_status)
+
+    @app.exception_handler(OperationalError)
+    def _database_down(_request: Request, exc: OperationalError) -> JSONResponse:
+        """The database is away: the kiosk keeps the result in its outbox and retries."""
+        log.error("database unavailable: %s", type(exc.orig).__name__)
+        return JSONResponse({"error": "database_unavailable", "message": "try again later"}, status_code=503,
+                            headers={"Retry-After": "2"})
 
     @app.exception_handler(StarletteHTTPException)
     def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

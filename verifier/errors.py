@@ -30,6 +30,7 @@ CODES: dict[str, tuple[int, str]] = {
     "card_signature_invalid": (422, "the card's signature over the challenge does not verify"),
     "face_evidence_insufficient": (422, "the face evidence does not meet its own threshold or liveness failed"),
     "registration_requires_pin": (422, "保険証利用登録 is accepted on the PIN path only"),
+    "payload_too_large": (413, "a reception result is never this large"),
     "not_found": (404, "no such resource"),
 }
 

@@ -37,6 +37,7 @@ from verifier.store import ReceptionRow, Store, parse_utc, utc_text
 log = logging.getLogger(__name__)
 
 SCHEMA_FILE = "reception-result-v1.json"
+MAX_BODY = 64 * 1024  # a result with a 2 KB certificate and every consent is under 8 KB
 # Items that carry a 24-hour viewing window (…AvailableTime); the others are a flag and a time only.
 WINDOWED = set(facexml.CONSENT_TAGS)
 
@@ -106,6 +107,8 @@ class Verifier:
 
     def submit(self, headers: Mapping[str, str | None], body: bytes) -> tuple[dict[str, Any], bool]:
         """(answer, replayed). Raises Refused with the reason's own code."""
+        if len(body) > MAX_BODY:
+            raise Refused("payload_too_large")
         kiosk_id = headers.get("x-kiosk-id") or ""
         key_id, public_key = self._kiosk_key(kiosk_id)
         if (headers.get("x-kiosk-key-id") or "") != key_id:

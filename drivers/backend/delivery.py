@@ -17,6 +17,7 @@ import logging
 import random
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,8 +111,10 @@ class Delivery:
         while not self._stop.is_set():
             try:
                 delivered = self.deliver_one()
-            except BackendUnavailable as exc:
-                self._reachable, self._last_error = False, str(exc)
+            except Exception as exc:  # the loop must outlive anything (disk full, a damaged answer, …)
+                if not isinstance(exc, BackendUnavailable):
+                    log.exception("delivery failed unexpectedly; retrying")
+                self._reachable, self._last_error = False, str(exc) or type(exc).__name__
                 failures += 1
                 delay = min(self.backoff_max, self.backoff_base * 2 ** min(failures, 16))
                 self._sleep(delay * random.uniform(0.5, 1.0))
@@ -125,20 +128,17 @@ class Delivery:
 
     def wait_for(self, transaction_id: str, timeout: float) -> VerifierAnswer | None:
         """The backend's answer to one result if it arrives within `timeout`, else None (it stays queued)."""
-        deadline = threading.Event()
-        timer = threading.Timer(timeout, deadline.set)
-        timer.start()
-        try:
-            while not deadline.is_set():
-                state, answer = self.outbox.answer_for(transaction_id)
-                if state == "delivered" and answer is not None:
-                    return VerifierAnswer.from_json(answer)
-                if state == "rejected":
-                    raise BackendRejected(str((answer or {}).get("error", "rejected")))
-                deadline.wait(0.05)
-            return None
-        finally:
-            timer.cancel()
+        deadline = time.monotonic() + timeout
+        while True:
+            state, answer = self.outbox.answer_for(transaction_id)
+            if state == "delivered" and answer is not None:
+                return VerifierAnswer.from_json(answer)
+            if state == "rejected":
+                raise BackendRejected(str((answer or {}).get("error", "rejected")))
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            time.sleep(min(0.05, left))
 
     def _interruptible_sleep(self, seconds: float) -> bool:
         woken = self._wake.wait(seconds)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import dataclasses
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from drivers.backend.http import BackendConfig, RequestsBackend
 from drivers.backend.outbox import SignedResult
 from drivers.backend.signing import DeviceKey, sign_result
-from kiosk.errors import BackendRejected
+from kiosk.errors import BackendRejected, BackendUnavailable
 from kiosk.reception import Validity
 from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     Env,
+    PostgresCluster,
     cards_fixture,
     db_url_fixture,
     env_fixture,
@@ -22,6 +24,7 @@ from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     jpki_fixture,
     pin_result,
     postgres_fixture,
+    start_env,
 )
 
 
@@ -231,3 +234,29 @@ def test_day_old_challenges_are_purged(env: Env) -> None:
     assert env.verifier.store.purge_challenges(datetime.now(UTC) + timedelta(minutes=3)) == 1
     late = pin_result(env.kiosk_id, env.cards.ordinary, old.challenge_id, old.value)
     assert refused(env, sign_result(late, env.key)) == "challenge_unknown"
+
+
+def test_oversized_body_is_refused(env: Env) -> None:
+    signed = sign_result(face_result(env.kiosk_id, env.cards.ordinary.cert_der), env.key)
+    huge = dataclasses.replace(signed, body=signed.body + b" " * 70_000)
+    assert refused(env, huge) == "payload_too_large"
+
+
+def test_database_gone_answers_503_and_the_kiosk_keeps_trying(
+    postgres: PostgresCluster, test_pki, cards, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    import psycopg
+
+    env = start_env(postgres.new_database(), test_pki, cards, tmp_path / "face")
+    try:
+        url = env.verifier.store.engine.url
+        env.verifier.store.engine.dispose()
+        with psycopg.connect(host=str(postgres.base), port=postgres.port, user="postgres", dbname="postgres",
+                             autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{url.database}" WITH (FORCE)')
+        backend = RequestsBackend(BackendConfig(env.url, retries=1, backoff=0.01))
+        assert not backend.health().ok
+        with pytest.raises(BackendUnavailable):
+            backend.submit(sign_result(face_result(env.kiosk_id, env.cards.ordinary.cert_der), env.key))
+    finally:
+        env.server.stop()
