@@ -126,7 +126,8 @@ def create_app(verifier: Verifier) -> FastAPI:
     ) -> JSONResponse:
         body = await request.body()
         headers = {"idempotency-key": idempotency_key, "x-kiosk-id": x_kiosk_id,
-                   "x-kiosk-key-id": x_kiosk_key_id, "x-kiosk-signature": x_kiosk_signature}
+                   "x-kiosk-key-id": x_kiosk_key_id, "x-kiosk-signature": x_kiosk_signature,
+                   "tls-client-name": request.scope.get("extensions", {}).get("tls", {}).get("client_cert_name")}
         answer, replayed = await run_in_threadpool(verifier.submit, headers, body)
         return JSONResponse(answer, headers={"Idempotent-Replayed": "true" if replayed else "false"})
 

@@ -11,6 +11,7 @@ CODES: dict[str, tuple[int, str]] = {
     "kiosk_unknown": (401, "the X-Kiosk-Id is not an enrolled kiosk"),
     "device_key_not_enrolled": (401, "the result was signed with a key not enrolled for this kiosk"),
     "payload_tampered": (401, "the body does not match the kiosk's signature"),
+    "client_certificate_mismatch": (403, "the TLS client certificate belongs to another kiosk"),
     "invalid_json": (400, "the body is not JSON"),
     "schema_invalid": (422, "the body does not follow reception-result-v1.json"),
     "kiosk_mismatch": (400, "the body names another kiosk than the signer"),

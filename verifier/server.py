@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import ssl
 import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from verifier.api import create_app
 from verifier.pki import TrustStore
@@ -36,16 +38,35 @@ def build_verifier(db_url: str, trust: TrustStore, face_dir: Path | None = None,
     return Verifier(Store(open_engine(db_url)), trust, settings)
 
 
+class TlsScopeProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol plus the ASGI TLS extension's client certificate fields, so the app can
+    hold a kiosk's client certificate (mutual TLS) against the kiosk id it claims. uvicorn itself does not
+    fill `scope["extensions"]["tls"]`; this subclass relies only on `on_message_begin` and `transport`."""
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        ssl_object = self.transport.get_extra_info("ssl_object")
+        if ssl_object is None:
+            return
+        peer = ssl_object.getpeercert()
+        name = None
+        if peer:
+            for rdn in peer.get("subject", ()):
+                for key, value in rdn:
+                    if key == "commonName":
+                        name = value
+        self.scope["extensions"] = {"tls": {"client_cert_name": name, "tls_version": ssl_object.version()}}
+
+
 def uvicorn_config(verifier: Verifier, host: str, port: int, *, tls_cert: str | None = None,
                    tls_key: str | None = None, client_ca: str | None = None) -> uvicorn.Config:
-    """With `client_ca`, TLS requires a client certificate issued by that CA (mutual TLS)."""
-    import ssl
-
+    """With `client_ca`, TLS requires a client certificate issued by that CA (mutual TLS), and its common name
+    must be the kiosk id the request claims."""
     return uvicorn.Config(
         create_app(verifier), host=host, port=port, log_level="warning", access_log=False,
         ssl_certfile=tls_cert, ssl_keyfile=tls_key, ssl_ca_certs=client_ca,
         ssl_cert_reqs=ssl.CERT_REQUIRED if client_ca else ssl.CERT_NONE, timeout_keep_alive=30,
-        http="httptools", loop="uvloop",
+        http=TlsScopeProtocol if tls_cert else "httptools", loop="uvloop",
     )
 
 

@@ -111,6 +111,9 @@ class Verifier:
             raise Refused("payload_too_large")
         kiosk_id = headers.get("x-kiosk-id") or ""
         key_id, public_key = self._kiosk_key(kiosk_id)
+        tls_name = headers.get("tls-client-name")
+        if tls_name is not None and tls_name != kiosk_id:  # mutual TLS: the certificate names the kiosk
+            raise Refused("client_certificate_mismatch")
         if (headers.get("x-kiosk-key-id") or "") != key_id:
             raise Refused("device_key_not_enrolled")
         try:

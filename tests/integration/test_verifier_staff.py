@@ -20,7 +20,7 @@ from drivers.backend.http import BackendConfig, RequestsBackend
 from drivers.backend.signing import sign_result
 from drivers.virtualcard.profile import Variant, make_profile
 from kiosk.app.cli import main as cli
-from kiosk.errors import BackendUnavailable
+from kiosk.errors import BackendRejected, BackendUnavailable
 from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     Env,
     cards_fixture,
@@ -114,9 +114,10 @@ def _tls_material(directory: Path) -> dict[str, Path]:
     server_cert, server_key = make("verifier", ca_cert.subject, ca_key, False,
                                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
     kiosk_cert, kiosk_key = make("kiosk-1", ca_cert.subject, ca_key, False)
+    other_cert, other_key = make("kiosk-2", ca_cert.subject, ca_key, False)
     paths = {}
     for name, cert, key in (("ca", ca_cert, ca_key), ("server", server_cert, server_key),
-                            ("kiosk", kiosk_cert, kiosk_key)):
+                            ("kiosk", kiosk_cert, kiosk_key), ("other", other_cert, other_key)):
         paths[name] = directory / f"{name}.pem"
         paths[name].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         paths[f"{name}_key"] = directory / f"{name}.key"
@@ -148,6 +149,12 @@ def test_mutual_tls_admits_only_a_kiosk_with_a_client_certificate(
                                                 read_timeout=2))
         with pytest.raises(BackendUnavailable):
             without.submit(sign_result(face_result("kiosk-1", cards.ordinary.cert_der), key))
+        # another kiosk's certificate cannot carry kiosk-1's results
+        other = RequestsBackend(BackendConfig(url, ca_bundle=str(tls["ca"]), retries=0,
+                                              client_cert=(str(tls["other"]), str(tls["other_key"]))))
+        with pytest.raises(BackendRejected) as caught:
+            other.submit(sign_result(face_result("kiosk-1", cards.ordinary.cert_der), key))
+        assert caught.value.reason == "client_certificate_mismatch"
     finally:
         server.stop()
 
