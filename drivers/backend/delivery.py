@@ -103,6 +103,9 @@ class Delivery:
         except BackendUnavailable as exc:
             self.outbox.record_failure(entry.seq, str(exc))
             raise
+        if answer.get("transaction_id") != entry.result.transaction_id or "validity" not in answer:
+            self.outbox.record_failure(entry.seq, "answer does not belong to this result")
+            raise BackendUnavailable("the answer does not belong to this result")  # sent again; idempotent
         self.outbox.mark_delivered(entry.seq, answer)
         return True
 
