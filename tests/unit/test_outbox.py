@@ -70,3 +70,43 @@ def test_a_damaged_outbox_file_is_a_clear_config_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(ConfigError):
         Outbox(path)
+
+
+class ScriptedBackend:
+    """An in-process stand-in for RequestsBackend.submit_raw: answers (or raises) from a script."""
+
+    def __init__(self, script: list[object]) -> None:
+        self.script = script
+        self.sent: list[str] = []
+
+    def submit_raw(self, result: SignedResult) -> dict[str, object]:
+        self.sent.append(result.transaction_id)
+        step = self.script.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        assert isinstance(step, dict)
+        return {"transaction_id": result.transaction_id, "validity": "1", **step}
+
+
+def test_delivery_keeps_order_and_tells_hold_from_refusal(tmp_path: Path) -> None:
+    from drivers.backend.delivery import Delivery
+    from kiosk.errors import BackendRejected, BackendUnavailable
+
+    outbox = Outbox(tmp_path / "outbox.db")
+    for n in range(4):
+        outbox.enqueue(signed(n))
+    backend = ScriptedBackend([
+        BackendUnavailable("HTTP 503"),  # first try of 0: kept, retried
+        {"transaction_id": "someone-else"},  # an answer for another result is not a delivery
+        {},  # 0 delivered
+        BackendRejected("kiosk_unknown"),  # set-up problem: 1 stays pending
+        {},  # 1 delivered
+        BackendRejected("certificate_revoked"),  # 2 refused for good
+        {},  # 3 delivered
+    ])
+    delivery = Delivery(outbox, backend, backoff_base=0.001, backoff_max=0.002)  # type: ignore[arg-type]
+    delivery.run(until_empty=True)
+    ids = [signed(n).transaction_id for n in range(4)]
+    assert backend.sent == [ids[0], ids[0], ids[0], ids[1], ids[1], ids[2], ids[3]]
+    assert [outbox.answer_for(t)[0] for t in ids] == ["delivered", "delivered", "rejected", "delivered"]
+    assert delivery.status().staff_message.startswith("確認サービス: 正常")
