@@ -56,5 +56,5 @@ FOOTER = _b(0, 566, 1011, 638)
 
 # Reader crops: the printed field plus room for a few pixels of rectification error.
 READ_BIRTH = BIRTH.pad(0.02, 0.025)
-READ_EXPIRY = EXPIRY.pad(0.015, 0.02)
+READ_EXPIRY = Box(EXPIRY.x0 - 0.015, EXPIRY.y0 - 0.004, EXPIRY.x1 + 0.015, EXPIRY.y1 + 0.02)  # label just above
 READ_CODE = CODE.pad(0.04, 0.025)

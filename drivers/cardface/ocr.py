@@ -61,7 +61,13 @@ class LineOcr:
         self._dates.SetVariable("tessedit_char_whitelist", DATE_CHARS)
         self._digits = tesserocr.PyTessBaseAPI(path=path, lang="eng", psm=psm, oem=oem)
         self._digits.SetVariable("tessedit_char_whitelist", DIGITS)
-        for api in (self._dates, self._digits):
+        char = tesserocr.PSM.SINGLE_CHAR
+        self._date_glyph = tesserocr.PyTessBaseAPI(path=path, lang="jpn", psm=char, oem=oem)
+        self._date_glyph.SetVariable("tessedit_char_whitelist", DATE_CHARS.strip())
+        self._digit_glyph = tesserocr.PyTessBaseAPI(path=path, lang="eng", psm=char, oem=oem)
+        self._digit_glyph.SetVariable("tessedit_char_whitelist", DIGITS)
+        self._apis = (self._dates, self._digits, self._date_glyph, self._digit_glyph)
+        for api in self._apis:
             api.SetVariable("debug_file", "/dev/null")
 
     @classmethod
@@ -78,8 +84,21 @@ class LineOcr:
     def digit_line(self, image: Image.Image) -> OcrLine:
         return self._read(self._digits, image)
 
+    def date_glyph(self, image: Image.Image) -> tuple[str, float]:
+        """One character of a printed date (digit, era kanji, 元年月日生…) and its confidence 0..100."""
+        line = self._read(self._date_glyph, image)
+        return (line.text, line.min_conf) if len(line.text) == 1 else ("", 0.0)
+
+    def digit_glyph(self, image: Image.Image) -> tuple[str, float]:
+        """One digit, by the eng model (independent of the jpn model's mistakes)."""
+        line = self._read(self._digit_glyph, image)
+        return (line.text, line.min_conf) if len(line.text) == 1 else ("", 0.0)
+
     def _read(self, api: Any, image: Image.Image) -> OcrLine:
-        api.SetImage(image)
+        # Raw bytes, not SetImage(PIL): tesserocr 2.13's SetImage drops a reference to None on every call,
+        # and on Python 3.11 (None is not immortal) a few thousand reads crash the process.
+        grey = image.convert("L")
+        api.SetImageBytes(grey.tobytes(), grey.width, grey.height, 1, grey.width)
         api.Recognize()
         level = self._tesserocr.RIL.SYMBOL
         text: list[str] = []
@@ -102,5 +121,5 @@ class LineOcr:
         return OcrLine("".join(text), tuple(conf), tuple(boxes))
 
     def close(self) -> None:
-        self._dates.End()
-        self._digits.End()
+        for api in self._apis:
+            api.End()

@@ -23,8 +23,9 @@ import numpy.typing as npt
 from PIL import Image
 
 from drivers.cardface import layout
+from drivers.cardface.glyphs import read_date_line, read_digit_line
 from drivers.cardface.locate import GreyImage, find_card, load_image, rectify, to_grey
-from drivers.cardface.ocr import LineOcr, OcrLine
+from drivers.cardface.ocr import LineOcr
 from kiosk.cardface import (
     CardFaceReading,
     CardFrontFields,
@@ -45,7 +46,7 @@ class ReaderConfig:
     """`gate`: the lowest character confidence (0..1) a value may rest on."""
 
     gate: float = 0.75
-    min_agree: int = 3  # prepared versions that must give the same text (and none a different one)
+    min_agree: int = 2  # prepared versions that must give the same text (and none a different one)
 
 
 def _stretch(crop: GreyImage) -> GreyImage:
@@ -79,7 +80,7 @@ def _flat(factor: float) -> Prepare:
 
 # Tesseract's errors depend on scale and lighting; the same mistake from two differently prepared
 # versions is rare. Versions are read in this order until two agree.
-PREPARATIONS: tuple[Prepare, ...] = (_plain(0.7), _flat(0.65), _plain(0.55), _flat(0.75), _plain(1.0), _flat(0.55))
+PREPARATIONS: tuple[Prepare, ...] = (_flat(1.4), _flat(1.0), _plain(1.4), _plain(1.0), _plain(0.7))
 
 
 def _crop(card: GreyImage, box: layout.Box) -> GreyImage:
@@ -137,11 +138,11 @@ class CardFaceReader:
 
     def _vote(self, card: GreyImage, box: layout.Box, read: Callable[[GreyImage], tuple[str | None, float]],
               name: str) -> _Vote:  # fmt: skip
-        """Read `box` in every prepared version; keep the text only if a clear majority agrees.
+        """Read `box` in prepared versions until `min_agree` of them give the same text and none another.
 
-        Tesseract's typical slip on printed dates is a dropped repeated digit (11 → 1, 20 → 2), and it
-        can make the same slip on several versions: the winner needs `min_agree` votes, at least twice
-        the runner-up's, and the runner-up at most one.
+        A version that reads something else does not end the vote, but the winner then needs twice the
+        runner-up's votes and the runner-up at most one: two versions making the same slip is what a
+        wrong 照合番号B would look like.
         """
         crop = _crop(card, box)
         seen: dict[str, list[float]] = {}
@@ -149,6 +150,8 @@ class CardFaceReader:
             text, conf = read(prepare(crop))
             if text is not None:
                 seen.setdefault(text, []).append(conf)
+            if len(seen) == 1 and len(next(iter(seen.values()))) >= self.config.min_agree:
+                break
         if not seen:
             return _Vote(None, 0.0, f"{name} not legible")
         ranked = sorted(seen.items(), key=lambda kv: -len(kv[1]))
@@ -161,23 +164,22 @@ class CardFaceReader:
         return _Vote(text, sorted(confs)[-self.config.min_agree], "")
 
     def _birth(self, img: GreyImage) -> tuple[str | None, float]:
-        line = self.ocr.date_line(_pil(img))
+        read = read_date_line(self.ocr, img, eras=True)
         try:
-            return parse_birth_text(_through_day_text(line)).text(), _through_day(line) / 100.0
+            return (parse_birth_text(read.text).text() if read.text else None), read.confidence
         except ValueError:
             return None, 0.0
 
     def _expiry(self, img: GreyImage) -> tuple[str | None, float]:
-        line = self.ocr.date_line(_pil(img))
+        read = read_date_line(self.ocr, img, eras=False)
         try:
-            return format_expiry(parse_expiry_text(_through_day_text(line))), _through_day(line) / 100.0
+            return (format_expiry(parse_expiry_text(read.text)) if read.text else None), read.confidence
         except ValueError:
             return None, 0.0
 
     def _code(self, img: GreyImage) -> tuple[str | None, float]:
-        line = self.ocr.digit_line(_pil(img))
-        ok = len(line.text) == 4 and line.text.isdigit()
-        return (line.text if ok else None), line.min_conf / 100.0
+        text, conf = read_digit_line(self.ocr, img, 4)
+        return text, conf
 
     def _read_fields(self, card: GreyImage) -> tuple[CardFrontFields | None, float, str]:
         votes = (
@@ -208,16 +210,3 @@ class CardFaceReader:
         if confidence < self.config.gate:
             return CardFaceReading(None, confidence, "low confidence")
         return CardFaceReading(verification_b(fields), confidence, "ok")
-
-
-def _through_day(line: OcrLine) -> float:
-    """Weakest character up to '日': what follows (生, まで有効) does not enter 照合番号B."""
-    i = line.text.find("日")
-    conf = line.char_conf[: i + 1] if i >= 0 else line.char_conf
-    return min(conf, default=0.0)
-
-
-def _through_day_text(line: OcrLine) -> str:
-    """Only the date part: what follows 日 (生, まで有効) does not enter 照合番号B, and may be misread."""
-    i = line.text.find("日")
-    return line.text[: i + 1] if i >= 0 else line.text
