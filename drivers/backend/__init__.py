@@ -1,1 +1,2 @@
-"""drivers/backend"""
+"""The kiosk's side of the verification backend: device key, durable outbox, HTTP client, delivery, and
+`VerifierReceptionBackend` (kiosk.ports.ReceptionBackend). Only `drivers.backend.http` imports requests."""
