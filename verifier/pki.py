@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from cryptography.x509.oid import NameOID
 from verifier.errors import Refused
 
 GRACE_MONTHS = 3
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -61,20 +64,48 @@ class TrustStore:
         self.roots = tuple(roots)
         self.require_crl = require_crl
         self._crls: dict[bytes, x509.CertificateRevocationList] = {}
-        for crl in crls:
-            for root in self.roots:
-                if crl.issuer == root.subject and crl.is_signature_valid(root.public_key()):  # type: ignore[arg-type]
-                    self._crls[_fingerprint(root)] = crl
+        self.add_crls(crls)
         self._cache: OrderedDict[bytes, _Chained] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._crl_files: tuple[Path, ...] = ()
+        self._crl_stamps: tuple[float, ...] = ()
+        self.crl_refresh_s = 60.0
+        self._next_refresh = 0.0
 
     @classmethod
     def from_files(cls, roots: Iterable[Path], crls: Iterable[Path] = (), *, require_crl: bool = True) -> TrustStore:
-        return cls([_load_cert(p.read_bytes()) for p in roots], [_load_crl(p.read_bytes()) for p in crls],
-                   require_crl=require_crl)
+        """Roots and CRL files; the CRL files are read again when they change (checked every `crl_refresh_s`)."""
+        crl_files = tuple(crls)
+        store = cls([_load_cert(p.read_bytes()) for p in roots], [_load_crl(p.read_bytes()) for p in crl_files],
+                    require_crl=require_crl)
+        store._crl_files = crl_files
+        store._crl_stamps = tuple(p.stat().st_mtime for p in crl_files)
+        return store
+
+    def add_crls(self, crls: Iterable[x509.CertificateRevocationList]) -> None:
+        """Take each CRL whose signature verifies under a configured root (replacing that root's older one)."""
+        for crl in crls:
+            for root in self.roots:
+                if crl.issuer == root.subject and crl.is_signature_valid(root.public_key()):  # type: ignore[arg-type]
+                    current = self._crls.get(_fingerprint(root))
+                    if current is None or crl.last_update_utc >= current.last_update_utc:
+                        self._crls[_fingerprint(root)] = crl
+
+    def _refresh_crls(self) -> None:
+        if not self._crl_files or time.monotonic() < self._next_refresh:
+            return
+        self._next_refresh = time.monotonic() + self.crl_refresh_s
+        try:
+            stamps = tuple(p.stat().st_mtime for p in self._crl_files)
+            if stamps != self._crl_stamps:
+                self.add_crls([_load_crl(p.read_bytes()) for p in self._crl_files])
+                self._crl_stamps = stamps
+        except (OSError, ValueError):
+            log.warning("CRL files could not be read again; keeping the ones loaded")
 
     def check(self, der: bytes, now: datetime | None = None) -> CheckedCertificate:
         now = now or datetime.now(UTC)
+        self._refresh_crls()
         chained = self._chain(der)
         cert = chained.cert
         if now < cert.not_valid_before_utc:

@@ -260,3 +260,17 @@ def test_database_gone_answers_503_and_the_kiosk_keeps_trying(
             backend.submit(sign_result(face_result(env.kiosk_id, env.cards.ordinary.cert_der), env.key))
     finally:
         env.server.stop()
+
+
+def test_a_revocation_published_after_start_is_picked_up(env: Env, test_pki) -> None:  # type: ignore[no-untyped-def]
+    from cryptography import x509
+
+    from tests.integration.test_backend_env import issue_card
+
+    card = issue_card(test_pki, -10, 700)
+    backend = client(env)
+    assert backend.submit(sign_result(face_result(env.kiosk_id, card.cert_der), env.key)).transaction_id
+    test_pki.revoke(x509.load_der_x509_certificate(card.cert_der), datetime.now(UTC))
+    env.verifier.trust.crl_refresh_s = 0.0
+    env.verifier.trust._next_refresh = 0.0
+    assert refused(env, sign_result(face_result(env.kiosk_id, card.cert_der), env.key)) == "certificate_revoked"
