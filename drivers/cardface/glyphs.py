@@ -93,7 +93,8 @@ def _split_touching(ink: GreyImage, g: Glyph, tall: int) -> list[Glyph]:
     cut = lo + int(np.argmin(columns[lo:hi]))
     if columns[cut] > 0.3 * columns.max():
         return [g]
-    return [Glyph(g.x0, g.y0, g.x0 + cut, g.y1), Glyph(g.x0 + cut + 1, g.y0, g.x1, g.y1)]
+    left, right = Glyph(g.x0, g.y0, g.x0 + cut, g.y1), Glyph(g.x0 + cut + 1, g.y0, g.x1, g.y1)
+    return _split_touching(ink, left, tall) + _split_touching(ink, right, tall)  # "088" is three
 
 
 def _pil(a: GreyImage) -> Image.Image:
@@ -298,6 +299,16 @@ def read_digit_line(ocr: LineOcr, line: GreyImage, count: int) -> tuple[str | No
     if not glyphs:
         return None, 0.0
     runs, conf = _digit_runs(ocr, line, [glyphs])
-    if runs is None or len(runs[0]) != count:
+    if runs is not None and len(runs[0]) == count:
+        return runs[0], conf / 100.0
+    # digits run together so that they cannot be cut: read the whole row, it must give `count` digits
+    whole = Glyph(glyphs[0].x0, min(g.y0 for g in glyphs), glyphs[-1].x1, max(g.y1 for g in glyphs))
+    texts: dict[str, list[float]] = {}
+    for height, _ in DIGIT_STRIPS:
+        read = ocr.digit_line(_region(line, [whole], height=height))
+        if len(read.text) == count and read.text.isdigit():
+            texts.setdefault(read.text, []).append(read.min_conf)
+    if len(texts) != 1 or len(next(iter(texts.values()))) < 2:
         return None, 0.0
-    return runs[0], conf / 100.0
+    text, confs = next(iter(texts.items()))
+    return text, min(confs) / 100.0

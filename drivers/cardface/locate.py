@@ -84,16 +84,21 @@ def _photo_darkness(card: GreyImage) -> float:
     return 1.0 - float(np.median(card[y0:y1, x0:x1])) / paper
 
 
-def rectify(grey: GreyImage, corners: npt.NDArray[np.float32]) -> GreyImage:
-    """The card warped to the layout grid, right way up."""
+def rectify_both(grey: GreyImage, corners: npt.NDArray[np.float32]) -> tuple[GreyImage, GreyImage]:
+    """The card warped to the layout grid both ways up, the likelier way (by the photo) first."""
     w, h = layout.CARD_PX
     target = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
     m = cv2.getPerspectiveTransform(corners, target)
     card = np.asarray(cv2.warpPerspective(grey, m, (w, h), flags=cv2.INTER_AREA), np.uint8)
     turned = np.asarray(cv2.rotate(card, cv2.ROTATE_180), np.uint8)
     if _photo_darkness(turned) > _photo_darkness(card):
-        return turned
-    return card
+        return turned, card
+    return card, turned
+
+
+def rectify(grey: GreyImage, corners: npt.NDArray[np.float32]) -> GreyImage:
+    """The card warped to the layout grid, the likelier way up."""
+    return rectify_both(grey, corners)[0]
 
 
 def to_grey(image: npt.NDArray[np.uint8]) -> GreyImage:
