@@ -223,8 +223,16 @@ def _era(ocr: LineOcr, ink: GreyImage, glyphs: list[Glyph]) -> tuple[str | None,
     return (read.text if read.text in names else None), read.min_conf
 
 
-def _year(ocr: LineOcr, page: GreyImage, before: list[Glyph], rest: list[list[Glyph]],
-          eras: bool, widest_digit: float) -> tuple[list[str] | None, float]:  # fmt: skip
+def _split_wide(ink: GreyImage, glyphs: list[Glyph], widest_digit: float, tall: int) -> list[Glyph]:
+    """Glyphs too wide for one digit split at their bridges (blur joins neighbours: "34" as one blob)."""
+    out: list[Glyph] = []
+    for g in glyphs:
+        out += _split_touching(ink, g, tall) if g.width > widest_digit else [g]
+    return out
+
+
+def _year(ocr: LineOcr, page: GreyImage, ink: GreyImage, before: list[Glyph], rest: list[list[Glyph]],
+          eras: bool, widest_digit: float, tall: int) -> tuple[list[str] | None, float]:  # fmt: skip
     """Era + year from the glyphs in front of 年 (and the month and day digits), trying each split.
 
     A national's era year has 1–2 digits (昭和55, 平成2); a foreign resident's year has 4 and no era. The
@@ -232,10 +240,13 @@ def _year(ocr: LineOcr, page: GreyImage, before: list[Glyph], rest: list[list[Gl
     dates make the field unreadable rather than a guess.
     """
     found: dict[tuple[str, ...], float] = {}
-    if len(before) == 4 and all(g.width <= widest_digit for g in before):
-        runs, conf = _digit_runs(ocr, page, [before, *rest])
+    four = _split_wide(ink, before, widest_digit, tall)
+    if len(four) == 4 and all(g.width <= widest_digit for g in four):
+        runs, conf = _digit_runs(ocr, page, [four, *rest])
         if runs is not None:
             found[tuple(runs)] = conf
+    if eras and before and before[-1].width > widest_digit:  # an era year's two digits run together
+        before = before[:-1] + _split_wide(ink, before[-1:], widest_digit, tall)
     if eras:
         for k in (1, 2):
             if len(before) <= k or any(g.width > widest_digit for g in before[-k:]):
@@ -254,7 +265,8 @@ def _year(ocr: LineOcr, page: GreyImage, before: list[Glyph], rest: list[list[Gl
 
 def read_date_line(ocr: LineOcr, line: GreyImage, *, eras: bool) -> DateRead:
     """'[era]Y年M月D日…' from a grey line image; `eras` False for the expiry line (always 西暦)."""
-    glyphs = segment(ink_mask(line))
+    ink = ink_mask(line)
+    glyphs = segment(ink)
     page = line  # glyphs are cut by the mask but read from the grey picture
     marks: list[tuple[int, str, float]] = []  # (glyph index, anchor, confidence)
     if not glyphs:
@@ -270,6 +282,8 @@ def read_date_line(ocr: LineOcr, line: GreyImage, *, eras: bool) -> DateRead:
     rest = [glyphs[y + 1 : m], glyphs[m + 1 : d]]
     # a digit is half-width: a glyph as wide as the kanji around it is a missed anchor, not a digit
     widest_digit = 0.8 * float(np.mean([glyphs[i].width for i in (y, m, d)]))
+    tall = round(float(np.mean([glyphs[i].height for i in (y, m, d)])))
+    rest = [_split_wide(ink, run, widest_digit, tall) for run in rest]
     if any(g.width > widest_digit for run in rest for g in run):
         return DateRead(None, 0.0)
     confs = [y_conf, m_conf, d_conf]
@@ -285,7 +299,7 @@ def read_date_line(ocr: LineOcr, line: GreyImage, *, eras: bool) -> DateRead:
         confs += [marks[at - 1][2], era_conf, digits_conf]
     else:
         # everything in front of 年 is era and year: era pieces may look like anchors (明 = 日 + 月)
-        parts, year_conf = _year(ocr, page, glyphs[:y], rest, eras, widest_digit)
+        parts, year_conf = _year(ocr, page, ink, glyphs[:y], rest, eras, widest_digit, tall)
         if parts is None:
             return DateRead(None, 0.0)
         year, month, day = parts

@@ -155,8 +155,10 @@ class CardFaceReader:
             text, conf = read(prepare(crop))
             if text is not None:
                 seen.setdefault(text, []).append(conf)
-            if len(seen) == 1 and len(next(iter(seen.values()))) >= self.config.min_agree:
-                break
+            if len(seen) == 1:
+                sure = [c for c in next(iter(seen.values())) if c >= self.config.gate]
+                if len(sure) >= self.config.min_agree:
+                    break
         if not seen:
             return _Vote(None, 0.0, f"{name} not legible")
         ranked = sorted(seen.items(), key=lambda kv: -len(kv[1]))
