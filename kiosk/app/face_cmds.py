@@ -149,10 +149,10 @@ def run_bench(args: argparse.Namespace) -> int:
     import_s = time.perf_counter() - started
     thresholds = load_thresholds()
     encoder = DlibEncoder()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     encoder.load()
     analyser = FaceAnalyser()
-    load_s = time.perf_counter() - t0
+    load_s, load_cpu_s = time.perf_counter() - t0, time.process_time() - c0
 
     still = cv2.imread(str(args.fixtures / "faces/face_recognition/lin_manuel_miranda.png"))
     video = args.fixtures / "video/WDA_AlexandriaOcasioCortez_000.mp4"
@@ -161,9 +161,11 @@ def run_bench(args: argparse.Namespace) -> int:
         return 2
     box = encoder.detect(still, 1)[0]
     photo = chip_like(still, box, 120, 2400)
-    enrol_ms = []
+    enrol_ms, enrol_cpu_ms = [], []
     for _ in range(7):
+        c0 = time.thread_time()
         enrol_ms.append(encoder.enrol_chip(photo).elapsed_ms)
+        enrol_cpu_ms.append((time.thread_time() - c0) * 1000.0)
     chip = encoder.enrol_chip(photo)
 
     frames = [fit_frame(f.image, 640, 480) for f in VideoFileSource(video).frames()]
@@ -179,14 +181,15 @@ def run_bench(args: argparse.Namespace) -> int:
         session.feed(Frame(i, i / 25.0, img))
         per_frame.append((time.perf_counter() - f0) * 1000.0)
     fps = len(frames) / (time.perf_counter() - t0)
-    decision_ms = []
+    decision_ms, decision_cpu_ms = [], []
     for _ in range(3):
         s = LiveFaceSession(encoder, thresholds, analyser=analyser)
         for i, img in enumerate(frames[:90]):
             s.feed(Frame(i, i / 25.0, img))
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.thread_time()
         s.finish(chip, match_even_if_not_live=True)
         decision_ms.append((time.perf_counter() - t1) * 1000.0)
+        decision_cpu_ms.append((time.thread_time() - c1) * 1000.0)
     session.close()
     analyser.close()
     result = {
@@ -195,8 +198,10 @@ def run_bench(args: argparse.Namespace) -> int:
         "live_fps": round(fps, 1), "per_frame_ms_median": round(statistics.median(per_frame), 1),
         "per_frame_ms_p95": round(sorted(per_frame)[int(0.95 * (len(per_frame) - 1))], 1),
         "enrolment_ms_median": round(statistics.median(enrol_ms), 1), "chip_bytes": len(photo),
+        "enrolment_cpu_ms_median": round(statistics.median(enrol_cpu_ms), 1),
         "decision_ms_median": round(statistics.median(decision_ms), 1), "frames_encoded": thresholds.frames_to_encode,
-        "model_load_s": round(load_s, 2), "import_s": round(import_s, 2),
+        "decision_cpu_ms_median": round(statistics.median(decision_cpu_ms), 1),
+        "model_load_s": round(load_s, 2), "model_load_cpu_s": round(load_cpu_s, 2), "import_s": round(import_s, 2),
         "targets": {"live_fps": ">= 15", "enrolment_ms": "<= 150", "decision_ms": "<= 500", "model_load_s": "<= 3"},
     }
     if args.json:
@@ -206,11 +211,12 @@ def run_bench(args: argparse.Namespace) -> int:
         print(f"live analysis 640x480: {result['live_fps']} frames/s  (median {result['per_frame_ms_median']} ms,"
               f" p95 {result['per_frame_ms_p95']} ms; target >= 15)")
         print(f"chip enrolment ({len(photo)} B JPEG 2000, photo + mirror): {result['enrolment_ms_median']} ms"
-              f" (target <= 150)")
-        print(f"decision after capture ({thresholds.frames_to_encode} frames encoded):"
-              f" {result['decision_ms_median']} ms (target <= 500)")
-        print(f"model load (dlib 5-point + ResNet, MediaPipe detector + FaceMesh): {result['model_load_s']} s"
-              f" (+ imports {result['import_s']} s; target <= 3)")
+              f" wall, {result['enrolment_cpu_ms_median']} ms CPU (target <= 150)")
+        print(f"decision after capture ({thresholds.frames_to_encode} frames, mirror {thresholds.mirror_probe}):"
+              f" {result['decision_ms_median']} ms wall, {result['decision_cpu_ms_median']} ms CPU (target <= 500)")
+        print(f"model load (dlib 5-point + ResNet, MediaPipe detector + FaceMesh): {result['model_load_s']} s wall,"
+              f" {result['model_load_cpu_s']} s CPU (+ imports {result['import_s']} s; target <= 3)")
+        print("(wall times include waiting for the CPU on a shared machine; CPU times are this thread's own work)")
     return 0
 
 
