@@ -54,7 +54,23 @@ def register(commands: Any, bench: Any) -> None:
 # --- eval -----------------------------------------------------------------------------------------------
 
 
+def _explain(exc: Exception) -> int:
+    from kiosk.errors import KioskError
+
+    if not isinstance(exc, KioskError):
+        raise exc
+    print(f"エラー / error: {exc.message()}  ({exc.code}: {exc.detail})", file=sys.stderr)
+    return 2
+
+
 def run_eval(args: argparse.Namespace) -> int:
+    try:
+        return _run_eval(args)
+    except Exception as exc:
+        return _explain(exc)
+
+
+def _run_eval(args: argparse.Namespace) -> int:
     from drivers.face.encoder import DlibEncoder
     from drivers.face.evaluation import Evaluation, plot_det
     from kiosk.face import FaceThresholds, load_thresholds
@@ -136,6 +152,13 @@ def print_eval(r: dict[str, Any]) -> None:
 
 
 def run_bench(args: argparse.Namespace) -> int:
+    try:
+        return _run_bench(args)
+    except Exception as exc:
+        return _explain(exc)
+
+
+def _run_bench(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     import cv2
 
