@@ -133,6 +133,7 @@ class FaceThresholds:
     passive_window_s: float = 3.0
     challenge_window_s: float = 4.0
     min_turn_yaw_deg: float = 12.0  # a head-turn challenge needs this yaw swing
+    always_challenge: bool = False  # also challenge after a passive pass (stops replayed recordings; slower)
     provenance: str = "face.md §7.1 starting values"
 
     @classmethod

@@ -15,7 +15,7 @@ import random
 import statistics
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -217,8 +217,13 @@ class LiveFaceSession:
             evidence = measure(self._window, self.t)
             outcome = judge_passive(evidence, self.t)
             self._passive_evidence = evidence
+            if outcome is LivenessOutcome.PASSED and self.t.always_challenge:
+                outcome = LivenessOutcome.NEEDS_CHALLENGE  # a recording cannot follow a random prompt
+                evidence_for_pick = replace(evidence, blinks=0, nonplanar=0.0)  # any challenge, at random
+            else:
+                evidence_for_pick = evidence
             if outcome is LivenessOutcome.NEEDS_CHALLENGE:
-                self.challenge = pick_challenge(evidence, self.t, self._rng.random())
+                self.challenge = pick_challenge(evidence_for_pick, self.t, self._rng.random())
                 self.phase, self._challenge_start, self._challenge_window = Phase.CHALLENGE, now, []
                 self._passive_report = LivenessReport(outcome, evidence, self.challenge)
             else:

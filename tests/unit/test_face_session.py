@@ -169,3 +169,18 @@ def test_the_passive_window_waits_for_enough_good_frames() -> None:
     assert len(passive) / FPS > T.passive_window_s + 1.0  # extended until min_good_frames were seen
     assert session.frames_good >= T.min_good_frames
     assert Guidance.HOLD_STILL in {g for f in feedback for g in f.guidance}
+
+
+def test_always_challenge_asks_even_a_lively_person() -> None:
+    strict = FaceThresholds(always_challenge=True)
+    session = LiveFaceSession(FakeEncoder(), strict, analyser=ScriptedAnalyser(lively),  # type: ignore[arg-type]
+                              rng=random.Random(2))
+    for i in range(400):
+        session.feed(Frame(i, i / FPS, np.full((480, 640, 3), 100, np.uint8)))
+        if session.done:
+            break
+    assert session.challenge is not None
+    decision = session.finish(chip_like_paint(100))
+    # the scripted person blinks and turns all along, so either challenge is met
+    assert decision.verdict is Verdict.ACCEPT and decision.liveness is not None
+    assert decision.liveness.challenge is not None and decision.liveness.challenge_evidence is not None
