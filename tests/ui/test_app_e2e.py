@@ -70,7 +70,7 @@ def test_inactivity_timeout_fires_through_qtimers(qapp: object) -> None:
 
 
 def test_demo_headless_json(capsys: pytest.CaptureFixture[str], qapp: object) -> None:
-    assert main(["demo", "--headless", "--scenario", "expired", "--json"]) == 0
+    assert main(["demo", "--headless", "--fake", "--scenario", "expired", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert "FAKE" in out["note"]
     lines = out["scenarios"][0]["lines"]
