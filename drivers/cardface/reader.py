@@ -1,11 +1,13 @@
 """Reads 照合番号B from a picture of the card front: locate, rectify, OCR three fields, vote, check, gate.
 
 Each field (printed birth date, expiry line, security code) is cropped from the rectified card by the
-layout and read in six differently prepared versions (scales 0.55–1.0, plain contrast-stretched or
-divided by a blurred background to even out glare and shadow). A field's text is kept only with a clear
-majority (see `_vote`); then the fields must pass every plausibility check (kiosk.cardface.cross_check)
-and the weakest agreeing character's confidence must clear the gate. Anything else is "re-scan": a wrong
-照合番号B would spend one of the card's few tries, a re-scan costs the patient a second.
+layout and read glyph-counted (drivers.cardface.glyphs) in up to five differently prepared versions
+(scale 0.7–1.4, plain contrast-stretched or divided by a blurred background to even out glare and
+shadow) until two agree confidently. A field's text is kept only with a clear majority (see `_vote`);
+then the fields must pass every plausibility check (kiosk.cardface.cross_check) and the weakest agreeing
+character's confidence must clear the gate. Anything else is "re-scan": a wrong 照合番号B would spend one
+of the card's few tries, a re-scan costs the patient a second. When nothing is legible the card is tried
+the other way up (glare on the photo can fool the which-way-up guess).
 """
 
 from __future__ import annotations

@@ -56,6 +56,23 @@ def test_upside_down_card_reads_exactly(reader: CardFaceReader) -> None:
     assert reading.verification_b == "07110320310390"
 
 
+@pytest.mark.parametrize(
+    ("birth", "expiry", "foreign", "code", "expected"),
+    [
+        (date(2019, 11, 11), date(2029, 11, 11), False, "1111", "01111120291111"),  # 令和元年, repeated digits
+        (date(1989, 1, 8), date(2031, 1, 8), False, "2000", "01010820312000"),  # 平成元年
+        (date(1990, 10, 20), date(2028, 3, 31), True, "7007", "90102020287007"),  # 西暦, residence period
+        (date(1988, 12, 10), date(2033, 12, 10), False, "5550", "63121020335550"),  # 昭和63年
+    ],
+)
+def test_hard_dates_read_exactly(
+    reader: CardFaceReader, birth: date, expiry: date, foreign: bool, code: str, expected: str
+) -> None:
+    front = CardFront("見本 一郎", "福岡県福岡市博多区1-1", birth, Sex.MALE, expiry, code, foreign)
+    assert verification_b(front) == expected
+    assert reader.read(on_reader_surface(front, -4.0), today=TODAY).verification_b == expected
+
+
 def test_expired_card_is_not_used(reader: CardFaceReader) -> None:
     front = CardFront("見本 次郎", "京都府京都市1-1", date(1980, 2, 17), Sex.MALE, date(2030, 2, 17), "4821", False)
     reading = reader.read(on_reader_surface(front), today=date(2031, 1, 1))
