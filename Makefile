@@ -55,7 +55,7 @@ test: lint
 	tests/isolated $(VENV)/bin/python -m pytest
 
 demo: setup
-	$(VENV)/bin/myna-kiosk virtual-card demo
+	$(VENV)/bin/myna-kiosk demo
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
