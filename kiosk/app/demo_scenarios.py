@@ -174,6 +174,7 @@ class ScenarioPlayer:
         self.screenshots = screenshots
         self._t0 = time.perf_counter()
         self._last_screen = ""
+        self._pending_shot = ""
         self.kiosk = build_kiosk(demo_config(), load_catalogue(), devices, self.speaker,
                                  probes=self.presence.probes,
                                  on_render=self._record)  # fmt: skip
@@ -198,12 +199,19 @@ class ScenarioPlayer:
         if self.screenshots is not None:
             name = f"{self.scenario.name}_{len(self.transcript):02d}_{screen.replace(':', '-')}.png"
             if hasattr(self, "kiosk"):
-                self._shoot(name)
+                from PySide6.QtCore import QTimer
+
+                # Shot once the window has laid out and painted the new screen; a screen the patient acts
+                # on is shot by the "wait" step instead, before the player touches anything.
+                QTimer.singleShot(30, lambda: self._shoot(name) if self._last_screen == screen else None)
+                self._pending_shot = name
             else:
                 self._unshot.append(name)
 
     def _shoot(self, name: str) -> None:
         assert self.screenshots is not None
+        if name == self._pending_shot:
+            self._pending_shot = ""
         self.screenshots.mkdir(parents=True, exist_ok=True)
         self.kiosk.window.grab().save(str(self.screenshots / name))
 
@@ -233,6 +241,11 @@ class ScenarioPlayer:
         if kind == "wait":
             self.wait_until(lambda: window.model is not None and window.model.screen == args[0], timeout_s, args[0])
             self.app.processEvents()
+            if self.screenshots is not None and self._pending_shot:
+                settle = time.perf_counter() + 0.05
+                while time.perf_counter() < settle:
+                    self.app.processEvents()
+                self._shoot(self._pending_shot)
         elif kind == "insert":
             self.presence.insert()
         elif kind == "remove":
