@@ -35,14 +35,31 @@ def _order_corners(pts: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 
 
 def find_card(grey: GreyImage) -> npt.NDArray[np.float32]:
-    """The card's four corners (ordered), or CardFaceUnreadable when there is no card-shaped object."""
-    h, w = grey.shape
+    """The card's four corners (ordered), or CardFaceUnreadable when there is no card-shaped object.
+
+    Otsu's threshold first; a shadow across the card or a bright patch of the surface can join card and
+    surface or cut the card, so a few stricter and looser thresholds are tried before giving up.
+    """
     if float(grey.std()) < 8.0:
         raise CardFaceUnreadable("no card in the picture (no contrast)")
-    blurred = cv2.GaussianBlur(grey, (5, 5), 0)
-    _, mask = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    blurred = np.asarray(cv2.GaussianBlur(grey, (5, 5), 0), np.uint8)
+    otsu, _ = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    first: CardFaceUnreadable | None = None
+    for offset in (0, 25, 50, -20):
+        level = float(np.clip(otsu + offset, 1, 254))
+        mask = np.asarray(cv2.threshold(blurred, level, 255, cv2.THRESH_BINARY)[1], np.uint8)
+        try:
+            return _card_in_mask(grey, mask)
+        except CardFaceUnreadable as exc:
+            first = first or exc
+    assert first is not None
+    raise first
+
+
+def _card_in_mask(grey: GreyImage, mask: GreyImage) -> npt.NDArray[np.float32]:
+    h, w = grey.shape
+    mask = np.asarray(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8)), np.uint8)
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     if not contours:
         raise CardFaceUnreadable("no card in the picture")
     contour = max(contours, key=cv2.contourArea)
@@ -65,14 +82,51 @@ def find_card(grey: GreyImage) -> npt.NDArray[np.float32]:
             break
     if quad is None:
         quad = cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32)
+    quad = _fit_sides(contour.reshape(-1, 2).astype(np.float32), _order_corners(quad))
     if cv2.contourArea(quad) < 0.85 * area:
         raise CardFaceUnreadable("the light object is not card-shaped")
+    filled = np.zeros_like(mask)
+    cv2.fillPoly(filled, [quad.astype(np.int32)], 255)
+    both = int(np.count_nonzero((filled > 0) & (inside > 0)))
+    either = int(np.count_nonzero((filled > 0) | (inside > 0)))
+    overlap = both / max(1, either)
+    if overlap < 0.96:  # e.g. a glare patch on the surface joined to the card
+        raise CardFaceUnreadable("the light object is not card-shaped (it does not fill four straight sides)")
     corners = _order_corners(quad)
     top = np.linalg.norm(corners[1] - corners[0]) + np.linalg.norm(corners[2] - corners[3])
     side = np.linalg.norm(corners[3] - corners[0]) + np.linalg.norm(corners[2] - corners[1])
     if side == 0 or abs(top / side - ASPECT) > ASPECT_TOLERANCE * ASPECT:
         raise CardFaceUnreadable("the light object does not have a card's proportions")
     return corners
+
+
+def _fit_sides(points: npt.NDArray[np.float32], quad: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """Sharp corners from lines fitted to the middle of each side: the card's corners are rounded, so
+    the polygon's own vertices sit inside them and would tilt the rectified layout."""
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        length = float(np.linalg.norm(b - a))
+        if length < 1:
+            return quad
+        u = (b - a) / length
+        rel = points - a
+        along = rel @ u / length
+        across = np.abs(rel @ np.array([-u[1], u[0]], np.float32))
+        side = points[(along > 0.15) & (along < 0.85) & (across < 0.03 * length + 3)]
+        if len(side) < 10:
+            return quad
+        vx, vy, x0, y0 = cv2.fitLine(side, cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))
+    corners = []
+    for i in range(4):
+        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
+        m = np.array([d1, -d2]).T
+        if abs(np.linalg.det(m)) < 1e-6:
+            return quad
+        t = np.linalg.solve(m, p2 - p1)
+        corners.append(p1 + t[0] * d1)
+    return np.array(corners, np.float32)
 
 
 def _photo_darkness(card: GreyImage) -> float:

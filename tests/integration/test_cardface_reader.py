@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from drivers.cardface.augment import generate, photograph, random_front
-from drivers.cardface.evaluate import evaluate
+from drivers.cardface.evaluate import EvalReport, evaluate
 from drivers.cardface.reader import CardFaceReader
 from drivers.virtualcard.front import placeholder_photo, render_card_front
 from kiosk.app.cli import main
@@ -110,18 +110,26 @@ def test_generator_is_deterministic() -> None:
     assert image.shape == (960, 1280, 3) and "jpeg" in what
 
 
-def test_eval_on_ci_set_accepts_no_wrong_value() -> None:
+@pytest.fixture(scope="module")
+def ci_report() -> EvalReport:
+    """The eval on the first CI_CARDS cards of the seed-0 test set (the same cards as `cardface eval`)."""
     report = evaluate(CI_CARDS, seed=0)
     print(report.summary(), report.reasons)
-    assert report.n == CI_CARDS
-    assert report.exact + report.rescan + report.no_card + report.wrong_accepted == CI_CARDS
-    assert report.wrong_accepted == 0
-    assert report.exact > 0
+    return report
 
 
-@pytest.mark.xfail(reason="exact rate is below the 99 % target (Tesseract jpn drops repeated digits)", strict=True)
-def test_eval_on_ci_set_meets_exact_target() -> None:
-    assert evaluate(CI_CARDS, seed=1).exact_pct >= 99.0
+def test_eval_on_ci_set_accepts_no_wrong_value(ci_report: EvalReport) -> None:
+    assert ci_report.n == CI_CARDS
+    assert ci_report.exact + ci_report.rescan + ci_report.no_card + ci_report.wrong_accepted == CI_CARDS
+    assert ci_report.wrong_accepted == 0
+    assert ci_report.exact_pct >= 90.0  # regression floor; the target is below
+
+
+@pytest.mark.xfail(
+    reason="exact rate is below the 99 % target on this set (hard glare/blur cards re-scan)", strict=True
+)
+def test_eval_on_ci_set_meets_exact_target(ci_report: EvalReport) -> None:
+    assert ci_report.exact_pct >= 99.0
 
 
 def test_cli_read_masks_unless_revealed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
