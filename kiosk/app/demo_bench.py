@@ -24,16 +24,20 @@ from kiosk.config import KioskConfig
 from kiosk.ports import CardPresenceListener
 
 if TYPE_CHECKING:
+    from PIL import Image
+
     from drivers.camera.sources import FrameSource
     from drivers.virtualcard.vpcd import VpcdCard
 
 log = logging.getLogger(__name__)
 DEMO_ROOT = Path("var/demo")
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
-# The demo card's portrait and the video of the same person (different sessions), and someone else's video.
-PORTRAIT = FIXTURES / "faces/face_recognition/lin_manuel_miranda.png"
-VIDEOS = {"same-person": FIXTURES / "video/short_hamilton_clip.mp4",
-          "other-person": FIXTURES / "video/WDA_KatieHill_000.mp4"}
+# The demo card holder's video and someone else's. The fixtures hold no separate still of either person, so
+# the card's portrait is taken from the end of the holder's own video (the camera starts at its beginning);
+# the Hamilton clip, which has a still of its own, cuts between shots too often for passive liveness.
+VIDEOS = {"same-person": FIXTURES / "video/WDA_KatieHill_000.mp4",
+          "other-person": FIXTURES / "video/WDA_AlexandriaOcasioCortez_000.mp4"}
+PORTRAIT_AT_S = 7.6
 KIOSK_ID = "demo-kiosk"
 
 
@@ -41,6 +45,20 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _portrait_from(video: Path) -> Image.Image | None:
+    """A frame of the card holder's video, cropped to a passport-like portrait around the middle."""
+    from PIL import Image
+
+    from drivers.camera.sources import VideoFileSource
+
+    for frame in VideoFileSource(video).frames():
+        if frame.t >= PORTRAIT_AT_S:
+            rgb = Image.fromarray(frame.image[:, :, ::-1].copy())
+            w, h = rgb.size
+            return rgb.crop((w // 8, 0, w - w // 8, h))
+    return None
 
 
 class DemoBench:
@@ -51,11 +69,7 @@ class DemoBench:
 
         self.root = root
         cards = root / "cards"
-        portrait = None
-        if PORTRAIT.exists():
-            from PIL import Image
-
-            portrait = Image.open(PORTRAIT)
+        portrait = _portrait_from(VIDEOS["same-person"]) if VIDEOS["same-person"].exists() else None
         for v in Variant:
             if not (cards / v.value / "profile.json").exists():
                 make_profile(cards / v.value, cards / "pki", v, photo=portrait, seed=hash(v.value) & 0xFFFF)

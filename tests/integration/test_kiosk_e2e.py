@@ -15,6 +15,8 @@ from kiosk.app.demo_real import REAL_SCENARIOS
 pytestmark = [pytest.mark.vpcd, pytest.mark.slow]
 
 EXPECTED_SCREENS = {
+    "face": ["face_scan", "face_photo", "face_capture", "consent:comprehensive", "done"],
+    "pin-less": ["face_capture", "done"],
     "wrong-pin-then-right": ["pin_wrong", "pin_entry", "consent:comprehensive", "done"],
     "pin-lockout-after-confirmation": ["pin_last_warning", "pin_entry", "pin_locked"],
     "staff-visual": ["staff_panel", "visual_check", "done"],
