@@ -49,7 +49,11 @@ class DateRead:
 
 def ink_mask(line: GreyImage) -> GreyImage:
     """Dark print as 255 on 0, after evening out glare and shadow."""
-    background = cv2.GaussianBlur(line, (0, 0), sigmaX=max(5.0, line.shape[0] / 3))
+    # the paper's own brightness: close away the (dark, thin) print, then smooth; dividing by it leaves
+    # print against a flat paper even under a glare spot or a shadow edge
+    k = max(5, line.shape[0] // 3) | 1
+    paper = cv2.morphologyEx(line, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    background = cv2.GaussianBlur(paper, (0, 0), sigmaX=k / 2)
     flat = cv2.divide(line, background, scale=255)
     _, ink = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     return np.asarray(ink, np.uint8)
@@ -131,11 +135,30 @@ def _anchor(ocr: LineOcr, page: GreyImage, g: Glyph) -> tuple[str, float]:
     return (ch, conf) if ch in ANCHORS and conf >= 80.0 else ("", conf)
 
 
-def _anchors(ocr: LineOcr, page: GreyImage, glyphs: list[Glyph]) -> list[tuple[str, float]]:
+def _anchors(
+    ocr: LineOcr, page: GreyImage, ink: GreyImage, glyphs: list[Glyph]
+) -> tuple[list[Glyph], list[tuple[str, float]]]:
     """Each glyph's anchor character ('' for the others), from a strip of the glyphs that reads as
     exactly one character per glyph (character boxes are too loose to align otherwise). Pieces of era
     kanji at the start may not read one-to-one, so the strip may leave out up to four leading glyphs;
-    failing all that, glyph by glyph."""
+    two digits run together by blur ("30" as one glyph) read as one character too many, so a wide glyph
+    may be split at its bridge. Failing all that, glyph by glyph. Returns the glyphs as finally cut."""
+    marks = _one_per_glyph(ocr, page, glyphs)
+    if marks is not None:
+        return glyphs, marks
+    tall = max(g.height for g in glyphs)
+    for j, g in enumerate(glyphs):
+        pieces = _split_touching(ink, g, tall)
+        if len(pieces) < 2:
+            continue
+        cut = glyphs[:j] + pieces + glyphs[j + 1 :]
+        marks = _one_per_glyph(ocr, page, cut)
+        if marks is not None:
+            return cut, marks
+    return glyphs, [_anchor(ocr, page, g) for g in glyphs]
+
+
+def _one_per_glyph(ocr: LineOcr, page: GreyImage, glyphs: list[Glyph]) -> list[tuple[str, float]] | None:
     for skip in range(min(5, len(glyphs))):
         part = glyphs[skip:]
         for height, gap in ((GLYPH_HEIGHT, 0.33), (GLYPH_HEIGHT * 2 // 3, 0.6)):
@@ -144,7 +167,7 @@ def _anchors(ocr: LineOcr, page: GreyImage, glyphs: list[Glyph]) -> list[tuple[s
                 marks = [(ch, conf) if ch in ANCHORS and conf >= 80.0 else ("", conf)
                          for ch, conf in zip(line.text, line.char_conf, strict=True)]  # fmt: skip
                 return [("", 0.0)] * skip + marks
-    return [_anchor(ocr, page, g) for g in glyphs]
+    return None
 
 
 def _strip_with_spans(
@@ -271,7 +294,8 @@ def read_date_line(ocr: LineOcr, line: GreyImage, *, eras: bool) -> DateRead:
     marks: list[tuple[int, str, float]] = []  # (glyph index, anchor, confidence)
     if not glyphs:
         return DateRead(None, 0.0)
-    for i, (ch, conf) in enumerate(_anchors(ocr, page, glyphs)):
+    glyphs, anchors = _anchors(ocr, page, ink, glyphs)
+    for i, (ch, conf) in enumerate(anchors):
         if ch:
             marks.append((i, ch, conf))
     order = "".join(m[1] for m in marks)

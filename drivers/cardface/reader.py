@@ -26,7 +26,7 @@ from PIL import Image
 
 from drivers.cardface import layout
 from drivers.cardface.glyphs import read_date_line, read_digit_line
-from drivers.cardface.locate import GreyImage, find_card, load_image, rectify_both, to_grey
+from drivers.cardface.locate import GreyImage, card_candidates, load_image, rectify_both, to_grey
 from drivers.cardface.ocr import LineOcr
 from kiosk.cardface import (
     CardFaceReading,
@@ -140,14 +140,23 @@ class CardFaceReader:
         started = time.perf_counter()
         pixels = load_image(str(image)) if isinstance(image, str | Path) else image
         grey = to_grey(pixels)
-        card, turned = rectify_both(grey, find_card(grey))
         today = today or date.today()
-        reading = self._decide(card, today, cert_not_before, cert_not_after)
-        if reading.rescan and "not legible" in reading.reason:
-            # glare on the photo can fool the which-way-up guess; an upside-down card reads as nothing
-            other = self._decide(turned, today, cert_not_before, cert_not_after)
-            if not other.rescan:
-                reading = other
+        reading: CardFaceReading | None = None
+        for corners in card_candidates(grey)[:3]:
+            card, turned = rectify_both(grey, corners)
+            attempt = self._decide(card, today, cert_not_before, cert_not_after)
+            if attempt.rescan and "not legible" in attempt.reason:
+                # glare on the photo can fool the which-way-up guess; an upside-down card reads as nothing
+                other = self._decide(turned, today, cert_not_before, cert_not_after)
+                if not other.rescan:
+                    attempt = other
+            reading = reading or attempt
+            if not attempt.rescan:
+                reading = attempt
+                break
+            if "not legible" not in attempt.reason:
+                break  # the fields were found: another outline would not read them better
+        assert reading is not None
         log.info(
             "card face read: %s, confidence %.2f, %s, %.0f ms",
             "value" if reading.verification_b else "re-scan",
