@@ -21,7 +21,7 @@ from kiosk.domain import Sex
 from kiosk.errors import CardFaceUnreadable
 
 TODAY = date(2026, 1, 1)
-CI_CARDS = 30
+CI_CARDS = 100
 
 
 @pytest.fixture(scope="module")
@@ -118,17 +118,10 @@ def ci_report() -> EvalReport:
     return report
 
 
-def test_eval_on_ci_set_accepts_no_wrong_value(ci_report: EvalReport) -> None:
+def test_eval_on_ci_set_accepts_no_wrong_value_and_meets_target(ci_report: EvalReport) -> None:
     assert ci_report.n == CI_CARDS
     assert ci_report.exact + ci_report.rescan + ci_report.no_card + ci_report.wrong_accepted == CI_CARDS
     assert ci_report.wrong_accepted == 0
-    assert ci_report.exact_pct >= 90.0  # regression floor; the target is below
-
-
-@pytest.mark.xfail(
-    reason="exact rate is below the 99 % target on this set (hard glare/blur cards re-scan)", strict=True
-)
-def test_eval_on_ci_set_meets_exact_target(ci_report: EvalReport) -> None:
     assert ci_report.exact_pct >= 99.0
 
 
