@@ -10,6 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from drivers.cardface.augment import generate, photograph, random_front
 from drivers.cardface.evaluate import EvalReport, evaluate
@@ -71,6 +72,20 @@ def test_hard_dates_read_exactly(
     front = CardFront("見本 一郎", "福岡県福岡市博多区1-1", birth, Sex.MALE, expiry, code, foreign)
     assert verification_b(front) == expected
     assert reader.read(on_reader_surface(front, -4.0), today=TODAY).verification_b == expected
+
+
+FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
+
+
+def test_card_with_a_real_face_photo_reads_exactly(reader: CardFaceReader) -> None:
+    """A photographed face (not the grey silhouette) in the photo box, card upside down."""
+    face = Image.open(FIXTURES / "faces" / "face_recognition" / "biden.jpg").convert("RGB")
+    front = CardFront("見本 三郎", "東京都港区1-1", date(1975, 4, 9), Sex.MALE, date(2032, 4, 9), "8130", False)
+    card = cv2.cvtColor(np.asarray(render_card_front(front, face)), cv2.COLOR_RGB2BGR)
+    scene = np.full((960, 1280, 3), 55, np.uint8)
+    scene[200 : 200 + 568, 190 : 190 + 900] = cv2.resize(card, (900, 568), interpolation=cv2.INTER_AREA)
+    scene = np.asarray(cv2.rotate(scene, cv2.ROTATE_180), np.uint8)
+    assert reader.read(scene, today=TODAY).verification_b == "50040920328130"
 
 
 def test_expired_card_is_not_used(reader: CardFaceReader) -> None:
