@@ -16,7 +16,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from enum import Enum
 
 from kiosk.domain import Sex
@@ -221,6 +221,13 @@ def parse_expiry_text(text: str) -> date:
     return date(int(m[1]), int(m[2]), int(m[3]))
 
 
+def _jst_day(moment: datetime) -> date:
+    """The calendar day in Japan (a naive datetime is taken as UTC, as certificates state times)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(JST).date()
+
+
 def _same_birthday(day: date, birth: date) -> bool:
     if (birth.month, birth.day) == (2, 29):  # in common years the birthday is taken as 2/28 (or 3/1)
         return (day.month, day.day) in {(2, 28), (2, 29), (3, 1)}
@@ -262,12 +269,12 @@ def cross_check(
     elif age_at_expiry < 0:
         problems.append("expiry before birth")
     if cert_not_after is not None:
-        cert_end = cert_not_after.astimezone(JST).date()
+        cert_end = _jst_day(cert_not_after)
         if cert_end > expiry:
             problems.append("certificate outlives the card")
         if national and not _same_birthday(cert_end, birth) and cert_end != expiry:
             problems.append("certificate expiry is not on the birthday")
-    if cert_not_before is not None and cert_not_before.astimezone(JST).date() < birth:
+    if cert_not_before is not None and _jst_day(cert_not_before) < birth:
         problems.append("certificate issued before birth")
     return problems
 

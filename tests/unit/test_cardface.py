@@ -268,3 +268,9 @@ def test_reading_hides_its_value() -> None:
     r = CardFaceReading("55021720301234", 0.9, "ok")
     assert "55021720301234" not in repr(r) and r.masked() == "55****2030****" and not r.rescan
     assert CardFaceReading(None, 0.1, "low confidence").rescan
+
+
+def test_cross_check_takes_naive_certificate_times_as_utc() -> None:
+    f = fields(PrintedBirthDate(Era.SHOWA, 55, 2, 17), date(2030, 2, 17))
+    assert cross_check(f, today=TODAY, cert_not_after=datetime(2030, 2, 17, 14, 59, 59)) == []
+    assert "certificate outlives the card" in cross_check(f, today=TODAY, cert_not_after=datetime(2030, 2, 17, 15, 0))
