@@ -1,11 +1,15 @@
-"""Reads a printed date line glyph by glyph, so that repeated digits cannot merge.
+"""Reads a printed date line glyph-counted, so that repeated digits cannot merge unnoticed.
 
 Tesseract's LSTM reads a whole line through CTC decoding, whose classic slip is a repeated character
 collapsing into one ("11月" → "1月", "平成20年" → "平成2年") — with high confidence, which makes it a
-wrong 照合番号B rather than a re-scan. Here the line is cut into glyphs first (connected components,
-merged where they overlap horizontally), each glyph is classified on its own (jpn, date whitelist), and
-every digit must be confirmed by the eng model. Only the era, whose kanji may fall apart into pieces
-(和 = 禾 + 口), is read as a short line.
+wrong 照合番号B rather than a re-scan. Here the line is first cut into glyphs (connected components of
+the print, merged where they overlap horizontally, blur-joined digit pairs split at their bridge). The
+glyphs are laid out again as a strip with even gaps; jpn reads that strip to find the anchors 年, 月,
+日 (and 元), and the digit glyphs between them are read by the eng model from strips of three sizes,
+two of which must agree and give exactly one digit per glyph. A digit must also be narrower than the
+kanji around it. Only the era, whose kanji may fall apart into pieces (和 = 禾 + 口), is read as a short
+line, and every split of the glyphs before 年 into era and year is tried: two different answers make
+the line unreadable rather than a guess.
 """
 
 from __future__ import annotations
