@@ -7,7 +7,8 @@ from pathlib import Path
 from drivers.card import jpki, kenhojo, kenkaku
 from drivers.virtualcard import records
 from drivers.virtualcard.model import Application, CardModel, CounterStore, Ef, Key, Secret, counter_defaults, pad
-from drivers.virtualcard.profile import CONTACT_ATR, load_pki_of, read_key, read_profile
+from drivers.virtualcard.pki import read_key
+from drivers.virtualcard.profile import CONTACT_ATR, load_pki_of, read_profile
 
 CERT_EF_SIZE = 2048
 SECRET_FIDS = {  # profile secret name → (application AID, EF)

@@ -154,13 +154,13 @@ def _aki_hex(certificate: x509.Certificate) -> str:
     return (aki.key_identifier or b"").hex()
 
 
-def _write_key(path: Path, key: rsa.RSAPrivateKey) -> None:
+def write_key(path: Path, key: rsa.RSAPrivateKey) -> None:
     path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                        serialization.NoEncryption()))
     path.chmod(0o600)
 
 
-def _read_key(path: Path) -> rsa.RSAPrivateKey:
+def read_key(path: Path) -> rsa.RSAPrivateKey:
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     assert isinstance(key, rsa.RSAPrivateKey)
     return key
@@ -186,10 +186,10 @@ def make_pki(directory: Path) -> TestPki:
                     .add_extension(ski, critical=False)
                     .sign(key, hashes.SHA256()))
             (directory / f"{kind}_root_g{generation}.der").write_bytes(cert.public_bytes(serialization.Encoding.DER))
-            _write_key(directory / f"{kind}_root_g{generation}.key.pem", key)
+            write_key(directory / f"{kind}_root_g{generation}.key.pem", key)
             authorities.append(Authority(kind, generation, cert, key))
     issuer_key = new_key()
-    _write_key(directory / "issuer_key.pem", issuer_key)
+    write_key(directory / "issuer_key.pem", issuer_key)
     (directory / "issuer_public.pem").write_bytes(issuer_key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
     pki = TestPki(directory, tuple(authorities), issuer_key)
@@ -203,5 +203,5 @@ def load_pki(directory: Path) -> TestPki:
         for generation, _, _ in GENERATIONS:
             cert = x509.load_der_x509_certificate((directory / f"{kind}_root_g{generation}.der").read_bytes())
             authorities.append(Authority(kind, generation, cert,
-                                         _read_key(directory / f"{kind}_root_g{generation}.key.pem")))
-    return TestPki(directory, tuple(authorities), _read_key(directory / "issuer_key.pem"))
+                                         read_key(directory / f"{kind}_root_g{generation}.key.pem")))
+    return TestPki(directory, tuple(authorities), read_key(directory / "issuer_key.pem"))

@@ -17,11 +17,18 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from PIL import Image
 
 from drivers.virtualcard import records
-from drivers.virtualcard.pki import JST_END_OF_DAY, TestPki, load_pki, make_pki, new_key, opaque_identifier
+from drivers.virtualcard.pki import (
+    JST_END_OF_DAY,
+    TestPki,
+    load_pki,
+    make_pki,
+    new_key,
+    opaque_identifier,
+    write_key,
+)
 from kiosk.cardface import CardFront, verification_b
 from kiosk.domain import Sex
 
@@ -128,13 +135,13 @@ def make_profile(directory: Path, pki_dir: Path, variant: Variant = Variant.ORDI
     _write_der(directory / "auth_cert.der", auth_cert)
     _write_der(directory / "auth_ca.der", pki.authority("auth").certificate)
     _write_der(directory / "sign_ca.der", pki.authority("sign").certificate)
-    _write_key(directory / "auth_key.pem", auth_key)
+    write_key(directory / "auth_key.pem", auth_key)
     if not pin_less:
         sign_key = new_key()
         attributes = {"name": name, "address": address, "birth_date": birth.strftime("%Y%m%d"), "sex": sex.value}
         _write_der(directory / "sign_cert.der",
                    pki.issue_sign_certificate(sign_key, attributes, locality, not_before, not_after))
-        _write_key(directory / "sign_key.pem", sign_key)
+        write_key(directory / "sign_key.pem", sign_key)
     if variant is Variant.REVOKED:
         pki.revoke(auth_cert, datetime.combine(today, time(0, 0), UTC) - timedelta(days=3))
 
@@ -144,7 +151,7 @@ def make_profile(directory: Path, pki_dir: Path, variant: Variant = Variant.ORDI
     chip_photo = chip_photo_jp2(portrait)
     (directory / "photo.jp2").write_bytes(chip_photo)
     card_key = new_key()
-    _write_key(directory / "card_key.pem", card_key)
+    write_key(directory / "card_key.pem", card_key)
     (directory / "card_face.bin").write_bytes(records.card_face_record(front, chip_photo, card_key, pki.issuer_key))
     (directory / "basic_info.bin").write_bytes(records.basic_info_record(front))
     render_card_front(front, portrait).save(directory / "front.png")
@@ -195,15 +202,3 @@ def load_pki_of(directory: Path) -> TestPki:
 
 def _write_der(path: Path, cert: x509.Certificate) -> None:
     path.write_bytes(cert.public_bytes(serialization.Encoding.DER))
-
-
-def _write_key(path: Path, key: rsa.RSAPrivateKey) -> None:
-    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()))
-    path.chmod(0o600)
-
-
-def read_key(path: Path) -> rsa.RSAPrivateKey:
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    return key
