@@ -108,12 +108,8 @@ class PcscConnection:
 
     def _card_left(self, within: float = 1.5) -> bool:
         """Whether the card leaves the reader within `within` seconds (pcscd notices on its next poll)."""
-        class _Never:
-            def is_set(self) -> bool:
-                return False
-
         try:
-            wait_for_card(self.reader, _Never(), present=False, timeout=within)
+            wait_for_card(self.reader, present=False, timeout=within)
         except (NoCard, NoReader):
             return False
         return True
@@ -152,13 +148,14 @@ def card_present(reader: str) -> bool:
         return bool(states[0][1] & scard.SCARD_STATE_PRESENT)
 
 
-def wait_for_card(reader: str, cancel: CancelToken, *, present: bool = True, timeout: float | None = None) -> None:
+def wait_for_card(reader: str, cancel: CancelToken | None = None, *, present: bool = True,
+                  timeout: float | None = None) -> None:
     """Block until a card is (or is no longer) in `reader`; Cancelled as soon as `cancel` is set."""
     waited = 0.0
     with _context() as hcontext:
         state = scard.SCARD_STATE_UNAWARE
         while True:
-            if cancel.is_set():
+            if cancel is not None and cancel.is_set():
                 raise Cancelled("stopped waiting for the card")
             hresult, states = scard.SCardGetStatusChange(hcontext, POLL_MS, [(reader, state)])
             if hresult == scard.SCARD_S_SUCCESS:

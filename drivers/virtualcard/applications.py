@@ -7,8 +7,8 @@ from pathlib import Path
 from drivers.card import jpki, kenhojo, kenkaku
 from drivers.virtualcard import records
 from drivers.virtualcard.model import Application, CardModel, CounterStore, Ef, Key, Secret, counter_defaults, pad
-from drivers.virtualcard.pki import read_key
-from drivers.virtualcard.profile import CONTACT_ATR, load_pki_of, read_profile
+from drivers.virtualcard.pki import load_pki, read_key
+from drivers.virtualcard.profile import CONTACT_ATR, read_profile
 
 CERT_EF_SIZE = 2048
 SECRET_FIDS = {  # profile secret name → (application AID, EF)
@@ -33,7 +33,7 @@ def load_card_model(directory: Path, *, persist_counters: bool = True) -> CardMo
     files = {name: (directory / name).read_bytes() for name in ("auth_cert.der", "auth_ca.der", "sign_ca.der",
                                                                 "card_face.bin", "basic_info.bin")}
     pin_less = secrets["auth_pin"] is None
-    issuer_key = load_pki_of(directory).issuer_key
+    issuer_key = load_pki(profile.pki_dir).issuer_key
 
     jpki_app = Application("JPKI", jpki.AID)
     jpki_app.efs = {

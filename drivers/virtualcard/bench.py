@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,26 +107,9 @@ def serve_profile(profile: Path, *, port: int = DEFAULT_PORT, insert: bool = Tru
 
 def insert_and_wait(card: VpcdCard, reader: str | None = None, timeout: float = 5.0) -> None:
     card.insert()
-    _wait_state(reader or reader_slot_name(), True, timeout)
+    pcsc.wait_for_card(reader or reader_slot_name(), present=True, timeout=timeout)
 
 
 def remove_and_wait(card: VpcdCard, reader: str | None = None, timeout: float = 5.0) -> None:
     card.remove()
-    _wait_state(reader or reader_slot_name(), False, timeout)
-
-
-def _wait_state(reader: str, present: bool, timeout: float) -> None:
-    class _Never:
-        def is_set(self) -> bool:
-            return False
-
-    pcsc.wait_for_card(reader, _Never(), present=present, timeout=timeout)
-
-
-@contextlib.contextmanager
-def running_bench(port: int = DEFAULT_PORT) -> Iterator[Pcscd]:
-    daemon = start_pcscd(port=port)
-    try:
-        yield daemon
-    finally:
-        daemon.stop()
+    pcsc.wait_for_card(reader or reader_slot_name(), present=False, timeout=timeout)

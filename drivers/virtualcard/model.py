@@ -77,9 +77,6 @@ class CounterStore:
                     json.dump(self._tries, f, indent=1, sort_keys=True)
                 os.replace(tmp, self._path)
 
-    def snapshot(self) -> dict[str, int]:
-        return dict(self._tries)
-
 
 @dataclass
 class CardModel:

@@ -22,8 +22,6 @@ from PIL import Image
 from drivers.virtualcard import records
 from drivers.virtualcard.pki import (
     JST_END_OF_DAY,
-    TestPki,
-    load_pki,
     make_pki,
     new_key,
     opaque_identifier,
@@ -72,6 +70,7 @@ class ProfileData:
     tries: dict[str, int]
     auth_identifier: str
     insurance_registered: bool
+    pki_dir: Path
 
 
 def nth_birthday_after(birth: date, after: date, n: int) -> date:
@@ -193,11 +192,7 @@ def read_profile(directory: Path) -> ProfileData:
                       expiry=date.fromisoformat(card["expiry"]),
                       security_code=card["security_code"], foreign_resident=bool(holder["foreign_resident"]))
     return ProfileData(Variant(raw["variant"]), holder, front, raw["secrets"], raw["tries"],
-                       raw["auth_identifier"], bool(raw["insurance_registered"]))
-
-
-def load_pki_of(directory: Path) -> TestPki:
-    return load_pki(Path(json.loads((directory / "profile.json").read_text())["pki"]))
+                       raw["auth_identifier"], bool(raw["insurance_registered"]), Path(raw["pki"]))
 
 
 def _write_der(path: Path, cert: x509.Certificate) -> None:

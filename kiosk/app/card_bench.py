@@ -11,6 +11,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -32,29 +33,33 @@ def run(args: argparse.Namespace) -> int:
         card = serve_profile(profile, port=daemon.port)
         reader = reader_slot_name()
         try:
-            full, apdus = [], 0
-            for _ in range(args.runs):
-                start = time.perf_counter()
-                with PcscConnection(reader) as connection:
-                    channel = CardChannel(connection)
-                    jpki.select(channel)
-                    jpki.read_auth_certificate(channel)
-                    jpki.read_auth_ca_certificate(channel)
-                    jpki.auth_pin_tries_left(channel)
-                    kenkaku.verification_b_tries_left(channel)
-                    kenkaku.verify_verification_b(channel, verification_b)
-                    kenkaku.read_card_face_record(channel)
-                    apdus = channel.apdu_count
-                full.append(time.perf_counter() - start)
-            ours = []
-            for _ in range(args.runs):
-                start = time.perf_counter()
-                with PcscConnection(reader) as connection:
-                    channel = CardChannel(connection)
-                    jpki.select(channel)
-                    jpki.read_auth_certificate(channel)
-                    cert_apdus = channel.apdu_count
-                ours.append(time.perf_counter() - start)
+            def full_read(channel: CardChannel) -> None:
+                jpki.select(channel)
+                jpki.read_auth_certificate(channel)
+                jpki.read_auth_ca_certificate(channel)
+                jpki.auth_pin_tries_left(channel)
+                kenkaku.verification_b_tries_left(channel)
+                kenkaku.verify_verification_b(channel, verification_b)
+                kenkaku.read_card_face_record(channel)
+
+            def cert_read(channel: CardChannel) -> None:
+                jpki.select(channel)
+                jpki.read_auth_certificate(channel)
+
+            def timed(read: Callable[[CardChannel], None]) -> tuple[list[float], int]:
+                """Wall time of `read` over one fresh connection, `runs` times; and its APDU count."""
+                samples, apdus = [], 0
+                for _ in range(args.runs):
+                    start = time.perf_counter()
+                    with PcscConnection(reader) as connection:
+                        channel = CardChannel(connection)
+                        read(channel)
+                        apdus = channel.apdu_count
+                    samples.append(time.perf_counter() - start)
+                return samples, apdus
+
+            full, apdus = timed(full_read)
+            ours, cert_apdus = timed(cert_read)
             opensc = []
             for _ in range(args.runs):
                 start = time.perf_counter()

@@ -29,7 +29,13 @@ def register(commands: Any, bench: Any) -> None:
     bench_card = bench.add_parser("card", help="APDUs and wall time of the full card read, against OpenSC")
     bench_card.add_argument("--runs", type=int, default=10)
     bench_card.add_argument("--json", action="store_true")
-    bench_card.set_defaults(run=lambda args: __import__("kiosk.app.card_bench", fromlist=["run"]).run(args))
+    bench_card.set_defaults(run=bench_card_cmd)
+
+
+def bench_card_cmd(args: argparse.Namespace) -> int:
+    from kiosk.app.card_bench import run
+
+    return run(args)
 
 
 def fail(exc: KioskError) -> int:

@@ -70,9 +70,9 @@ class DemoBench:
         self.root = root
         cards = root / "cards"
         portrait = _portrait_from(VIDEOS["same-person"]) if VIDEOS["same-person"].exists() else None
-        for v in Variant:
+        for seed, v in enumerate(Variant):
             if not (cards / v.value / "profile.json").exists():
-                make_profile(cards / v.value, cards / "pki", v, photo=portrait, seed=hash(v.value) & 0xFFFF)
+                make_profile(cards / v.value, cards / "pki", v, photo=portrait, seed=seed)
         self.variant, self.video = variant, video
         self._card: VpcdCard | None = None
         self.pcscd = start_pcscd()
@@ -96,13 +96,14 @@ class DemoBench:
         key = DeviceKey.load_or_create(kiosk_dir / "device_key.pem")
         (kiosk_dir / "device_key.pub.pem").write_bytes(key.public_pem())
         port = self._port
-        log_file = open(self.root / "verifier.log", "ab")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "verifier", "serve", "--port", str(port),
-             "--db", f"sqlite:///{(self.root / 'verifier.db').resolve()}", "--pki", str(self.root / "cards" / "pki"),
-             "--profiles", str(self.root / "cards"), "--face-dir", str(self.root / "face-results"),
-             "--enroll", KIOSK_ID, str(kiosk_dir / "device_key.pub.pem")],
-            stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        with open(self.root / "verifier.log", "ab") as log_file:  # the child keeps its own copy
+            process = subprocess.Popen(
+                [sys.executable, "-m", "kiosk", "verifier", "serve", "--port", str(port),
+                 "--db", f"sqlite:///{(self.root / 'verifier.db').resolve()}",
+                 "--pki", str(self.root / "cards" / "pki"), "--profiles", str(self.root / "cards"),
+                 "--face-dir", str(self.root / "face-results"),
+                 "--enroll", KIOSK_ID, str(kiosk_dir / "device_key.pub.pem")],
+                stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if process.poll() is not None:

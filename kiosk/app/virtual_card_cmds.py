@@ -29,7 +29,13 @@ def register(commands: Any, bench: Any) -> None:
     serve.set_defaults(run=serve_cmd)
     demo = sub.add_parser("demo", help="read a virtual card through pcscd + vpcd, step by step")
     demo.add_argument("--variant", choices=[v.value for v in Variant], default=Variant.ORDINARY.value)
-    demo.set_defaults(run=lambda args: __import__("kiosk.app.card_demo", fromlist=["run"]).run(args))
+    demo.set_defaults(run=demo_cmd)
+
+
+def demo_cmd(args: argparse.Namespace) -> int:
+    from kiosk.app.card_demo import run
+
+    return run(args)
 
 
 def make_cmd(args: argparse.Namespace) -> int:
