@@ -27,8 +27,9 @@ class RealScenario:
     verifier_down: bool = False
 
 
-def _s(name: str, about: str, steps: list[Step], **setup: object) -> RealScenario:
-    return RealScenario(Scenario(name, about, steps), **setup)  # type: ignore[arg-type]
+def _s(name: str, about: str, steps: list[Step], variant: str = "ordinary", video: str = "same-person",
+       verifier_down: bool = False) -> RealScenario:
+    return RealScenario(Scenario(name, about, steps), variant, video, verifier_down)
 
 
 REAL_SCENARIOS: dict[str, RealScenario] = {r.scenario.name: r for r in [
