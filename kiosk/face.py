@@ -49,9 +49,6 @@ class Guidance(Enum):
     def en(self) -> str:
         return _GUIDANCE_TEXT[self][1]
 
-    def message(self) -> str:
-        return f"{self.ja} / {self.en}"
-
 
 _GUIDANCE_TEXT: dict[Guidance, tuple[str, str]] = {
     Guidance.OK: ("そのままお待ちください。", "Please hold still."),

@@ -1,6 +1,5 @@
 """Synthetic presentation attacks and chip-like photos for the evaluation (never used in a live session).
 
-* `still_video`: a still image played as video (the static print or screen held in front of the camera).
 * `waved_print`: the same photo held by hand and tilted: each frame is the photo as a plane turned a few
   degrees about both axes and shifted, rendered with a perspective camera (a homography). This is the
   attack the non-planar motion test exists for: it moves, but like a sheet of paper.
@@ -36,11 +35,6 @@ def fit_frame(image: Image, width: int = 640, height: int = 480) -> Image:
         resized = cv2.cvtColor(resized, cv2.COLOR_GRAY2BGR)
     out[y0 : y0 + resized.shape[0], x0 : x0 + resized.shape[1]] = resized[:, :, :3]
     return out
-
-
-def still_video(image: Image, fps: float = 15.0, duration_s: float = 8.0) -> Iterator[Frame]:
-    for i in range(round(fps * duration_s)):
-        yield Frame(i, i / fps, image)
 
 
 def _plane_homography(w: int, h: int, yaw: float, pitch: float, shift: tuple[float, float], zoom: float) -> np.ndarray:

@@ -154,7 +154,7 @@ class DlibEncoder:
         both = self.encode_aligned([m for c in chips for m in (c, np.ascontiguousarray(c[:, ::-1]))])
         return [(both[2 * i] + both[2 * i + 1]) / 2.0 for i in range(len(chips))]
 
-    def enrol_chip(self, photo: bytes, jitters: int = 1) -> ChipEnrolment:
+    def enrol_chip(self, photo: bytes) -> ChipEnrolment:
         """Decode the chip's JPEG 2000 (or any image), find the face, encode it and its mirror, average.
         Raises NoFaceInChipPhoto when the photo cannot be decoded or holds no face."""
         started = time.perf_counter()
@@ -172,10 +172,8 @@ class DlibEncoder:
         if not boxes:
             raise NoFaceInChipPhoto("no face found in the chip photo")
         box = boxes[0]
-        aligned = self.aligned_chip(image3, box)
         # The mirrored photo's aligned chip is the aligned chip mirrored; one batched pass encodes both.
-        pair = self._net.compute_face_descriptor([aligned, np.ascontiguousarray(aligned[:, ::-1])], jitters)
-        encoding = (np.asarray(pair[0], dtype=np.float64) + np.asarray(pair[1], dtype=np.float64)) / 2.0
+        encoding = self.encode_probes([self.aligned_chip(image3, box)], mirror=True)[0]
         return ChipEnrolment(encoding, int(box[3]), (time.perf_counter() - started) * 1000.0)
 
 

@@ -28,9 +28,9 @@ from typing import Any
 import cv2
 import numpy as np
 
-from drivers.camera.sources import Frame, VideoFileSource
+from drivers.camera.sources import Frame, StillImageSource, VideoFileSource
 from drivers.face import metrics
-from drivers.face.attacks import chip_like, fit_frame, still_video, waved_print
+from drivers.face.attacks import chip_like, fit_frame, waved_print
 from drivers.face.encoder import ChipEnrolment, DlibEncoder, distance, grey3
 from drivers.face.landmarks import FaceAnalyser
 from drivers.face.session import Capture, LiveFaceSession
@@ -85,6 +85,7 @@ class Evaluation:
         self.root, self.t, self.encoder = root, thresholds, encoder
         self.quick, self.attack_fps, self.progress = quick, attack_fps, progress
         self.samples = load_manifest(root)
+        self._identity_of = {s.rel: s.identity for s in self.samples}
         self.stills = [s for s in self.samples if s.role in STILL_ROLES]
         self.encodings: dict[str, np.ndarray | None] = {}
         self.chips: dict[tuple[str, str], ChipEnrolment | None] = {}
@@ -190,12 +191,14 @@ class Evaluation:
         species: dict[str, list[tuple[Sample, Capture]]] = defaultdict(list)
         for s in self.samples:
             if s.role in ("attack_print", "attack_screen"):
-                frames = still_video(fit_frame(read_image(self.root, s)), self.attack_fps, 10.0)
+                frames = StillImageSource(image=fit_frame(read_image(self.root, s)), fps=self.attack_fps,
+                                          duration_s=10.0).frames()
                 species[s.role.removeprefix("attack_")].append((s, self.run_capture(frames, seed=7)))
         stills = self.stills[::4] if self.quick else self.stills
         for n, s in enumerate(stills):
             framed = fit_frame(read_image(self.root, s))
-            species["still_replay"].append((s, self.run_capture(still_video(framed, self.attack_fps, 10.0), n)))
+            replay = StillImageSource(image=framed, fps=self.attack_fps, duration_s=10.0).frames()
+            species["still_replay"].append((s, self.run_capture(replay, n)))
             species["waved_print"].append((s, self.run_capture(waved_print(framed, n, self.attack_fps, 10.0), n)))
             if n % 10 == 0:
                 self.progress(f"attacks {n + 1}/{len(stills)}")
@@ -211,7 +214,7 @@ class Evaluation:
         ]
 
     def _identity(self, rel: str) -> str:
-        return next(s.identity for s in self.samples if s.rel == rel)
+        return self._identity_of[rel]
 
     def run(self) -> dict[str, Any]:
         started = time.perf_counter()

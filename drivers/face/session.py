@@ -20,7 +20,6 @@ from enum import Enum
 from typing import Any
 
 import cv2
-import numpy as np
 import numpy.typing as npt
 
 from drivers.camera.sources import Frame
@@ -306,14 +305,3 @@ class LiveFaceSession:
         if self._owns_analyser:
             self._analyser.close()
             self._owns_analyser = False
-
-
-def encode_still(encoder: DlibEncoder, image: npt.NDArray[Any], max_side: int = 1024) -> npt.NDArray[Any] | None:
-    """Grey encoding of the largest face in a still (eval probes); None when no face is found."""
-    scale = max_side / max(image.shape[:2])
-    if scale < 1.0:
-        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    grey3 = np.ascontiguousarray(np.dstack([grey, grey, grey]))
-    boxes = encoder.detect(grey3, 1)
-    return encoder.encode(grey3, boxes[0]) if boxes else None

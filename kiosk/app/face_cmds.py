@@ -6,13 +6,18 @@ Heavy imports (dlib, mediapipe, cv2) happen inside the run functions, so `--help
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
 import json
 import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from kiosk.errors import KioskError
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -54,23 +59,27 @@ def register(commands: Any, bench: Any) -> None:
 # --- eval -----------------------------------------------------------------------------------------------
 
 
-def _explain(exc: Exception) -> int:
-    from kiosk.errors import KioskError
-
-    if not isinstance(exc, KioskError):
-        raise exc
-    print(f"エラー / error: {exc.message()}  ({exc.code}: {exc.detail})", file=sys.stderr)
+def _explain(exc: KioskError, *, detail: bool = True) -> int:
+    cause = f"{exc.code}: {exc.detail}" if detail else exc.code
+    print(f"エラー / error: {exc.message()}  ({cause})", file=sys.stderr)
     return 2
 
 
+def _explaining(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A domain error ends the command with its bilingual message and exit code 2; anything else propagates."""
+
+    @functools.wraps(run)
+    def guarded(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except KioskError as exc:
+            return _explain(exc)
+
+    return guarded
+
+
+@_explaining
 def run_eval(args: argparse.Namespace) -> int:
-    try:
-        return _run_eval(args)
-    except Exception as exc:
-        return _explain(exc)
-
-
-def _run_eval(args: argparse.Namespace) -> int:
     from drivers.face.encoder import DlibEncoder
     from drivers.face.evaluation import Evaluation, plot_det
     from kiosk.face import FaceThresholds, load_thresholds
@@ -151,18 +160,12 @@ def print_eval(r: dict[str, Any]) -> None:
 # --- bench ----------------------------------------------------------------------------------------------
 
 
+@_explaining
 def run_bench(args: argparse.Namespace) -> int:
-    try:
-        return _run_bench(args)
-    except Exception as exc:
-        return _explain(exc)
-
-
-def _run_bench(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     import cv2
 
-    from drivers.camera.sources import VideoFileSource
+    from drivers.camera.sources import Frame, VideoFileSource
     from drivers.face.attacks import chip_like, fit_frame
     from drivers.face.encoder import DlibEncoder
     from drivers.face.landmarks import FaceAnalyser
@@ -193,10 +196,7 @@ def _run_bench(args: argparse.Namespace) -> int:
 
     frames = [fit_frame(f.image, 640, 480) for f in VideoFileSource(video).frames()]
     frames = (frames * (1 + args.frames // len(frames)))[: args.frames]
-    from drivers.camera.sources import Frame
-
-    session = LiveFaceSession(encoder, thresholds.__class__(**(thresholds.to_mapping() | {"passive_window_s": 1e9})),
-                              analyser=analyser)
+    session = LiveFaceSession(encoder, dataclasses.replace(thresholds, passive_window_s=1e9), analyser=analyser)
     t0 = time.perf_counter()
     per_frame = []
     for i, img in enumerate(frames):
@@ -266,12 +266,7 @@ def run_verify(args: argparse.Namespace) -> int:
     from drivers.face.session import LiveFaceSession
     from kiosk.cardface import GuardState
     from kiosk.cardface import decide as guard
-    from kiosk.errors import KioskError
     from kiosk.face import load_thresholds
-
-    def fail(exc: KioskError) -> int:
-        print(f"エラー / error: {exc.message()}  ({exc.code})", file=sys.stderr)
-        return 2
 
     timings: dict[str, float] = {}
     try:
@@ -306,7 +301,7 @@ def run_verify(args: argparse.Namespace) -> int:
         decision = session.finish(chip)
         del chip
     except KioskError as exc:
-        return fail(exc)
+        return _explain(exc, detail=False)
     record = decision.to_json() | {"steps_ms": {k: round(v, 1) for k, v in timings.items()}}
     if args.json:
         print(json.dumps(record, ensure_ascii=False, indent=1))

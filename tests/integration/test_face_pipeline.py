@@ -13,8 +13,8 @@ import cv2
 import numpy as np
 import pytest
 
-from drivers.camera import Camera, VideoFileSource
-from drivers.face.attacks import chip_like, fit_frame, still_video, waved_print
+from drivers.camera import Camera, StillImageSource, VideoFileSource
+from drivers.face.attacks import chip_like, fit_frame, waved_print
 from drivers.face.encoder import ChipEnrolment, DlibEncoder, distance, grey3
 from drivers.face.landmarks import FaceAnalyser
 from drivers.face.session import LiveFaceSession
@@ -110,7 +110,7 @@ def test_print_and_screen_attacks_fail_liveness(encoder: DlibEncoder, rel: str) 
     image = _still(rel)  # cv2.imread applies the files' EXIF orientation: already upright
     live = _still("faces/spoof/silent-face/image_T1.jpg")
     chip = encoder.enrol_chip(chip_like(live, encoder.detect(live, 1)[0], 120, 2400))
-    session = _run(encoder, still_video(fit_frame(image), 10.0, 10.0))
+    session = _run(encoder, StillImageSource(image=fit_frame(image), fps=10.0, duration_s=10.0).frames())
     decision = session.finish(chip, match_even_if_not_live=True)
     # the tilted print never passes the pose gate (no usable face); the screen fails the challenge
     assert decision.verdict in (Verdict.LIVENESS_FAILED, Verdict.NO_USABLE_FACE)
@@ -119,7 +119,8 @@ def test_print_and_screen_attacks_fail_liveness(encoder: DlibEncoder, rel: str) 
 
 def test_still_and_waved_photo_of_the_card_holder_fail(encoder: DlibEncoder, lin_chip: ChipEnrolment) -> None:
     framed = fit_frame(_still("faces/face_recognition/lin_manuel_miranda.png"))
-    for frames in (still_video(framed, 10.0, 10.0), waved_print(framed, seed=4, fps=10.0, duration_s=10.0)):
+    still = StillImageSource(image=framed, fps=10.0, duration_s=10.0).frames()
+    for frames in (still, waved_print(framed, seed=4, fps=10.0, duration_s=10.0)):
         decision = _run(encoder, frames, seed=2).finish(lin_chip, match_even_if_not_live=True)
         assert decision.verdict is Verdict.LIVENESS_FAILED
         assert decision.median_distance is not None and decision.median_distance < T.accept  # matcher alone: fooled
