@@ -113,7 +113,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--client-ca", help="require client certificates from this CA (mutual TLS)")
-    args = parser.parse_args(argv)
+    return serve(parser.parse_args(argv))
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the verifier with `main`'s options (`myna-kiosk verifier serve` calls this with its own)."""
     logging.basicConfig(level=logging.WARNING)
     verifier = build_verifier(args.db, trust_from_pki_dir(args.pki), args.face_dir, args.xml_encoding)
     if args.profiles:

@@ -76,10 +76,9 @@ class RequestsBackend:
         for session in (self._session, self._once):
             if config.client_cert:
                 session.cert = config.client_cert
-            if config.ca_bundle:
-                session.verify = config.ca_bundle
         self._timeout = (config.connect_timeout, config.read_timeout)
-        # Passed on every call: requests lets REQUESTS_CA_BUNDLE override a session's own `verify`.
+        # Passed on every call, not set on the sessions: requests lets REQUESTS_CA_BUNDLE override a
+        # session's own `verify`.
         self._verify: str | bool = config.ca_bundle or True
 
     def close(self) -> None:

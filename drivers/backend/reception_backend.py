@@ -70,7 +70,6 @@ class VerifierReceptionBackend:
         now = now or datetime.now(UTC)
         consents, prescription = _consents(request.consents, now)
         language = request.consents[0].lang if request.consents else "ja"
-        timings: dict[str, int] = {}
         evidence: Evidence
         if request.method == "face":
             face = request.face
@@ -91,13 +90,13 @@ class VerifierReceptionBackend:
             evidence = PinEvidence(challenge_id, nonce, signature)
         else:
             evidence = VisualEvidence(VISUAL_STAFF_ID)
-        started = now - timedelta(milliseconds=sum(timings.values()))
+        # The request carries no start time or step timings, so the result reports none.
         return ReceptionResult(
-            kiosk_id=self.client.kiosk_id, transaction_id=new_transaction_id(), started_at=started,
+            kiosk_id=self.client.kiosk_id, transaction_id=new_transaction_id(), started_at=now,
             completed_at=now, method=Method(request.method), evidence=evidence,
             auth_certificate=request.auth_certificate_der, consents=consents,
             registration_request=request.register_for_insurance, prescription=prescription, language=language,
-            timings_ms=timings, software_version=self.software_version,
+            timings_ms={}, software_version=self.software_version,
         )
 
 

@@ -63,15 +63,8 @@ def _pki_dir(args: argparse.Namespace) -> Path:
 def _serve(args: argparse.Namespace) -> int:
     from verifier import server
 
-    argv = ["--db", args.db, "--pki", str(_pki_dir(args)), "--host", args.host, "--port", str(args.port),
-            "--xml-encoding", args.xml_encoding]
-    for flag, value in (("--face-dir", args.face_dir), ("--profiles", args.profiles), ("--tls-cert", args.tls_cert),
-                        ("--tls-key", args.tls_key), ("--client-ca", args.client_ca)):
-        if value:
-            argv += [flag, str(value)]
-    for kiosk_id, pem in args.enroll:
-        argv += ["--enroll", kiosk_id, pem]
-    return server.main(argv)
+    args.pki = _pki_dir(args)
+    return server.serve(args)
 
 
 def _seed(args: argparse.Namespace) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from importlib import resources
 from typing import Any
 
 import jsonschema
@@ -25,9 +24,10 @@ from kiosk.reception import (
 )
 from verifier import facexml
 from verifier.pki import add_months
+from verifier.service import load_result_schema
 
 NOW = datetime(2026, 11, 21, 4, 30, tzinfo=UTC)
-SCHEMA = json.loads(resources.files("assets.schema").joinpath("reception-result-v1.json").read_text("utf-8"))
+SCHEMA = load_result_schema()
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
 
 
