@@ -90,9 +90,7 @@ class VerificationBGate:
             reading = self._reader.read_front(summary, cancel)
             value = reading.verification_b if reading is not None else None
             decision = decide(state, scan_id=scan_id, value=value, tries_left=tries, policy=self._policy)
-            if decision.action is GuardAction.FALLBACK:
-                raise VerificationBBlocked(f"照合番号B not tried: {decision.reason.value}, {tries} tries left")
-            if decision.action is GuardAction.SEND and value is not None:
+            if decision.send and value is not None:  # otherwise RESCAN: the counter was judged above
                 return value
         raise CardFaceUnreadable("no confident reading of the card front in time")
 

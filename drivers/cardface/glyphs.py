@@ -174,32 +174,22 @@ def _one_per_glyph(ocr: LineOcr, page: GreyImage, glyphs: list[Glyph]) -> list[t
     return None
 
 
-def _strip_with_spans(
-    page: GreyImage, glyphs: list[Glyph], height: int = GLYPH_HEIGHT, gap: float = 0.33
-) -> tuple[Image.Image, list[tuple[int, int]]]:
+def _strip(page: GreyImage, glyphs: list[Glyph], height: int = GLYPH_HEIGHT, gap: float = 0.33) -> Image.Image:
     """The glyphs side by side at one height with even gaps (`gap` × height): a clean line for the LSTM,
-    in which two equal digits can no longer run together; with each glyph's x-span in the strip."""
+    in which two equal digits can no longer run together."""
     space = max(2, round(gap * height))
     margin = 16
     pieces: list[np.ndarray] = []
-    spans: list[tuple[int, int]] = []
-    x = margin
     for g in glyphs:
         crop = page[g.y0 : g.y1, g.x0 : g.x1]
         scale = height / max(1, crop.shape[0])
         width = max(1, round(crop.shape[1] * scale))
         pieces.append(np.asarray(cv2.resize(crop, (width, height), interpolation=cv2.INTER_CUBIC), np.uint8))
-        spans.append((x, x + width))
-        x += width + space
     paper = int(np.percentile(page, 90))
     spacer = np.full((height, space), paper, np.uint8)
     row = np.hstack([x for piece in pieces for x in (piece, spacer)][:-1])
     framed = cv2.copyMakeBorder(row, 14, 14, margin, margin, cv2.BORDER_CONSTANT, value=paper)
-    return _pil(np.asarray(framed, np.uint8)), spans
-
-
-def _strip(page: GreyImage, glyphs: list[Glyph], height: int = GLYPH_HEIGHT, gap: float = 0.33) -> Image.Image:
-    return _strip_with_spans(page, glyphs, height, gap)[0]
+    return _pil(np.asarray(framed, np.uint8))
 
 
 def _digit_runs(ocr: LineOcr, page: GreyImage, runs: list[list[Glyph]]) -> tuple[list[str] | None, float]:

@@ -34,11 +34,6 @@ def _order_corners(pts: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     return pts.astype(np.float32)
 
 
-def find_card(grey: GreyImage) -> npt.NDArray[np.float32]:
-    """The card's four corners (ordered), or CardFaceUnreadable when there is no card-shaped object."""
-    return card_candidates(grey)[0]
-
-
 def card_candidates(grey: GreyImage) -> list[npt.NDArray[np.float32]]:
     """Distinct card outlines, likeliest first; CardFaceUnreadable when there is none.
 
@@ -167,11 +162,6 @@ def rectify_both(grey: GreyImage, corners: npt.NDArray[np.float32]) -> tuple[Gre
     if _photo_darkness(turned) > _photo_darkness(card):
         return turned, card
     return card, turned
-
-
-def rectify(grey: GreyImage, corners: npt.NDArray[np.float32]) -> GreyImage:
-    """The card warped to the layout grid, the likelier way up."""
-    return rectify_both(grey, corners)[0]
 
 
 def to_grey(image: npt.NDArray[np.uint8]) -> GreyImage:

@@ -1,7 +1,7 @@
 """Tesseract (through tesserocr) for single printed lines: the only module that imports tesserocr.
 
-One `LineOcr` holds two loaded engines (jpn for the date lines, eng for the digits of the security
-code). Tesseract engines are not thread-safe, so each worker thread gets its own (`LineOcr.for_thread`);
+One `LineOcr` holds three loaded engines (jpn for date lines and for single date glyphs, eng for digit
+lines). Tesseract engines are not thread-safe, so each worker thread gets its own (`LineOcr.for_thread`);
 loading costs about 0.2 s once per thread, a field then takes a few milliseconds on a small crop.
 """
 
@@ -34,7 +34,6 @@ class OcrLine:
 
     text: str
     char_conf: tuple[float, ...]
-    boxes: tuple[tuple[int, int, int, int], ...] = ()  # (x0, y0, x1, y1) of each character
 
     @property
     def min_conf(self) -> float:
@@ -64,9 +63,7 @@ class LineOcr:
         char = tesserocr.PSM.SINGLE_CHAR
         self._date_glyph = tesserocr.PyTessBaseAPI(path=path, lang="jpn", psm=char, oem=oem)
         self._date_glyph.SetVariable("tessedit_char_whitelist", DATE_CHARS.strip())
-        self._digit_glyph = tesserocr.PyTessBaseAPI(path=path, lang="eng", psm=char, oem=oem)
-        self._digit_glyph.SetVariable("tessedit_char_whitelist", DIGITS)
-        self._apis = (self._dates, self._digits, self._date_glyph, self._digit_glyph)
+        self._apis = (self._dates, self._digits, self._date_glyph)
         for api in self._apis:
             api.SetVariable("debug_file", "/dev/null")
 
@@ -89,11 +86,6 @@ class LineOcr:
         line = self._read(self._date_glyph, image)
         return (line.text, line.min_conf) if len(line.text) == 1 else ("", 0.0)
 
-    def digit_glyph(self, image: Image.Image) -> tuple[str, float]:
-        """One digit, by the eng model (independent of the jpn model's mistakes)."""
-        line = self._read(self._digit_glyph, image)
-        return (line.text, line.min_conf) if len(line.text) == 1 else ("", 0.0)
-
     def _read(self, api: Any, image: Image.Image) -> OcrLine:
         # Raw bytes, not SetImage(PIL): tesserocr 2.13's SetImage drops a reference to None on every call,
         # and on Python 3.11 (None is not immortal) a few thousand reads crash the process.
@@ -103,7 +95,6 @@ class LineOcr:
         level = self._tesserocr.RIL.SYMBOL
         text: list[str] = []
         conf: list[float] = []
-        boxes: list[tuple[int, int, int, int]] = []
         it = api.GetIterator()
         if it is not None:
             for symbol in self._tesserocr.iterate_level(it, level):
@@ -111,14 +102,10 @@ class LineOcr:
                     ch = symbol.GetUTF8Text(level)
                 except RuntimeError:  # an empty symbol box
                     continue
-                if ch and not ch.isspace():
-                    box = symbol.BoundingBox(level)
-                    if box is None or len(ch) != 1:
-                        continue
+                if ch and not ch.isspace() and len(ch) == 1 and symbol.BoundingBox(level) is not None:
                     text.append(ch)
                     conf.append(float(symbol.Confidence(level)))
-                    boxes.append(tuple(box))
-        return OcrLine("".join(text), tuple(conf), tuple(boxes))
+        return OcrLine("".join(text), tuple(conf))
 
     def close(self) -> None:
         for api in self._apis:

@@ -22,7 +22,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
 
 from drivers.cardface import layout
 from drivers.cardface.glyphs import read_date_line, read_digit_line
@@ -102,10 +101,6 @@ PREPARATIONS: tuple[Prepare, ...] = (
 def _crop(card: GreyImage, box: layout.Box) -> GreyImage:
     x0, y0, x1, y1 = box.px()
     return card[y0:y1, x0:x1]
-
-
-def _pil(a: GreyImage) -> Image.Image:
-    return Image.fromarray(np.ascontiguousarray(a), mode="L")
 
 
 @dataclass(frozen=True)
@@ -210,8 +205,7 @@ class CardFaceReader:
             return None, 0.0
 
     def _code(self, img: GreyImage) -> tuple[str | None, float]:
-        text, conf = read_digit_line(self.ocr, img, 4)
-        return text, conf
+        return read_digit_line(self.ocr, img, 4)
 
     def _read_fields(self, card: GreyImage) -> tuple[CardFrontFields | None, float, str]:
         votes = (

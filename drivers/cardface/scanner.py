@@ -18,8 +18,12 @@ from kiosk.ports import CancelToken
 
 
 class DocumentCameraFrontReader:
-    def __init__(self, source_factory: Callable[[], FrameSource], reader: CardFaceReader | None = None,
-                 frame_timeout_s: float = 2.0) -> None:
+    def __init__(
+        self,
+        source_factory: Callable[[], FrameSource],
+        reader: CardFaceReader | None = None,
+        frame_timeout_s: float = 2.0,
+    ) -> None:
         self._source_factory = source_factory
         self._reader = reader or CardFaceReader()
         self._frame_timeout = frame_timeout_s
@@ -31,7 +35,10 @@ class DocumentCameraFrontReader:
                 return None
             cert = summary.auth_certificate if summary is not None else None
             try:
-                return self._reader.read(frame.image, cert_not_before=cert.not_before if cert else None,
-                                         cert_not_after=cert.not_after if cert else None)
+                return self._reader.read(
+                    frame.image,
+                    cert_not_before=cert.not_before if cert else None,
+                    cert_not_after=cert.not_after if cert else None,
+                )
             except CardFaceUnreadable:
                 return None
