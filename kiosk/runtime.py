@@ -158,6 +158,7 @@ class Runtime:
         self._card = card_executor or ThreadPoolExecutor(max_workers=1, thread_name_prefix="card")
         self._pool = pool or ThreadPoolExecutor(max_workers=2, thread_name_prefix="job")
         self._cancels: dict[int, threading.Event] = {}
+        self._unsubscribes: list[Callable[[], None]] = []
         self._lock = threading.Lock()
         self.vault = SessionVault()
         self.last_errors: deque[str] = deque(maxlen=8)
@@ -347,10 +348,14 @@ class Runtime:
         counts = tuple(sorted(self.counts.snapshot().items()))
         return SelfTestReport(tuple(items), counts, tuple(self.last_errors))
 
-    def watch_presence(self, source: CardPresenceSource) -> Callable[[], None]:
-        return source.subscribe(lambda reader, present: self._post(CardInserted() if present else CardRemoved()))
+    def watch_presence(self, source: CardPresenceSource) -> None:
+        """Post the source's card events until shutdown(), which unsubscribes (the source may outlive us)."""
+        unsubscribe = source.subscribe(lambda reader, present: self._post(CardInserted() if present else CardRemoved()))
+        self._unsubscribes.append(unsubscribe)
 
     def shutdown(self) -> None:
+        while self._unsubscribes:
+            self._unsubscribes.pop()()
         with self._lock:
             for cancel in self._cancels.values():
                 cancel.set()

@@ -3,34 +3,28 @@ choose what the simulated devices do (PIN-less card, certificate dates, face ver
 
 from __future__ import annotations
 
-from kiosk.app.demo_fakes import FakeBackend, FakeCard, FakePresence, FakeScanner, ScriptedFaceVerifier
-from kiosk.app.demo_scenarios import DEMO_STAFF_PIN, demo_config, fake_probes
+from typing import TYPE_CHECKING
+
+from kiosk.app.demo_fakes import FakeBackend, FakeCard, FakeScanner, ScriptedFaceVerifier
+from kiosk.app.demo_scenarios import DEMO_STAFF_PIN, DemoEnvironment, FakeEnvironment, demo_config, fake_probes
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from kiosk.config import KioskConfig
 
 
 def run_gui_demo(label: str) -> int:
-    from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton
 
-    from kiosk.consent import load_catalogue
     from kiosk.runtime import Devices
-    from ui.application import build_kiosk, make_application
-    from ui.sound import WavSpeaker
+    from ui.application import make_application
 
     app = make_application()
     card, backend = FakeCard(delay_s=0.2), FakeBackend(delay_s=0.3)
     scanner, face = FakeScanner(delay_s=0.5), ScriptedFaceVerifier(frame_s=0.4)
-    presence = FakePresence()
-    speaker = WavSpeaker()
-    kiosk = build_kiosk(demo_config(), load_catalogue(), Devices(card, scanner, face, backend), speaker,
-                        probes=fake_probes())  # fmt: skip
-    kiosk.runtime.watch_presence(presence)
+    env = FakeEnvironment(Devices(card, scanner, face, backend), fake_probes())
 
-    control = QWidget()
-    control.setWindowTitle("demo control (FAKE devices)")
-    layout = QVBoxLayout(control)
-    layout.addWidget(QLabel(f"{label}\nstaff PIN: {DEMO_STAFF_PIN} (tap the top-left corner 5 times)"))
-    insert, remove = QPushButton("Place card / カードを置く"), QPushButton("Take card / カードを取る")
-    insert.clicked.connect(presence.insert)
-    remove.clicked.connect(presence.remove)
     pin_less = QCheckBox("PIN-less card (顔認証マイナンバーカード)")
     pin_less.toggled.connect(lambda on: setattr(card, "pin", None if on else "1234"))
     unsupported = QCheckBox("not a My Number card")
@@ -51,52 +45,68 @@ def run_gui_demo(label: str) -> int:
     verdict.currentTextChanged.connect(lambda v: setattr(face, "verdicts", [v]))
     tries = QPushButton("reset PIN tries to 3")
     tries.clicked.connect(lambda: setattr(card, "pin_tries", 3))
-    for widget in (insert, remove, pin_less, unsupported, unregistered, down, unreadable, cert, verdict, tries):
-        layout.addWidget(widget)
-    control.show()
-    try:
-        return int(app.exec())
-    finally:
-        speaker.close()
-        kiosk.close()
+    return _run_with_control(app, demo_config(), env, "demo control (FAKE devices)", label,
+                             [pin_less, unsupported, unregistered, down, unreadable, cert, verdict, tries])  # fmt: skip
 
 
 def run_real_gui_demo(label: str) -> int:
     """The kiosk on the real parts, with a control window: place/take the virtual card, pick the card
     profile and the camera video, take the verification service down."""
-    from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton
 
     from drivers.virtualcard.profile import Variant
     from kiosk.app.demo_bench import VIDEOS, DemoBench
-    from kiosk.consent import load_catalogue
-    from ui.application import build_kiosk, make_application
-    from ui.sound import WavSpeaker
+    from kiosk.app.demo_real import RealEnvironment
+    from ui.application import make_application
 
     app = make_application()
     bench = DemoBench(demo_config())
-    speaker = WavSpeaker()
-    kiosk = build_kiosk(bench.config, load_catalogue(), bench.real.devices, speaker, probes=bench.real.probes)
-    kiosk.runtime.watch_presence(bench)
-
-    control = QWidget()
-    control.setWindowTitle("demo control")
-    layout = QVBoxLayout(control)
-    layout.addWidget(QLabel(f"{label}\nstaff PIN: {DEMO_STAFF_PIN} (tap the top-left corner 5 times)\n"
-                            "card PIN: 1234"))
     profile = QComboBox()
     profile.addItems([v.value for v in Variant])
     profile.currentTextChanged.connect(lambda v: setattr(bench, "variant", v))
     video = QComboBox()
     video.addItems(list(VIDEOS))
     video.currentTextChanged.connect(lambda v: setattr(bench, "video", v))
-    insert, remove = QPushButton("Place card / カードを置く"), QPushButton("Take card / カードを取る")
-    insert.clicked.connect(lambda: bench.insert())
-    remove.clicked.connect(bench.remove)
     down = QCheckBox("verification service down")
     down.toggled.connect(lambda on: bench.set_verifier_running(not on))
     reset = QPushButton("reset all card counters")
     reset.clicked.connect(bench.reset_cards)
-    for widget in (QLabel("card profile"), profile, QLabel("camera video"), video, insert, remove, down, reset):
+    try:
+        return _run_with_control(
+            app,
+            bench.config,
+            RealEnvironment(bench),
+            "demo control",
+            f"{label}\ncard PIN: 1234",
+            [QLabel("card profile"), profile, QLabel("camera video"), video, down, reset],
+        )
+    finally:
+        bench.close()
+
+
+def _run_with_control(
+    app: QApplication, config: KioskConfig, env: DemoEnvironment, title: str, label: str, controls: list[QWidget]
+) -> int:
+    """The kiosk window on `env`'s devices and card slot, and a control window: the label, place/take card
+    buttons, then `controls`; runs the Qt loop until the windows close."""
+    from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+    from kiosk.consent import load_catalogue
+    from ui.application import build_kiosk
+    from ui.sound import WavSpeaker
+
+    speaker = WavSpeaker()
+    kiosk = build_kiosk(config, load_catalogue(), env.devices, speaker, probes=env.probes)
+    kiosk.runtime.watch_presence(env)
+
+    control = QWidget()
+    control.setWindowTitle(title)
+    layout = QVBoxLayout(control)
+    layout.addWidget(QLabel(f"{label}\nstaff PIN: {DEMO_STAFF_PIN} (tap the top-left corner 5 times)"))
+    insert, remove = QPushButton("Place card / カードを置く"), QPushButton("Take card / カードを取る")
+    insert.clicked.connect(lambda: env.insert())
+    remove.clicked.connect(lambda: env.remove())
+    for widget in (insert, remove, *controls):
         layout.addWidget(widget)
     control.show()
     try:
@@ -104,4 +114,3 @@ def run_real_gui_demo(label: str) -> int:
     finally:
         speaker.close()
         kiosk.close()
-        bench.close()

@@ -178,7 +178,7 @@ class ScenarioPlayer:
         self.kiosk = build_kiosk(demo_config(), load_catalogue(), devices, self.speaker,
                                  probes=self.presence.probes,
                                  on_render=self._record)  # fmt: skip
-        self._unwatch = self.kiosk.runtime.watch_presence(self.presence)
+        self.kiosk.runtime.watch_presence(self.presence)  # dropped again by kiosk.close()
         for name in self._unshot:
             self._shoot(name)
 
@@ -223,7 +223,6 @@ class ScenarioPlayer:
         return self.transcript
 
     def close(self) -> None:
-        self._unwatch()  # a later player in this process must not get this kiosk's card events
         self.speaker.close()
         self.kiosk.close()
 

@@ -230,6 +230,15 @@ def test_real_threads_deliver_results() -> None:
     runtime.shutdown()
 
 
+def test_shutdown_drops_the_presence_subscription() -> None:
+    """A closed kiosk must not get card events from a source that outlives it (the next kiosk's)."""
+    k = Kiosk()
+    k.runtime.shutdown()
+    assert k.presence.listeners == []
+    k.presence.insert()
+    assert not k.queue
+
+
 def test_no_secret_reaches_a_log_or_a_repr(caplog: pytest.LogCaptureFixture) -> None:
     import logging
 
