@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from kiosk.cardface import CardFaceReading, GuardAction, GuardPolicy, GuardState, decide, record_attempt
@@ -19,12 +20,14 @@ from kiosk.domain import BasicInfo, CardFace, CardSummary
 from kiosk.errors import Cancelled, CardFaceUnreadable, VerificationBBlocked, VerificationBWrong
 from kiosk.ports import CancelToken, CardService
 
+FrontLook = Callable[[CardSummary | None], CardFaceReading | None]
+"""One look at the card front (the newest frame); None when no card is in view."""
+
 
 class FrontReader(Protocol):
-    """One look at the card front through the document camera; None when no card is in view."""
+    """The document camera, kept open for the looks of one scan."""
 
-    def read_front(self, summary: CardSummary | None, cancel: CancelToken | None = None) -> CardFaceReading | None:
-        ...
+    def looking(self) -> AbstractContextManager[FrontLook]: ...
 
 
 class CardWithCounters(CardService, Protocol):
@@ -84,14 +87,15 @@ class VerificationBGate:
         if counter.action is GuardAction.FALLBACK:  # judged before any camera work
             raise VerificationBBlocked(f"照合番号B not tried: {counter.reason.value}, {tries} tries left")
         deadline = self._clock() + self._timeout
-        while self._clock() < deadline:
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("card-face scan cancelled")
-            reading = self._reader.read_front(summary, cancel)
-            value = reading.verification_b if reading is not None else None
-            decision = decide(state, scan_id=scan_id, value=value, tries_left=tries, policy=self._policy)
-            if decision.send and value is not None:  # otherwise RESCAN: the counter was judged above
-                return value
+        with self._reader.looking() as look:
+            while self._clock() < deadline:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("card-face scan cancelled")
+                reading = look(summary)
+                value = reading.verification_b if reading is not None else None
+                decision = decide(state, scan_id=scan_id, value=value, tries_left=tries, policy=self._policy)
+                if decision.send and value is not None:  # otherwise RESCAN: the counter was judged above
+                    return value
         raise CardFaceUnreadable("no confident reading of the card front in time")
 
     def _record(self, scan_id: int, value: str, *, accepted: bool) -> None:

@@ -1,12 +1,13 @@
 """The document camera above the reader, as the FrontReader of kiosk.verification_b_gate.
 
-Each look takes the newest frame from the camera and reads it; a frame with no card in view is None,
-so the gate simply looks again until its own deadline.
+The camera stays open for the looks of one scan; each look reads the next new frame. A frame with no card
+in view is None, so the gate simply looks again until its own deadline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from drivers.camera.capture import Camera
 from drivers.camera.sources import FrameSource
@@ -14,7 +15,7 @@ from drivers.cardface.reader import CardFaceReader
 from kiosk.cardface import CardFaceReading
 from kiosk.domain import CardSummary
 from kiosk.errors import CardFaceUnreadable
-from kiosk.ports import CancelToken
+from kiosk.verification_b_gate import FrontLook
 
 
 class DocumentCameraFrontReader:
@@ -28,17 +29,26 @@ class DocumentCameraFrontReader:
         self._reader = reader or CardFaceReader()
         self._frame_timeout = frame_timeout_s
 
-    def read_front(self, summary: CardSummary | None, cancel: CancelToken | None = None) -> CardFaceReading | None:
+    @contextmanager
+    def looking(self) -> Iterator[FrontLook]:
+        """Open the camera once for a scan; each look reads the next new frame."""
         with Camera(self._source_factory()) as camera:
-            frame = camera.wait_next(timeout=self._frame_timeout)
-            if frame is None:
-                return None
-            cert = summary.auth_certificate if summary is not None else None
-            try:
-                return self._reader.read(
-                    frame.image,
-                    cert_not_before=cert.not_before if cert else None,
-                    cert_not_after=cert.not_after if cert else None,
-                )
-            except CardFaceUnreadable:
-                return None
+            last = -1
+
+            def look(summary: CardSummary | None) -> CardFaceReading | None:
+                nonlocal last
+                frame = camera.wait_next(after=last, timeout=self._frame_timeout)
+                if frame is None:  # the source ended: no later look can see anything either
+                    raise CardFaceUnreadable("the document camera delivered no more frames")
+                last = frame.index
+                cert = summary.auth_certificate if summary is not None else None
+                try:
+                    return self._reader.read(
+                        frame.image,
+                        cert_not_before=cert.not_before if cert else None,
+                        cert_not_after=cert.not_after if cert else None,
+                    )
+                except CardFaceUnreadable:
+                    return None
+
+            yield look

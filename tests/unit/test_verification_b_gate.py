@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from datetime import UTC, datetime
 
 import pytest
@@ -51,7 +52,10 @@ class FakeReader:
         self._values: Iterator[str | None] = iter(values)
         self.looks = 0
 
-    def read_front(self, summary: object, cancel: object = None) -> CardFaceReading | None:
+    def looking(self) -> nullcontext[Callable[[object], CardFaceReading | None]]:
+        return nullcontext(self.read_front)
+
+    def read_front(self, summary: object) -> CardFaceReading | None:
         self.looks += 1
         value = next(self._values, None)
         return CardFaceReading(value, 0.99 if value else 0.2, "ok" if value else "low confidence")
