@@ -48,14 +48,14 @@ i18n: venv
 
 lint: setup
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy kiosk drivers ui verifier
+	$(VENV)/bin/mypy kiosk drivers ui verifier testbench
 	$(VENV)/bin/lint-imports
 
 test: lint
 	tests/isolated $(VENV)/bin/python -m pytest
 
 demo: setup
-	$(VENV)/bin/myna-kiosk demo
+	$(VENV)/bin/myna-testbench demo
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

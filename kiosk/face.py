@@ -100,7 +100,7 @@ def usable(guidance: Sequence[Guidance]) -> bool:
 @dataclass(frozen=True)
 class FaceThresholds:
     """Every number the face path decides with. Loaded from assets/face/thresholds.json (derived by
-    `myna-kiosk face eval`) or from a file named in the kiosk config."""
+    `myna-testbench face eval`) or from a file named in the kiosk config."""
 
     model: str = "dlib_face_recognition_resnet_model_v1"
     accept: float = 0.50  # median distance at or below: same person

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from drivers.virtualcard.bench import Pcscd, remove_and_wait, serve_profile, start_pcscd
-from drivers.virtualcard.profile import Variant, make_profile
-from drivers.virtualcard.vpcd import VpcdCard
+from testbench.virtualcard.profile import Variant, make_profile
+from testbench.virtualcard.serving import Pcscd, remove_and_wait, serve_profile, start_pcscd
+from testbench.virtualcard.vpcd import VpcdCard
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
 PORTRAIT = FIXTURES / "faces" / "face_recognition" / "obama.jpg"

@@ -1,6 +1,6 @@
 """Building and serving the verifier: trust store from a PKI directory, storage from a URL, uvicorn.
 
-`python -m verifier.server --pki DIR --db URL --port N` is what `myna-kiosk verifier serve` runs; tests and
+`python -m verifier.server --pki DIR --db URL --port N` is what `myna-verifier serve` runs; tests and
 the benchmark use `ServerThread` (in-process) or that module entry (a separate process).
 """
 
@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Run the verifier with `main`'s options (`myna-kiosk verifier serve` calls this with its own)."""
+    """Run the verifier with `main`'s options (`myna-verifier serve` calls this with its own)."""
     logging.basicConfig(level=logging.WARNING)
     verifier = build_verifier(args.db, trust_from_pki_dir(args.pki), args.face_dir, args.xml_encoding)
     if args.profiles:

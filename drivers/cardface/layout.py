@@ -1,6 +1,6 @@
 """Where things sit on the front of a My Number card, in fractions of the card's width and height.
 
-Shared by the renderer of test card fronts (drivers.virtualcard.front) and by the reader, which crops its
+Shared by the renderer of test card fronts (testbench.virtualcard.front) and by the reader, which crops its
 fields from the rectified card. The boxes follow the real card's arrangement (ID-1, 85.6 × 54 mm): name
 and address top left, the printed birth date with sex below them, the expiry box, the photo on the right
 and the 4-digit セキュリティコード under the photo. Reader boxes carry a margin for rectification error.

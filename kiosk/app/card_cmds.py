@@ -1,4 +1,4 @@
-"""`myna-kiosk card info|photo` and `myna-kiosk bench card`."""
+"""`myna-kiosk card info|photo`: an installer's look at the card in the reader."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from kiosk.errors import KioskError
 REFUSE_AT_TRIES = 1  # never spend the last 照合番号B try from a command line
 
 
-def register(commands: Any, bench: Any) -> None:
+def register(commands: Any) -> None:
     card = commands.add_parser("card", help="read a My Number card in a PC/SC reader")
     sub = card.add_subparsers(dest="card_command", required=True, metavar="ACTION")
     info = sub.add_parser("info", help="reader, ATR, applications, auth certificate and tries left (spends no try)")
@@ -26,16 +26,6 @@ def register(commands: Any, bench: Any) -> None:
     photo.add_argument("--out", required=True, type=Path, help="file to write the JPEG 2000 photo to")
     photo.add_argument("--reader")
     photo.set_defaults(run=card_photo)
-    bench_card = bench.add_parser("card", help="APDUs and wall time of the full card read, against OpenSC")
-    bench_card.add_argument("--runs", type=int, default=10)
-    bench_card.add_argument("--json", action="store_true")
-    bench_card.set_defaults(run=bench_card_cmd)
-
-
-def bench_card_cmd(args: argparse.Namespace) -> int:
-    from kiosk.app.card_bench import run
-
-    return run(args)
 
 
 def fail(exc: KioskError) -> int:

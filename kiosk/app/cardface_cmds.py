@@ -1,4 +1,4 @@
-"""`myna-kiosk cardface read|eval|testset`: 照合番号B from a picture of the card front, and its figures."""
+"""`myna-kiosk cardface read`: 照合番号B from a picture of the card front (an installer's check of the camera)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from kiosk.errors import KioskError
 
 
-def register(commands: Any, bench: Any) -> None:
+def register(commands: Any) -> None:
     cardface = commands.add_parser("cardface", help="read 照合番号B from a picture of the card front (OCR)")
     sub = cardface.add_subparsers(dest="cardface_command", required=True, metavar="ACTION")
     read = sub.add_parser("read", help="read one picture; prints 照合番号B masked unless --reveal")
@@ -22,16 +22,6 @@ def register(commands: Any, bench: Any) -> None:
     read.add_argument("--today", type=date.fromisoformat, help="judge expiry against this day (YYYY-MM-DD)")
     read.add_argument("--gate", type=float, help="lowest character confidence accepted, 0..1")
     read.set_defaults(run=cardface_read)
-    ev = sub.add_parser("eval", help="exact %%, re-scan %%, wrong accepted and ms/card on the generated test set")
-    ev.add_argument("--n", type=int, default=200, help="number of generated cards (default 200)")
-    ev.add_argument("--seed", type=int, default=0)
-    ev.add_argument("--json", action="store_true")
-    ev.set_defaults(run=cardface_eval)
-    ts = sub.add_parser("testset", help="write the generated test pictures and labels.json to a directory")
-    ts.add_argument("directory", type=Path)
-    ts.add_argument("--n", type=int, default=200)
-    ts.add_argument("--seed", type=int, default=0)
-    ts.set_defaults(run=cardface_testset)
 
 
 def cardface_read(args: argparse.Namespace) -> int:
@@ -53,24 +43,3 @@ def cardface_read(args: argparse.Namespace) -> int:
     else:
         print(f"照合番号B / verification B: {shown} (confidence {reading.confidence:.2f})")
     return 0 if not reading.rescan else 1
-
-
-def cardface_eval(args: argparse.Namespace) -> int:
-    from drivers.cardface.evaluate import evaluate
-
-    report = evaluate(args.n, args.seed)
-    if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False))
-    else:
-        print(report.summary())
-        for reason, count in sorted(report.reasons.items(), key=lambda kv: -kv[1]):
-            print(f"  re-scan: {reason}: {count}")
-    return 0 if report.wrong_accepted == 0 else 1
-
-
-def cardface_testset(args: argparse.Namespace) -> int:
-    from drivers.cardface.augment import write_testset
-
-    labels = write_testset(args.directory, args.n, args.seed)
-    print(f"{args.n} pictures and {labels}")
-    return 0

@@ -1,7 +1,7 @@
 """The real devices behind the kiosk's ports: the PC/SC card, the document camera with the 照合番号B gate,
 the face camera with the live verifier, and the verification backend with its durable outbox.
 
-Used by `myna-kiosk run --config FILE` and, with the embedded bench, by `myna-kiosk demo`.
+Used by `myna-kiosk run --config FILE` and, with the embedded bench, by `myna-testbench demo`.
 """
 
 from __future__ import annotations

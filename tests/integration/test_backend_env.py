@@ -1,7 +1,7 @@
 """Shared set-up for the backend/verifier tests (imported by them; holds no tests itself).
 
 A private PostgreSQL cluster (initdb + pg_ctl as the postgres user, unix socket in a tmp dir), the test
-JPKI from drivers.virtualcard.pki with cards in every certificate state, a real verifier served by uvicorn
+JPKI from testbench.virtualcard.pki with cards in every certificate state, a real verifier served by uvicorn
 on loopback, and builders for signed reception results.
 """
 
@@ -23,7 +23,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from drivers.backend.signing import DeviceKey
-from drivers.virtualcard.pki import TestPki, make_pki, new_key, opaque_identifier
 from kiosk.reception import (
     Choice,
     ConsentItem,
@@ -36,6 +35,7 @@ from kiosk.reception import (
     ReceptionResult,
     new_transaction_id,
 )
+from testbench.virtualcard.pki import TestPki, make_pki, new_key, opaque_identifier
 from verifier.server import ServerThread, build_verifier, trust_from_pki_dir, uvicorn_config
 from verifier.service import Verifier
 

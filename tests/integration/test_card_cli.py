@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from drivers.virtualcard.bench import Pcscd, remove_and_wait
-from drivers.virtualcard.profile import Variant, read_profile
+from testbench.virtualcard.profile import Variant, read_profile
+from testbench.virtualcard.serving import Pcscd, remove_and_wait
 
 pytestmark = pytest.mark.vpcd
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True, timeout=120,
+def cli(*args: str, module: str = "kiosk") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
 
 
@@ -70,7 +70,7 @@ def test_card_photo_refuses_the_last_try(vcard: Callable[..., object], profile_d
 
 
 def test_virtual_card_make_all_variants(tmp_path: Path) -> None:
-    result = cli("virtual-card", "make", str(tmp_path / "cards"), "--all", "--seed", "3")
+    result = cli("virtual-card", "make", str(tmp_path / "cards"), "--all", "--seed", "3", module="testbench")
     assert result.returncode == 0, result.stderr
     for variant in Variant:
         profile = read_profile(tmp_path / "cards" / variant.value)
@@ -80,7 +80,7 @@ def test_virtual_card_make_all_variants(tmp_path: Path) -> None:
 
 
 def test_bench_card_prints_computed_figures(pcscd: Pcscd) -> None:
-    result = cli("bench", "card", "--runs", "3", "--json")
+    result = cli("bench", "card", "--runs", "3", "--json", module="testbench")
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert figures["full_read_apdus"] > 20 and figures["full_read_ms_median"] > 0

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from drivers.card.service import MyNumberCardService
-from drivers.virtualcard.applications import load_card_model
-from drivers.virtualcard.bench import Pcscd, insert_and_wait, remove_and_wait
-from drivers.virtualcard.card import VirtualMyNumberCard
-from drivers.virtualcard.model import CardModel
-from drivers.virtualcard.profile import read_profile
-from drivers.virtualcard.vpcd import VpcdCard
 from kiosk.errors import CardRemoved
+from testbench.virtualcard.applications import load_card_model
+from testbench.virtualcard.card import VirtualMyNumberCard
+from testbench.virtualcard.model import CardModel
+from testbench.virtualcard.profile import read_profile
+from testbench.virtualcard.serving import Pcscd, insert_and_wait, remove_and_wait
+from testbench.virtualcard.vpcd import VpcdCard
 
 pytestmark = [pytest.mark.vpcd, pytest.mark.slow]
 

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from drivers.card.service import MyNumberCardService
-from drivers.virtualcard.profile import Variant
+from testbench.virtualcard.profile import Variant
 
 pytestmark = [pytest.mark.vpcd, pytest.mark.opensc]
 PKCS11 = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"

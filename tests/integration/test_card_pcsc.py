@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from drivers.card import pcsc
 from drivers.card.service import MyNumberCardService
-from drivers.virtualcard.bench import Pcscd, reader_slot_name, remove_and_wait
-from drivers.virtualcard.pki import load_pki
-from drivers.virtualcard.profile import Variant
 from kiosk.errors import NoCard, PinBlocked, PinWrong, VerificationBBlocked, VerificationBWrong
+from testbench.virtualcard.pki import load_pki
+from testbench.virtualcard.profile import Variant
+from testbench.virtualcard.serving import Pcscd, reader_slot_name, remove_and_wait
 
 pytestmark = pytest.mark.vpcd
 
@@ -148,11 +148,11 @@ def test_unknown_reader_is_no_reader(pcscd: Pcscd) -> None:
 
 
 def test_a_card_without_jpki_is_unsupported(pcscd: Pcscd) -> None:
-    from drivers.virtualcard.bench import insert_and_wait
-    from drivers.virtualcard.card import VirtualMyNumberCard
-    from drivers.virtualcard.model import Application, CardModel, CounterStore
-    from drivers.virtualcard.vpcd import VpcdCard
     from kiosk.errors import UnsupportedCard
+    from testbench.virtualcard.card import VirtualMyNumberCard
+    from testbench.virtualcard.model import Application, CardModel, CounterStore
+    from testbench.virtualcard.serving import insert_and_wait
+    from testbench.virtualcard.vpcd import VpcdCard
 
     other = CardModel(bytes.fromhex("3B8F8001804F0CA000000306030001000000006A"),
                       [Application("transit", bytes.fromhex("A0000000031010"))], CounterStore(None, {}))

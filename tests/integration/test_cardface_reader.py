@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from drivers.cardface.augment import generate, photograph, random_front
-from drivers.cardface.evaluate import EvalReport, evaluate
 from drivers.cardface.reader import CardFaceReader
-from drivers.virtualcard.front import placeholder_photo, render_card_front
 from kiosk.app.cli import main
 from kiosk.cardface import CardFront, verification_b
 from kiosk.domain import Sex
 from kiosk.errors import CardFaceUnreadable
+from testbench.cardface.augment import generate, photograph, random_front
+from testbench.cardface.evaluate import EvalReport, evaluate
+from testbench.virtualcard.front import placeholder_photo, render_card_front
 
 TODAY = date(2026, 1, 1)
 CI_CARDS = 100

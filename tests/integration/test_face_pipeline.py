@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 
 from drivers.camera import Camera, StillImageSource, VideoFileSource
-from drivers.face.attacks import chip_like, fit_frame, waved_print
 from drivers.face.encoder import ChipEnrolment, DlibEncoder, distance, grey3
 from drivers.face.landmarks import FaceAnalyser
 from drivers.face.session import LiveFaceSession
 from kiosk.errors import NoFaceInChipPhoto
 from kiosk.face import FaceThresholds, Guidance, LivenessOutcome, Verdict, assess_quality
+from testbench.face.attacks import chip_like, fit_frame, waved_print
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO.parent / "shared" / "fixtures"
@@ -146,7 +146,7 @@ def test_the_68_point_model_is_never_opened(tmp_path: Path) -> None:
         import random, sys, cv2
         sys.path.insert(0, {str(REPO)!r})
         from drivers.camera import VideoFileSource
-        from drivers.face.attacks import chip_like
+        from testbench.face.attacks import chip_like
         from drivers.face.encoder import DlibEncoder
         from drivers.face.session import LiveFaceSession
         from kiosk.face import FaceThresholds

@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 
 from drivers.camera import Frame, VideoFileSource
-from drivers.face.attacks import chip_like
 from drivers.face.encoder import DlibEncoder
 from drivers.face.session import LiveFaceSession
 from kiosk.face import FaceThresholds
+from testbench.face.attacks import chip_like
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO.parent / "shared" / "fixtures"
@@ -88,7 +88,7 @@ def test_nothing_is_written_to_disk(tmp_path: Path) -> None:
         import random, sys, cv2
         sys.path.insert(0, {str(REPO)!r})
         from drivers.camera import Camera, VideoFileSource
-        from drivers.face.attacks import chip_like
+        from testbench.face.attacks import chip_like
         from drivers.face.encoder import DlibEncoder
         from drivers.face.session import LiveFaceSession
         from kiosk.face import FaceThresholds

@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 
 from drivers.camera import VideoFileSource
-from drivers.face.attacks import chip_like
 from drivers.face.encoder import DlibEncoder
 from drivers.face.verifier import LiveFaceVerifier
 from kiosk.errors import CameraLost, NoFaceInChipPhoto
 from kiosk.face import Guidance
 from kiosk.ports import FaceProgress, PreviewFrame
+from testbench.face.attacks import chip_like
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO.parent / "shared" / "fixtures"

@@ -1,4 +1,4 @@
-"""`myna-kiosk face verify`: card front picture → OCR → 照合番号B → chip photo through pcscd + vpcd →
+"""`myna-testbench face verify`: card front picture → OCR → 照合番号B → chip photo through pcscd + vpcd →
 live analysis of a recorded video → liveness → decision, run as a user runs it."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import cv2
 import numpy as np
 import pytest
 
-from drivers.virtualcard.bench import Pcscd
-from drivers.virtualcard.profile import Variant
+from testbench.virtualcard.profile import Variant
+from testbench.virtualcard.serving import Pcscd
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO.parent / "shared" / "fixtures"
@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.vpcd, pytest.mark.models]  # needs ../shared/fixtures 
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, text=True, timeout=240,
+    return subprocess.run([sys.executable, "-m", "testbench", *args], capture_output=True, text=True, timeout=240,
                           env={**os.environ, "PYTHONPATH": str(REPO)}, check=False)
 
 

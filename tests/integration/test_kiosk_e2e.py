@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.app.cli import main
-from kiosk.app.demo_real import REAL_SCENARIOS
+from testbench.cli import main
+from testbench.demo.real import REAL_SCENARIOS
 
 pytestmark = [pytest.mark.vpcd, pytest.mark.slow]
 

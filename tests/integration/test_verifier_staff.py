@@ -18,9 +18,8 @@ from cryptography.x509.oid import NameOID
 
 from drivers.backend.http import BackendConfig, RequestsBackend
 from drivers.backend.signing import sign_result
-from drivers.virtualcard.profile import Variant, make_profile
-from kiosk.app.cli import main as cli
 from kiosk.errors import BackendRejected, BackendUnavailable
+from testbench.virtualcard.profile import Variant, make_profile
 from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     Env,
     cards_fixture,
@@ -30,6 +29,7 @@ from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     pin_result,
     postgres_fixture,
 )
+from verifier.cli import main as cli
 from verifier.server import ServerThread, build_verifier, trust_from_pki_dir, uvicorn_config
 from verifier.store import Store, open_engine
 
@@ -77,7 +77,7 @@ def test_seed_from_virtual_card_profiles_via_the_cli(tmp_path: Path, capsys: pyt
     make_profile(profiles / "ordinary", pki, Variant.ORDINARY, seed=1)
     make_profile(profiles / "unregistered", pki, Variant.UNREGISTERED, seed=2)
     db = f"sqlite:///{tmp_path / 'v.db'}"
-    assert cli(["verifier", "seed", "--profiles", str(profiles), "--db", db]) == 0
+    assert cli(["seed", "--profiles", str(profiles), "--db", db]) == 0
     assert "seeded 2 qualification(s)" in capsys.readouterr().out
 
     store = Store(open_engine(db))
@@ -165,7 +165,7 @@ def test_verifier_serve_command_runs_the_real_server(tmp_path: Path) -> None:
     import time
 
     from drivers.backend.signing import DeviceKey
-    from drivers.virtualcard.profile import read_profile
+    from testbench.virtualcard.profile import read_profile
 
     profiles = tmp_path / "profiles"
     make_profile(profiles / "card", tmp_path / "pki", Variant.ORDINARY, seed=3)
@@ -174,7 +174,7 @@ def test_verifier_serve_command_runs_the_real_server(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "kiosk", "verifier", "serve", "--db", f"sqlite:///{tmp_path / 'v.db'}",
+    command = [sys.executable, "-m", "verifier", "serve", "--db", f"sqlite:///{tmp_path / 'v.db'}",
                "--port", str(port), "--profiles", str(profiles), "--face-dir", str(tmp_path / "face"),
                "--xml-encoding", "shift_jis", "--enroll", "kiosk-9", str(tmp_path / "kiosk.pem")]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -1,5 +1,5 @@
 """The whole app (window, Qt runtime with QTimers and worker threads, flow) played by scripted patients on
-in-process fakes; and the `myna-kiosk demo --headless` / `bench reception` commands."""
+in-process fakes; and the `myna-testbench demo --headless` / `bench reception` commands."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import json
 import pytest
 
 from kiosk.app.cli import main
-from kiosk.app.demo_scenarios import SCENARIOS, ScenarioPlayer
+from testbench.cli import main as testbench_main
+from testbench.demo.scenarios import SCENARIOS, ScenarioPlayer
 
 pytestmark = pytest.mark.ui
 
@@ -50,7 +51,7 @@ def test_card_pulled_returns_to_idle_and_wipes(qapp: object) -> None:
 def test_inactivity_timeout_fires_through_qtimers(qapp: object) -> None:
     from dataclasses import replace
 
-    from kiosk.app.demo_scenarios import Scenario
+    from testbench.demo.scenarios import Scenario
 
     player = ScenarioPlayer(Scenario("idle", "", [("insert",), ("wait", "method")]), delay_s=0.0)
     try:
@@ -70,7 +71,7 @@ def test_inactivity_timeout_fires_through_qtimers(qapp: object) -> None:
 
 
 def test_demo_headless_json(capsys: pytest.CaptureFixture[str], qapp: object) -> None:
-    assert main(["demo", "--headless", "--fake", "--scenario", "expired", "--json"]) == 0
+    assert testbench_main(["demo", "--headless", "--fake", "--scenario", "expired", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert "FAKE" in out["note"]
     lines = out["scenarios"][0]["lines"]
@@ -79,7 +80,7 @@ def test_demo_headless_json(capsys: pytest.CaptureFixture[str], qapp: object) ->
 
 
 def test_bench_reception_prints_its_figures(capsys: pytest.CaptureFixture[str], qapp: object) -> None:
-    assert main(["bench", "reception", "--patients", "4", "--json"]) == 0
+    assert testbench_main(["bench", "reception", "--patients", "4", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["patients"] == 4 and 0 < figures["reception_s"]["median"] < 10
     assert figures["gui_stall_ms"]["ticks"] > 0 and figures["start_to_attract_s"] > 0

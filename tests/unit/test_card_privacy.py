@@ -9,9 +9,9 @@ import pytest
 
 from drivers.card import jpki, kenhojo, kenkaku
 from drivers.card.connection import CardChannel
-from drivers.virtualcard.applications import load_card_model
-from drivers.virtualcard.card import VirtualMyNumberCard
-from drivers.virtualcard.profile import Variant
+from testbench.virtualcard.applications import load_card_model
+from testbench.virtualcard.card import VirtualMyNumberCard
+from testbench.virtualcard.profile import Variant
 
 
 def test_traffic_log_is_redacted(profile_dir, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]

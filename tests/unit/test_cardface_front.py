@@ -1,4 +1,4 @@
-"""drivers.virtualcard.front: the printed card front renderer."""
+"""testbench.virtualcard.front: the printed card front renderer."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 from PIL import Image, ImageChops, ImageStat
 
 from drivers.cardface import layout
-from drivers.virtualcard.front import TEST_RED, placeholder_photo, render_card_front
 from kiosk.cardface import CardFront
 from kiosk.domain import Sex
+from testbench.virtualcard.front import TEST_RED, placeholder_photo, render_card_front
 
 
 def make_front(code: str = "1234", *, foreign: bool = False) -> CardFront:

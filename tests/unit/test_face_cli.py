@@ -1,4 +1,4 @@
-"""`myna-kiosk face …` and `bench face` argument handling (no models loaded)."""
+"""`myna-testbench face …` and `bench face` argument handling (no models loaded)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.app.cli import build_parser, main
+from testbench.cli import build_parser, main
 
 
 def test_face_commands_are_registered() -> None:

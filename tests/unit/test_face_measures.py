@@ -109,7 +109,7 @@ def test_fnmr_at_fmr_and_eer() -> None:
 def test_det_plot_is_written(tmp_path: pytest.TempPathFactory) -> None:
     from pathlib import Path
 
-    from drivers.face.evaluation import derive_thresholds, plot_det
+    from testbench.face.evaluation import derive_thresholds, plot_det
 
     rng = np.random.default_rng(1)
     genuine = list(rng.normal(0.42, 0.06, 300))

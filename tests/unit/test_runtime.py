@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from kiosk.app.demo_fakes import FakeBackend, FakeCard, FakePresence, FakeScanner, ScriptedFaceVerifier
 from kiosk.errors import KioskError
 from kiosk.flow import initial_state
 from kiosk.flow_types import (
@@ -25,6 +24,7 @@ from kiosk.flow_types import (
 from kiosk.runtime import Devices, KioskController, Runtime
 from kiosk.screens import ScreenModel
 from kiosk.staff import StaffGate
+from testbench.demo.fakes import FakeBackend, FakeCard, FakePresence, FakeScanner, ScriptedFaceVerifier
 from tests.unit.flow_harness import STAFF_HASH, settings
 
 

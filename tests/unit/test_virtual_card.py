@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from drivers.card import jpki, kenkaku
-from drivers.virtualcard.applications import load_card_model
-from drivers.virtualcard.card import VirtualMyNumberCard
-from drivers.virtualcard.profile import Variant
+from testbench.virtualcard.applications import load_card_model
+from testbench.virtualcard.card import VirtualMyNumberCard
+from testbench.virtualcard.profile import Variant
 
 JPKI = "00A4040C0AD392F000260100000001"
 

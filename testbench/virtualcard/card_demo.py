@@ -1,4 +1,4 @@
-"""`myna-kiosk virtual-card demo`: a virtual My Number card read through the real PC/SC stack.
+"""`myna-testbench virtual-card demo`: a virtual My Number card read through the real PC/SC stack.
 
 Starts pcscd with vpcd (or uses a running one), makes the demo cards under ./var/demo-cards (once),
 inserts a card, reads it as the kiosk does — certificates and counters without spending a try, then
@@ -20,10 +20,10 @@ def run(args: argparse.Namespace) -> int:
 
     from drivers.card.pcsc import PresenceMonitor
     from drivers.card.service import MyNumberCardService
-    from drivers.virtualcard.bench import remove_and_wait, serve_profile, start_pcscd
-    from drivers.virtualcard.pki import load_pki
-    from drivers.virtualcard.profile import Variant, make_profile, read_profile
     from kiosk.cardface import mask_verification_b
+    from testbench.virtualcard.pki import load_pki
+    from testbench.virtualcard.profile import Variant, make_profile, read_profile
+    from testbench.virtualcard.serving import remove_and_wait, serve_profile, start_pcscd
 
     started = time.perf_counter()
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from drivers.virtualcard.model import Application, CardModel
+from testbench.virtualcard.model import Application, CardModel
 
 log = logging.getLogger(__name__)
 

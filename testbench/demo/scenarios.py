@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from kiosk.app.demo_fakes import FakeBackend, FakeCard, FakePresence, FakeScanner, ScriptedFaceVerifier
 from kiosk.config import KioskConfig, StaffPolicy
 from kiosk.ports import CardPresenceListener
 from kiosk.runtime import Devices
 from kiosk.screens import ScreenModel
+from testbench.demo.fakes import FakeBackend, FakeCard, FakePresence, FakeScanner, ScriptedFaceVerifier
 
 Step = tuple[str, ...]  # ("wait", screen) | ("tap", intent) | ("pin", digits) | ("consent", "first"|"last")
 #                       | ("insert",) | ("remove",) | ("staff_pin", digits) | ("gesture",)

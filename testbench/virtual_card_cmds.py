@@ -1,4 +1,4 @@
-"""`myna-kiosk virtual-card make|serve`: test cards for the demo and the bench."""
+"""`myna-testbench virtual-card make|serve`: test cards for the demo and the bench."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 
 def register(commands: Any, bench: Any) -> None:
-    from drivers.virtualcard.profile import Variant
+    from testbench.virtualcard.profile import Variant
 
     vc = commands.add_parser("virtual-card", help="make and serve virtual My Number cards (test cards)")
     sub = vc.add_subparsers(dest="vc_command", required=True, metavar="ACTION")
@@ -33,7 +33,7 @@ def register(commands: Any, bench: Any) -> None:
 
 
 def demo_cmd(args: argparse.Namespace) -> int:
-    from kiosk.app.card_demo import run
+    from testbench.virtualcard.card_demo import run
 
     return run(args)
 
@@ -41,7 +41,7 @@ def demo_cmd(args: argparse.Namespace) -> int:
 def make_cmd(args: argparse.Namespace) -> int:
     from PIL import Image
 
-    from drivers.virtualcard.profile import Variant, make_profile
+    from testbench.virtualcard.profile import Variant, make_profile
 
     photo = Image.open(args.photo) if args.photo else None
     variants = list(Variant) if args.all else [Variant(args.variant)]
@@ -59,7 +59,7 @@ def serve_cmd(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from drivers.virtualcard.bench import serve_profile, start_pcscd
+    from testbench.virtualcard.serving import serve_profile, start_pcscd
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

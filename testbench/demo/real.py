@@ -1,8 +1,8 @@
 """Scripted patients against the real parts: the virtual card through pcscd + vpcd, the recorded video,
-the rendered card front and the reference verifier on loopback (kiosk.app.demo_bench).
+the rendered card front and the reference verifier on loopback (testbench.demo.bench).
 
 Each scenario names the card profile and the video it needs; the environment sets them up before the
-card is placed. Steps are the same language as kiosk.app.demo_scenarios.
+card is placed. Steps are the same language as testbench.demo.scenarios.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.app.demo_bench import DemoBench
-from kiosk.app.demo_scenarios import DEMO_STAFF_PIN, Scenario, Step
 from kiosk.ports import CardPresenceListener
 from kiosk.runtime import Devices
+from testbench.demo.bench import DemoBench
+from testbench.demo.scenarios import DEMO_STAFF_PIN, Scenario, Step
 
 END: list[Step] = [("wait", "done"), ("remove",), ("wait", "attract")]
 PIN_PATH: list[Step] = [("wait", "pin_entry"), ("pin", "1234"), ("wait", "consent"), ("consent", "first"), *END]

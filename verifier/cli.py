@@ -1,18 +1,21 @@
-"""`myna-kiosk verifier serve|seed|enroll` and `myna-kiosk bench verifier`.
+"""`myna-verifier serve|seed|enroll`: the reference verification service's own command line.
 
-The verifier is the kiosk's counterpart (its own top-level package); these commands only start it.
+The verifier is the kiosk's counterpart (its own top-level package, reached by the kiosk only over HTTP).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 
-def register(commands: Any, bench: Any) -> None:
-    verifier = commands.add_parser("verifier", help="reference verification backend (the kiosk's counterpart)")
-    sub = verifier.add_subparsers(dest="verifier_command", required=True, metavar="ACTION")
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="myna-verifier", description="reference verifier for マイナ受付 kiosks")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)")
+    sub = parser.add_subparsers(dest="verifier_command", required=True, metavar="ACTION")
 
     serve = sub.add_parser("serve", help="serve the verifier over HTTP(S) with its OpenAPI description")
     serve.add_argument("--db", default="sqlite:///verifier.db", help="SQLAlchemy URL; PostgreSQL: postgresql+psycopg://…")
@@ -40,13 +43,7 @@ def register(commands: Any, bench: Any) -> None:
     enroll.add_argument("--db", default="sqlite:///verifier.db")
     enroll.set_defaults(run=_enroll)
 
-    bench_verifier = bench.add_parser("verifier", help="results/s, p95 latency and outbox drain time on loopback")
-    bench_verifier.add_argument("--kiosks", type=int, default=4)
-    bench_verifier.add_argument("--per-kiosk", type=int, default=500)
-    bench_verifier.add_argument("--drain", type=int, default=1000)
-    bench_verifier.add_argument("--db", help="SQLAlchemy URL (default: a fresh SQLite file)")
-    bench_verifier.add_argument("--json", type=Path, help="also write the figures here")
-    bench_verifier.set_defaults(run=_bench)
+    return parser
 
 
 def _pki_dir(args: argparse.Namespace) -> Path:
@@ -87,9 +84,15 @@ def _enroll(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bench(args: argparse.Namespace) -> int:
-    from drivers.backend import bench
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    level = {0: logging.WARNING, 1: logging.INFO}.get(args.verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        return int(args.run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
 
-    figures = bench.run(kiosks=args.kiosks, per_kiosk=args.per_kiosk, drain=args.drain, db_url=args.db, out=args.json)
-    print(bench.report(figures))
-    return 0
+
+if __name__ == "__main__":
+    raise SystemExit(main())

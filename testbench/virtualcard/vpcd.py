@@ -14,7 +14,7 @@ import struct
 import threading
 import time
 
-from drivers.virtualcard.card import VirtualMyNumberCard
+from testbench.virtualcard.card import VirtualMyNumberCard
 
 log = logging.getLogger(__name__)
 DEFAULT_PORT = 35963

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kiosk.app.demo_fakes import FakeBackend, FakeCard, FakeScanner, ScriptedFaceVerifier
-from kiosk.app.demo_scenarios import DEMO_STAFF_PIN, DemoEnvironment, FakeEnvironment, demo_config, fake_probes
+from testbench.demo.fakes import FakeBackend, FakeCard, FakeScanner, ScriptedFaceVerifier
+from testbench.demo.scenarios import DEMO_STAFF_PIN, DemoEnvironment, FakeEnvironment, demo_config, fake_probes
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QWidget
@@ -54,9 +54,9 @@ def run_real_gui_demo(label: str) -> int:
     profile and the camera video, take the verification service down."""
     from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton
 
-    from drivers.virtualcard.profile import Variant
-    from kiosk.app.demo_bench import VIDEOS, DemoBench
-    from kiosk.app.demo_real import RealEnvironment
+    from testbench.demo.bench import VIDEOS, DemoBench
+    from testbench.demo.real import RealEnvironment
+    from testbench.virtualcard.profile import Variant
     from ui.application import make_application
 
     app = make_application()

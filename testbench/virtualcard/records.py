@@ -23,7 +23,7 @@ def public_key_record(key: rsa.RSAPrivateKey) -> bytes:
 
 def text_image(text: str, size: tuple[int, int] = (360, 40)) -> bytes:
     """A 1-bit PNG of a printed field (the card stores name, address and security code as images)."""
-    from drivers.virtualcard.front import card_font as _font
+    from testbench.virtualcard.front import card_font as _font
 
     image = Image.new("1", size, 1)
     ImageDraw.Draw(image).text((4, 4), text, font=_font(size[1] - 12), fill=0)

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drivers.card import pcsc
-from drivers.virtualcard.applications import load_card_model
-from drivers.virtualcard.card import VirtualMyNumberCard
-from drivers.virtualcard.vpcd import DEFAULT_PORT, VpcdCard
+from testbench.virtualcard.applications import load_card_model
+from testbench.virtualcard.card import VirtualMyNumberCard
+from testbench.virtualcard.vpcd import DEFAULT_PORT, VpcdCard
 
 log = logging.getLogger(__name__)
 PCSCD_SOCKET = Path("/run/pcscd/pcscd.comm")

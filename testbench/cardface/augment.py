@@ -1,6 +1,6 @@
 """Deterministic test set for the card-face reader: rendered card fronts photographed badly on purpose.
 
-Every sample is a random (but seeded) CardFront drawn by drivers.virtualcard.front, placed on a dark
+Every sample is a random (but seeded) CardFront drawn by testbench.virtualcard.front, placed on a dark
 reader surface the way a document camera above the reader sees it: rotated (a little, upside down or a
 quarter turn), in perspective, blurred, with glare and shadow, sensor noise and JPEG compression. The
 same seed gives the same pictures, byte for byte, so figures can be compared between runs.
@@ -22,9 +22,9 @@ import numpy.typing as npt
 from PIL import Image, ImageDraw
 
 from drivers.cardface import layout
-from drivers.virtualcard.front import placeholder_photo, render_card_front
 from kiosk.cardface import CardFront, verification_b
 from kiosk.domain import Sex
+from testbench.virtualcard.front import placeholder_photo, render_card_front
 
 SCENE = (1280, 960)
 REFERENCE_DAY = date(2026, 1, 1)  # "today" of the test set, fixed so the set never changes

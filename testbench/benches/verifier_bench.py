@@ -1,4 +1,4 @@
-"""`myna-kiosk bench verifier`: results/s and latency against a real verifier process on loopback, and the
+"""`myna-testbench bench verifier`: results/s and latency against a real verifier process on loopback, and the
 time to drain a 1,000-result outbox. Everything printed is measured here, on this machine.
 
 The verifier runs as its own process (`python -m verifier.server`, SQLite by default) so that it does not
@@ -27,7 +27,6 @@ from drivers.backend.delivery import Delivery
 from drivers.backend.http import BackendConfig, RequestsBackend
 from drivers.backend.outbox import Outbox, SignedResult
 from drivers.backend.signing import DeviceKey, sign_result
-from drivers.virtualcard.pki import make_pki, new_key, opaque_identifier
 from kiosk.reception import (
     Choice,
     ConsentItem,
@@ -38,6 +37,7 @@ from kiosk.reception import (
     ReceptionResult,
     new_transaction_id,
 )
+from testbench.virtualcard.pki import make_pki, new_key, opaque_identifier
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""`myna-kiosk bench card`: the full card read through pcscd + vpcd, and OpenSC's certificate read.
+"""`myna-testbench bench card`: the full card read through pcscd + vpcd, and OpenSC's certificate read.
 
 Self-contained: starts pcscd with vpcd (or uses a running one), makes a test card and serves it.
 """
@@ -23,8 +23,8 @@ def run(args: argparse.Namespace) -> int:
     from drivers.card import jpki, kenkaku
     from drivers.card.connection import CardChannel
     from drivers.card.pcsc import PcscConnection
-    from drivers.virtualcard.bench import reader_slot_name, remove_and_wait, serve_profile, start_pcscd
-    from drivers.virtualcard.profile import make_profile, read_profile
+    from testbench.virtualcard.profile import make_profile, read_profile
+    from testbench.virtualcard.serving import reader_slot_name, remove_and_wait, serve_profile, start_pcscd
 
     with tempfile.TemporaryDirectory(prefix="myna-bench-") as tmp:
         profile = make_profile(Path(tmp) / "card", Path(tmp) / "pki", seed=7)

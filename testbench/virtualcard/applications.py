@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from drivers.card import jpki, kenhojo, kenkaku
-from drivers.virtualcard import records
-from drivers.virtualcard.model import Application, CardModel, CounterStore, Ef, Key, Secret, counter_defaults, pad
-from drivers.virtualcard.pki import load_pki, read_key
-from drivers.virtualcard.profile import CONTACT_ATR, read_profile
+from testbench.virtualcard import records
+from testbench.virtualcard.model import Application, CardModel, CounterStore, Ef, Key, Secret, counter_defaults, pad
+from testbench.virtualcard.pki import load_pki, read_key
+from testbench.virtualcard.profile import CONTACT_ATR, read_profile
 
 CERT_EF_SIZE = 2048
 SECRET_FIDS = {  # profile secret name → (application AID, EF)

@@ -1,6 +1,6 @@
 """The virtual card's contents: applications, EFs, secrets with retry counters, and private keys.
 
-Built by drivers.virtualcard.profile from a profile directory; executed by drivers.virtualcard.card.
+Built by testbench.virtualcard.profile from a profile directory; executed by testbench.virtualcard.card.
 Counters persist across card sessions (and, through `CounterStore`, across processes), as on a real card.
 """
 

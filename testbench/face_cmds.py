@@ -1,4 +1,4 @@
-"""`myna-kiosk face eval`, `myna-kiosk face verify`, `myna-kiosk bench face`.
+"""`myna-testbench face eval`, `myna-testbench face verify`, `myna-testbench bench face`.
 
 Heavy imports (dlib, mediapipe, cv2) happen inside the run functions, so `--help` stays instant.
 """
@@ -81,8 +81,8 @@ def _explaining(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
 @_explaining
 def run_eval(args: argparse.Namespace) -> int:
     from drivers.face.encoder import DlibEncoder
-    from drivers.face.evaluation import Evaluation, plot_det
     from kiosk.face import FaceThresholds, load_thresholds
+    from testbench.face.evaluation import Evaluation, plot_det
 
     thresholds = load_thresholds(args.thresholds)
     if not (args.fixtures / "MANIFEST.csv").is_file():
@@ -100,7 +100,7 @@ def run_eval(args: argparse.Namespace) -> int:
         derived = report["derived_thresholds"]
         data = thresholds.to_mapping() | {
             "accept": derived["accept"], "reject": derived["reject"],
-            "provenance": (f"myna-kiosk face eval {time.strftime('%Y-%m-%d')}: FMR<=1e-3 / 1e-2 points over "
+            "provenance": (f"myna-testbench face eval {time.strftime('%Y-%m-%d')}: FMR<=1e-3 / 1e-2 points over "
                            f"{derived['genuine']} genuine and {derived['impostor']} impostor chip-like comparisons"),
         }
         FaceThresholds.from_mapping(data)  # refuse to write something that would not load
@@ -166,11 +166,11 @@ def run_bench(args: argparse.Namespace) -> int:
     import cv2
 
     from drivers.camera.sources import Frame, VideoFileSource
-    from drivers.face.attacks import chip_like, fit_frame
     from drivers.face.encoder import DlibEncoder
     from drivers.face.landmarks import FaceAnalyser
     from drivers.face.session import LiveFaceSession
     from kiosk.face import load_thresholds
+    from testbench.face.attacks import chip_like, fit_frame
 
     import_s = time.perf_counter() - started
     thresholds = load_thresholds()

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from drivers.camera.sources import FrameSource
-    from drivers.virtualcard.vpcd import VpcdCard
+    from testbench.virtualcard.vpcd import VpcdCard
 
 log = logging.getLogger(__name__)
 DEMO_ROOT = Path("var/demo")
@@ -64,8 +64,8 @@ def _portrait_from(video: Path) -> Image.Image | None:
 class DemoBench:
     def __init__(self, config: KioskConfig, root: Path = DEMO_ROOT, variant: str = "ordinary",
                  video: str = "same-person") -> None:
-        from drivers.virtualcard.bench import start_pcscd
-        from drivers.virtualcard.profile import Variant, make_profile
+        from testbench.virtualcard.profile import Variant, make_profile
+        from testbench.virtualcard.serving import start_pcscd
 
         self.root = root
         cards = root / "cards"
@@ -98,7 +98,7 @@ class DemoBench:
         port = self._port
         with open(self.root / "verifier.log", "ab") as log_file:  # the child keeps its own copy
             process = subprocess.Popen(
-                [sys.executable, "-m", "kiosk", "verifier", "serve", "--port", str(port),
+                [sys.executable, "-m", "verifier", "serve", "--port", str(port),
                  "--db", f"sqlite:///{(self.root / 'verifier.db').resolve()}",
                  "--pki", str(self.root / "cards" / "pki"), "--profiles", str(self.root / "cards"),
                  "--face-dir", str(self.root / "face-results"),
@@ -138,7 +138,7 @@ class DemoBench:
     # --- control panel ----------------------------------------------------------------------------------------
 
     def insert(self, variant: str | None = None) -> None:
-        from drivers.virtualcard.bench import insert_and_wait, serve_profile
+        from testbench.virtualcard.serving import insert_and_wait, serve_profile
 
         self.remove()
         self.variant = variant or self.variant
@@ -146,7 +146,7 @@ class DemoBench:
         insert_and_wait(self._card)
 
     def remove(self) -> None:
-        from drivers.virtualcard.bench import remove_and_wait
+        from testbench.virtualcard.serving import remove_and_wait
 
         if self._card is not None and self._card.inserted:
             remove_and_wait(self._card)

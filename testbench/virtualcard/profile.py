@@ -19,16 +19,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from PIL import Image
 
-from drivers.virtualcard import records
-from drivers.virtualcard.pki import (
+from kiosk.cardface import CardFront, verification_b
+from kiosk.domain import Sex
+from testbench.virtualcard import records
+from testbench.virtualcard.pki import (
     JST_END_OF_DAY,
     make_pki,
     new_key,
     opaque_identifier,
     write_key,
 )
-from kiosk.cardface import CardFront, verification_b
-from kiosk.domain import Sex
 
 CONTACT_ATR = bytes.fromhex("3BE000FF8131FE4514")
 CHIP_PHOTO_SIZE = (180, 220)
@@ -144,7 +144,7 @@ def make_profile(directory: Path, pki_dir: Path, variant: Variant = Variant.ORDI
     if variant is Variant.REVOKED:
         pki.revoke(auth_cert, datetime.combine(today, time(0, 0), UTC) - timedelta(days=3))
 
-    from drivers.virtualcard.front import placeholder_photo, render_card_front
+    from testbench.virtualcard.front import placeholder_photo, render_card_front
 
     portrait = (photo or placeholder_photo()).convert("RGB")
     chip_photo = chip_photo_jp2(portrait)

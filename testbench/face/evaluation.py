@@ -1,4 +1,4 @@
-"""`myna-kiosk face eval`: the face path measured on the shared fixtures, end to end.
+"""`myna-testbench face eval`: the face path measured on the shared fixtures, end to end.
 
 Protocol (face.md §7.4):
 * Every usable still is turned into two chip-like enrolments (grey; face 80 px at ~1.6 KB and 120 px at
@@ -30,12 +30,12 @@ import numpy as np
 
 from drivers.camera.sources import Frame, StillImageSource, VideoFileSource
 from drivers.face import metrics
-from drivers.face.attacks import chip_like, fit_frame, waved_print
 from drivers.face.encoder import ChipEnrolment, DlibEncoder, distance, grey3
 from drivers.face.landmarks import FaceAnalyser
 from drivers.face.session import Capture, LiveFaceSession
 from kiosk.errors import NoFaceInChipPhoto
 from kiosk.face import FaceThresholds, LivenessOutcome, Verdict, assess_quality, usable
+from testbench.face.attacks import chip_like, fit_frame, waved_print
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 
-from drivers.cardface.augment import generate
 from drivers.cardface.reader import CardFaceReader
 from kiosk.errors import CardFaceUnreadable
+from testbench.cardface.augment import generate
 
 
 @dataclass(frozen=True)

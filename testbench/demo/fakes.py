@@ -1,6 +1,6 @@
 """In-process stand-ins for the card, card-face scanner, face verifier and backend.
 
-Used by `myna-kiosk demo --headless` until the integrator wires the real virtual card (pcscd + vpcd), the
+Used by `myna-testbench demo --headless` until the integrator wires the real virtual card (pcscd + vpcd), the
 recorded video and the reference verifier, and by the runtime unit tests. Everything here says FAKE in
 its reader name and self-test detail so that a transcript can never be mistaken for a real run.
 """
