@@ -14,7 +14,7 @@ APT_PACKAGES := pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools \
 	postgresql chromium chromium-driver espeak-ng sox \
 	open-jtalk open-jtalk-mecab-naist-jdic fonts-nanum
 
-.PHONY: setup apt venv test demo lint clean voices i18n
+.PHONY: setup apt venv test check demo lint clean voices i18n
 
 setup: apt venv voices
 
@@ -51,8 +51,13 @@ lint: setup
 	$(VENV)/bin/mypy kiosk drivers ui verifier testbench
 	$(VENV)/bin/lint-imports
 
+# The whole suite: every tier (vpcd, models, server, slow) — what CI runs.
 test: lint
 	tests/isolated $(VENV)/bin/python -m pytest
+
+# The fast tier for a developer: unit + ui + the in-process card, no pcscd, models, servers or slow tests.
+check: lint
+	tests/isolated $(VENV)/bin/python -m pytest -q -m "not (vpcd or models or server or slow)"
 
 demo: setup
 	$(VENV)/bin/myna-testbench demo

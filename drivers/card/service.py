@@ -37,11 +37,12 @@ class MyNumberCardService:
         self._issuer_key = issuer_key
         self._extended = extended
         self._connect = connect or (lambda name, exclusive: PcscConnection(name, exclusive=exclusive))
+        self._pcsc = connect is None  # an injected connection (the test bench's in-process card) names its reader
         self.last = ReadStats()
 
     @property
     def reader(self) -> str:
-        return choose_reader(self._reader_name)
+        return choose_reader(self._reader_name) if self._pcsc else (self._reader_name or "")
 
     @contextmanager
     def _channel(self, cancel: CancelToken | None, *, exclusive: bool = False,

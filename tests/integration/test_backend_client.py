@@ -22,6 +22,8 @@ from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     postgres_fixture,
 )
 
+pytestmark = pytest.mark.server  # a real server process or database on loopback
+
 
 def test_record_then_answer_for_face_and_pin(env: Env, tmp_path: Path) -> None:
     client = BackendClient(BackendConfig(env.url), tmp_path / "kiosk" / "outbox.db", tmp_path / "kiosk" / "device.pem",

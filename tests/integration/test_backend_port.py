@@ -6,6 +6,7 @@ import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from cryptography import x509
 
 from drivers.backend.client import BackendClient
@@ -22,6 +23,8 @@ from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     jpki_fixture,
     postgres_fixture,
 )
+
+pytestmark = pytest.mark.server  # a real server process or database on loopback
 
 SHA = "c" * 64
 

@@ -21,6 +21,8 @@ from testbench.cardface.augment import generate, photograph, random_front
 from testbench.cardface.evaluate import EvalReport, evaluate
 from testbench.virtualcard.front import placeholder_photo, render_card_front
 
+pytestmark = pytest.mark.slow  # OCR over generated card pictures
+
 TODAY = date(2026, 1, 1)
 CI_CARDS = 100
 

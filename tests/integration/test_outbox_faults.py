@@ -34,6 +34,8 @@ from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     start_env,
 )
 
+pytestmark = pytest.mark.server  # a real server process or database on loopback
+
 REPO = Path(__file__).resolve().parents[2]
 FAULTS = {  # share of requests
     "503_before": 0.05,  # refused before the verifier saw it

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from kiosk.app.cli import main
-from testbench.cli import main as testbench_main
+from testbench.cli import main as bench_cli
 from testbench.demo.scenarios import SCENARIOS, ScenarioPlayer
 
 pytestmark = pytest.mark.ui
@@ -71,7 +71,7 @@ def test_inactivity_timeout_fires_through_qtimers(qapp: object) -> None:
 
 
 def test_demo_headless_json(capsys: pytest.CaptureFixture[str], qapp: object) -> None:
-    assert testbench_main(["demo", "--headless", "--fake", "--scenario", "expired", "--json"]) == 0
+    assert bench_cli(["demo", "--headless", "--fake", "--scenario", "expired", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert "FAKE" in out["note"]
     lines = out["scenarios"][0]["lines"]
@@ -80,7 +80,7 @@ def test_demo_headless_json(capsys: pytest.CaptureFixture[str], qapp: object) ->
 
 
 def test_bench_reception_prints_its_figures(capsys: pytest.CaptureFixture[str], qapp: object) -> None:
-    assert testbench_main(["bench", "reception", "--patients", "4", "--json"]) == 0
+    assert bench_cli(["bench", "reception", "--patients", "4", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["patients"] == 4 and 0 < figures["reception_s"]["median"] < 10
     assert figures["gui_stall_ms"]["ticks"] > 0 and figures["start_to_attract_s"] > 0
