@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from kiosk.domain import BasicInfo, CardFace, CardSummary, CertificateInfo
+from kiosk.face import FaceDecision, Guidance
+from kiosk.reception import Method
 
 
 class CancelToken(Protocol):
@@ -68,9 +70,9 @@ class FaceBox:
 
 @dataclass(frozen=True)
 class FaceProgress:
-    """One live-guidance update during capture; `hint` is a kiosk.face.Guidance value ("come_closer", …)."""
+    """One live-guidance update during capture: what to tell the patient, where the face is, how far along."""
 
-    hint: str
+    hint: Guidance
     box: FaceBox | None
     progress: float  # 0..1 of the frames/challenge collected so far
 
@@ -82,16 +84,6 @@ class PreviewFrame:
     width: int
     height: int
     rgb: bytes = field(repr=False)
-
-
-@dataclass(frozen=True)
-class FaceDecision:
-    """The verdict over several frames: "accept", "retry", "reject" or "liveness_failed"."""
-
-    verdict: str
-    distance: float | None
-    threshold: float | None
-    hint: str = "ok"  # what to tell the patient before a retry
 
 
 class CardFaceScanner(Protocol):
@@ -112,7 +104,8 @@ class FaceVerifier(Protocol):
         on_frame: Callable[[PreviewFrame], None],
         cancel: CancelToken | None = None,
     ) -> FaceDecision:
-        """Raises NoFaceInChipPhoto or CameraLost; returns early (verdict "retry") when cancelled."""
+        """The full decision record (kiosk.face.FaceDecision); raises NoFaceInChipPhoto or CameraLost.
+        Returns early with verdict NO_USABLE_FACE when cancelled."""
         ...
 
 
@@ -142,7 +135,7 @@ class ConsentGiven:
 class ReceptionRequest:
     """What the runtime hands to the backend at the end of the flow. No PIN, 照合番号, photo or frame."""
 
-    method: str  # "face" | "pin" | "visual"
+    method: Method
     auth_certificate_der: bytes = field(repr=False)
     challenge_nonce: bytes | None = field(repr=False)
     signature: bytes | None = field(repr=False)

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import KioskError
+from kiosk.screen_texts import VERDICT_TEXTS
+from kiosk.translations import translate
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -306,7 +308,8 @@ def run_verify(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(record, ensure_ascii=False, indent=1))
     else:
-        print(f"{decision.verdict.ja} / {decision.verdict.en}")
+        text = VERDICT_TEXTS[decision.verdict]
+        print(f"{translate('ja', text)} / {text}")
         print(f"  verdict {decision.verdict.value}, median distance {decision.median_distance}"
               f" (accept <= {decision.accept_threshold}, reject >= {decision.reject_threshold}),"
               f" liveness {decision.liveness.outcome.value if decision.liveness else '-'},"
