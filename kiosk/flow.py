@@ -34,7 +34,7 @@ from kiosk.flow_types import (
     CARD_OUT_PHASES,
     SESSION_PHASES,
     Alarm,
-    CardFaceScanned,
+    CardFrontScanned,
     CardInserted,
     CardTaken,
     ChallengeFetched,
@@ -68,7 +68,7 @@ from kiosk.flow_types import (
 )
 
 _TOKENED = (
-    SummaryRead, ChallengeFetched, CardFaceScanned, ChipPhotoRead, FaceProgressed, FaceDecided, PinVerified,
+    SummaryRead, ChallengeFetched, CardFrontScanned, ChipPhotoRead, FaceProgressed, FaceDecided, PinVerified,
     PinRejected, Submitted, StaffPinChecked, SelfTestDone, JobFailed,
 )  # fmt: skip
 

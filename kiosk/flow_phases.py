@@ -36,7 +36,7 @@ from kiosk.flow_steps import (
 )
 from kiosk.flow_types import (
     CARD_OUT_PHASES,
-    CardFaceScanned,
+    CardFrontScanned,
     CertState,
     ChallengeFetched,
     CheckStaffPin,
@@ -223,7 +223,7 @@ def _reading(s: FlowState, e: Event) -> Transition:
 
 def _face_scan(s: FlowState, e: Event) -> Transition:
     match e:
-        case CardFaceScanned():
+        case CardFrontScanned():
             return read_chip_photo(replace(s, job=None))
         case JobFailed(code=code):
             # An unreadable card front spent nothing: the patient may place the card again and retry.

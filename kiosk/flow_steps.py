@@ -27,7 +27,7 @@ from kiosk.flow_types import (
     ReadCard,
     ReadChipPhoto,
     RunSelfTest,
-    ScanCardFace,
+    ScanCardFront,
     StartCapture,
     StartTimer,
     StopCapture,
@@ -186,7 +186,7 @@ def start_face(s: FlowState) -> Transition:
         return enter(s, Phase.FACE_FAILED, face_exhausted=True, error=ErrorCode.VERIFICATION_B_LOW)
     if s.face_photo_ready:
         return start_capture(s)
-    return start_job(s, Phase.FACE_SCAN, ScanCardFace, error=None)
+    return start_job(s, Phase.FACE_SCAN, ScanCardFront, error=None)
 
 
 def read_chip_photo(s: FlowState) -> Transition:

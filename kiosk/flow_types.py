@@ -179,7 +179,7 @@ class ChallengeFetched:
 
 
 @dataclass(frozen=True)
-class CardFaceScanned:
+class CardFrontScanned:
     token: int
 
 
@@ -252,7 +252,7 @@ class TimerExpired:
 
 Event = (
     Pressed | StaffCornerTapped | LanguageChosen | UserActivity | PinEntered | StaffPinEntered | ConsentAnswered
-    | CardInserted | CardTaken | SummaryRead | ChallengeFetched | CardFaceScanned | ChipPhotoRead | FaceProgressed
+    | CardInserted | CardTaken | SummaryRead | ChallengeFetched | CardFrontScanned | ChipPhotoRead | FaceProgressed
     | FaceDecided | PinVerified | PinRejected | Submitted | StaffPinChecked | SelfTestDone | JobFailed
     | TimerExpired
 )
@@ -288,7 +288,7 @@ class FetchChallenge:
 
 
 @dataclass(frozen=True)
-class ScanCardFace:
+class ScanCardFront:
     token: int
 
 
@@ -372,7 +372,7 @@ class RecordOutcome:
 
 
 Effect = (
-    Show | StartTimer | CancelTimer | ReadCard | FetchChallenge | ScanCardFace | ReadChipPhoto | StartCapture
+    Show | StartTimer | CancelTimer | ReadCard | FetchChallenge | ScanCardFront | ReadChipPhoto | StartCapture
     | StopCapture | VerifyPin | Submit | CancelJob | ClearSensitiveData | PlayVoice | StopVoice | Alarm
     | CheckStaffPin | RunSelfTest | RecordOutcome
 )

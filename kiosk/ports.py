@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from kiosk.domain import BasicInfo, CardFace, CardSummary, CertificateInfo
+from kiosk.domain import BasicInfo, CardSummary, CertificateInfo, ChipFrontRecord
 from kiosk.face import FaceDecision, Guidance
 from kiosk.reception import Method
 
@@ -27,7 +27,7 @@ class CardService(Protocol):
         """Certificates and tries-left counters; spends no try."""
         ...
 
-    def read_card_face(self, verification_b: str, cancel: CancelToken | None = None) -> CardFace:
+    def read_chip_front(self, verification_b: str, cancel: CancelToken | None = None) -> ChipFrontRecord:
         """VERIFY 照合番号B (one try), then read the card face; raises VerificationBWrong/Blocked."""
         ...
 
@@ -86,7 +86,7 @@ class PreviewFrame:
     rgb: bytes = field(repr=False)
 
 
-class CardFaceScanner(Protocol):
+class CardFrontScanner(Protocol):
     """Images the printed card front and builds 照合番号B (validated before it is returned)."""
 
     def scan(self, cancel: CancelToken | None = None) -> str:

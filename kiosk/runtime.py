@@ -28,7 +28,7 @@ from kiosk.flow_types import (
     Alarm,
     CancelJob,
     CancelTimer,
-    CardFaceScanned,
+    CardFrontScanned,
     CardInserted,
     CardTaken,
     ChallengeFetched,
@@ -49,7 +49,7 @@ from kiosk.flow_types import (
     ReadChipPhoto,
     RecordOutcome,
     RunSelfTest,
-    ScanCardFace,
+    ScanCardFront,
     SelfTestDone,
     SelfTestItem,
     SelfTestReport,
@@ -67,7 +67,7 @@ from kiosk.flow_types import (
 )
 from kiosk.ports import (
     CancelToken,
-    CardFaceScanner,
+    CardFrontScanner,
     CardPresenceSource,
     CardService,
     ConsentGiven,
@@ -122,7 +122,7 @@ class SessionVault:
 @dataclass(frozen=True)
 class Devices:
     card: CardService
-    scanner: CardFaceScanner
+    scanner: CardFrontScanner
     face: FaceVerifier
     backend: ReceptionBackend
 
@@ -179,7 +179,7 @@ class Runtime:
                 self._job(self._card, t, self._read_card)
             case FetchChallenge(token=t):
                 self._job(self._pool, t, self._fetch_challenge)
-            case ScanCardFace(token=t):
+            case ScanCardFront(token=t):
                 self._job(self._pool, t, self._scan_card_face)
             case ReadChipPhoto(token=t):
                 self._job(self._card, t, self._read_chip_photo)
@@ -264,13 +264,13 @@ class Runtime:
 
     def _scan_card_face(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
         self._store(gen, verification_b=self._d.scanner.scan(cancel))
-        return CardFaceScanned(token)
+        return CardFrontScanned(token)
 
     def _read_chip_photo(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
         verification_b = self.vault.verification_b
         if verification_b is None:
             return JobFailed(token, ErrorCode.CARD_FACE_UNREADABLE)
-        face = self._d.card.read_card_face(verification_b, cancel)
+        face = self._d.card.read_chip_front(verification_b, cancel)
         self._store(gen, chip_photo=face.photo_jp2, verification_b=None)  # 照合番号B is not needed again
         return ChipPhotoRead(token)
 

@@ -263,7 +263,7 @@ def run_verify(args: argparse.Namespace) -> int:
     record (numbers and codes) is printed. One 照合番号B try at most, and never one of the last two."""
     from drivers.camera import Camera, VideoFileSource
     from drivers.card.service import MyNumberCardService
-    from drivers.cardface.reader import CardFaceReader
+    from drivers.cardface.reader import CardFrontReader
     from drivers.face.encoder import DlibEncoder
     from drivers.face.session import LiveFaceSession
     from kiosk.cardface import GuardState
@@ -274,7 +274,7 @@ def run_verify(args: argparse.Namespace) -> int:
     try:
         thresholds = load_thresholds(args.thresholds)
         t0 = time.perf_counter()
-        reading = CardFaceReader().read(args.card_front)
+        reading = CardFrontReader().read(args.card_front)
         timings["ocr"] = (time.perf_counter() - t0) * 1000.0
         service = MyNumberCardService(args.reader)
         tries = service.verification_b_tries_left()
@@ -284,7 +284,7 @@ def run_verify(args: argparse.Namespace) -> int:
                   f" tries left {tries}; OCR {reading.reason})", file=sys.stderr)
             return 3
         t0 = time.perf_counter()
-        card_face = service.read_card_face(reading.verification_b)
+        card_face = service.read_chip_front(reading.verification_b)
         timings["card_read"] = (time.perf_counter() - t0) * 1000.0
         encoder = DlibEncoder()
         t0 = time.perf_counter()

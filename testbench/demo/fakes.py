@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from kiosk.domain import BasicInfo, CardFace, CardSummary, CertificateInfo, Sex, TriesLeft
+from kiosk.domain import BasicInfo, CardSummary, CertificateInfo, ChipFrontRecord, Sex, TriesLeft
 from kiosk.errors import (
     BackendUnavailable,
     Cancelled,
@@ -86,11 +86,11 @@ class FakeCard:
             tries=TriesLeft(auth_pin=None if self.pin is None else self.pin_tries, verification_b=10),
         )
 
-    def read_card_face(self, verification_b: str, cancel: CancelToken | None = None) -> CardFace:
+    def read_chip_front(self, verification_b: str, cancel: CancelToken | None = None) -> ChipFrontRecord:
         _wait(self.delay_s, cancel)
         if verification_b != self.verification_b:
             raise VerificationBWrong(9)
-        return CardFace(date(1980, 1, 1), Sex.FEMALE, date(2031, 1, 1), b"FAKE-JP2", None)
+        return ChipFrontRecord(date(1980, 1, 1), Sex.FEMALE, date(2031, 1, 1), b"FAKE-JP2", None)
 
     def sign_challenge(self, pin: str, challenge: bytes, cancel: CancelToken | None = None) -> bytes:
         _wait(self.delay_s, cancel)

@@ -44,7 +44,7 @@ def test_card_face_with_verification_b_and_signature(vcard: Callable[..., object
     vcard(Variant.ORDINARY)
     card_dir = profile_dir(Variant.ORDINARY)
     service = MyNumberCardService(issuer_key=load_pki(test_pki).issuer_key.public_key())
-    face = service.read_card_face(secrets_of(card_dir)["verification_b"])
+    face = service.read_chip_front(secrets_of(card_dir)["verification_b"])
     assert face.signature_valid is True
     assert face.photo_jp2 == (card_dir / "photo.jp2").read_bytes()
     assert face.birth_date.isoformat() == json.loads((card_dir / "profile.json").read_text())["holder"]["birth_date"]
@@ -88,14 +88,14 @@ def test_verification_b_wrong_then_blocked(vcard: Callable[..., object], profile
     service = MyNumberCardService()
     assert service.verification_b_tries_left() == 1
     with pytest.raises(VerificationBBlocked):
-        service.read_card_face("00000000000000")
+        service.read_chip_front("00000000000000")
     assert service.verification_b_tries_left() == 0
 
 
 def test_wrong_verification_b_reports_tries(vcard: Callable[..., object]) -> None:
     vcard(Variant.ORDINARY)
     with pytest.raises(VerificationBWrong) as wrong:
-        MyNumberCardService().read_card_face("00000000000000")
+        MyNumberCardService().read_chip_front("00000000000000")
     assert wrong.value.tries_left == 2
 
 

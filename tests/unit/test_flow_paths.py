@@ -9,7 +9,7 @@ from kiosk.face import Guidance, Verdict
 from kiosk.flow_types import (
     Alarm,
     CancelJob,
-    CardFaceScanned,
+    CardFrontScanned,
     CardInserted,
     CardTaken,
     CertState,
@@ -31,7 +31,7 @@ from kiosk.flow_types import (
     ReadCard,
     ReadChipPhoto,
     RecordOutcome,
-    ScanCardFace,
+    ScanCardFront,
     StartCapture,
     StopCapture,
     Submit,
@@ -53,7 +53,7 @@ def read_card(d: FlowDriver, days_left: int = 1000, pin_tries: int | None = 3, r
 
 
 def face_to_capture(d: FlowDriver) -> None:
-    d.send(CardFaceScanned(d.token_of(ScanCardFace)))
+    d.send(CardFrontScanned(d.token_of(ScanCardFront)))
     assert d.phase is Phase.FACE_PHOTO
     d.send(ChipPhotoRead(d.token_of(ReadChipPhoto)))
     assert d.phase is Phase.FACE_CAPTURE
@@ -147,11 +147,11 @@ def test_unreadable_card_face_may_be_rescanned_but_a_wrong_verification_b_never_
     d = FlowDriver.new()
     read_card(d)
     d.send(Pressed(Intent.USE_FACE))
-    d.send(JobFailed(d.token_of(ScanCardFace), ErrorCode.CARD_FACE_UNREADABLE))
+    d.send(JobFailed(d.token_of(ScanCardFront), ErrorCode.CARD_FACE_UNREADABLE))
     assert d.phase is Phase.FACE_FAILED and not d.state.face_exhausted
     d.send(Pressed(Intent.RETRY))
     assert d.phase is Phase.FACE_SCAN
-    d.send(CardFaceScanned(d.token_of(ScanCardFace)))
+    d.send(CardFrontScanned(d.token_of(ScanCardFront)))
     d.send(JobFailed(d.token_of(ReadChipPhoto), ErrorCode.VERIFICATION_B_WRONG, tries_left=9))
     assert d.phase is Phase.FACE_FAILED and d.state.face_exhausted
     before = len(d.effects)
@@ -350,6 +350,6 @@ def test_low_verification_b_counter_is_never_spent() -> None:
     d.send(ChallengeFetched(d.token_of(FetchChallenge), True))
     d.send(Pressed(Intent.USE_FACE))
     assert d.phase is Phase.FACE_FAILED and d.state.error is ErrorCode.VERIFICATION_B_LOW
-    assert not any(isinstance(e, (ScanCardFace, ReadChipPhoto)) for e in d.effects)
+    assert not any(isinstance(e, (ScanCardFront, ReadChipPhoto)) for e in d.effects)
     d.send(Pressed(Intent.USE_PIN))
     assert d.phase is Phase.PIN_ENTRY
