@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
-from kiosk.config import MEDICAL_INFO_ITEMS, Timeouts
+from kiosk.config import COMPREHENSIVE_CONSENT_ITEMS, Timeouts
 from kiosk.domain import CardSummary
 from kiosk.errors import ErrorCode
 from kiosk.face import Guidance
@@ -229,7 +229,8 @@ def consent_items(s: FlowState) -> tuple[tuple[str, ...], tuple[str, ...]]:
     items = [i for i in s.settings.config.consent.items if i in catalogue.items]
     if s.cert is CertState.GRACE:
         items = [i for i in items if not catalogue.get(i).medical_info]  # eligibility only
-    covered = tuple(i for i in items if i in MEDICAL_INFO_ITEMS) if s.settings.config.consent.comprehensive else ()
+    comprehensive = s.settings.config.consent.comprehensive
+    covered = tuple(i for i in items if i in COMPREHENSIVE_CONSENT_ITEMS) if comprehensive else ()
     return covered, tuple(i for i in items if i not in covered)
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from drivers.backend.client import BackendClient
+from kiosk.config import COMPREHENSIVE_CONSENT_ITEMS
 from kiosk.domain import CertificateInfo
 from kiosk.errors import BackendRejected, BackendUnavailable
 from kiosk.face import LivenessOutcome
@@ -32,9 +33,7 @@ from kiosk.reception import (
     new_transaction_id,
 )
 
-# The 包括同意 screen's "consent_all" stands for these four items (reception-flow.md §(b), step 6).
-COMPREHENSIVE_ITEMS = (ConsentItem.DIAGNOSIS, ConsentItem.PHARMACISTS, ConsentItem.OPERATION,
-                       ConsentItem.SPECIFIC_HEALTH_CHECKUPS)
+COMPREHENSIVE_ITEMS = tuple(ConsentItem(i) for i in COMPREHENSIVE_CONSENT_ITEMS)  # the one list, in kiosk.config
 VISUAL_STAFF_ID = "staff-pin"  # the flow proves a staff member by the staff PIN, not by name
 
 
