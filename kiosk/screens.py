@@ -117,10 +117,6 @@ class ScreenModel:
         return "ja" if self.lang == "en" else "en"
 
 
-_STAFF_PHASES = STAFF_PHASES
-_BUSY = BUSY_PHASES
-
-
 def screen_model(s: FlowState) -> ScreenModel:
     title, *body = PHASE_TEXTS[s.phase]
     texts = [Text(b) for b in body]
@@ -133,9 +129,9 @@ def screen_model(s: FlowState) -> ScreenModel:
         title=Text(title),
         body=tuple(texts) + _extra_body(s),
         buttons=_buttons(s),
-        busy=s.phase in _BUSY or (s.phase is Phase.STAFF_PIN and s.job is not None),
+        busy=s.phase in BUSY_PHASES or (s.phase is Phase.STAFF_PIN and s.job is not None),
         step=_step(s),
-        countdown_s=timeout if s.phase not in _BUSY else None,
+        countdown_s=timeout if s.phase not in BUSY_PHASES else None,
         countdown_token=timer_token(s, PHASE_TIMER),
         tries_left=s.pin_tries if s.phase in {Phase.PIN_ENTRY, Phase.PIN_WRONG, Phase.PIN_LAST_WARNING} else None,
         keypad=s.phase in {Phase.PIN_ENTRY, Phase.STAFF_PIN},
@@ -154,8 +150,8 @@ def screen_model(s: FlowState) -> ScreenModel:
         counts=s.self_test.counts if s.self_test else (),
         last_errors=s.self_test.last_errors if s.self_test else (),
         staff_rows=_staff_rows(s),
-        staff=s.phase in _STAFF_PHASES,
-        patient_controls=s.phase not in _STAFF_PHASES,
+        staff=s.phase in STAFF_PHASES,
+        patient_controls=s.phase not in STAFF_PHASES,
         high_contrast=s.high_contrast,
         muted=s.muted,
         sound_label=Text(SOUND_OFF if s.muted else SOUND_ON),
