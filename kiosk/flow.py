@@ -78,6 +78,7 @@ _CANCELLABLE = SESSION_PHASES - CARD_OUT_PHASES - {Phase.STAFF_PIN}
 BUSY_PHASES = frozenset({Phase.READING, Phase.FACE_SCAN, Phase.FACE_PHOTO, Phase.PIN_VERIFYING, Phase.SUBMITTING})
 STAFF_PHASES = frozenset({Phase.STAFF_PIN, Phase.STAFF_PANEL, Phase.STAFF_SELF_TEST, Phase.VISUAL_CHECK})
 _STOP_DRAWN = _CANCELLABLE - BUSY_PHASES - STAFF_PHASES
+_STOP_UNDRAWN = _CANCELLABLE & BUSY_PHASES
 
 
 def initial_state(settings: Settings) -> FlowState:
@@ -123,8 +124,8 @@ def _dispatch(s: FlowState, e: Event) -> Transition:
             return _activity(s)
         case TimerExpired(name=name):
             return _timer(s, name)
-        case Pressed(intent=Intent.CANCEL) if s.phase in _CANCELLABLE:
-            return _stop(s)
+        case Pressed(intent=Intent.CANCEL) if s.phase in _STOP_UNDRAWN:
+            return _stop(s)  # no Stop is drawn on a wait, but one still ends it (its late result is dropped)
         case Pressed() | ConsentAnswered():
             offer = next((o for o in offers(s) if o.press == e), None)
             return offer.act(s) if offer is not None else (s, [])

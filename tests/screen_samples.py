@@ -16,6 +16,7 @@ from kiosk.flow_types import (
     SelfTestReport,
 )
 from kiosk.ports import FaceBox
+from kiosk.reception import Method
 from tests.unit.flow_harness import FlowDriver, summary
 
 
@@ -61,9 +62,13 @@ def sample_states() -> dict[str, FlowState]:
         "pin_locked": replace(s, phase=Phase.PIN_LOCKED, pin_tries=0, error=ErrorCode.PIN_BLOCKED),
         "staff_call": replace(s, phase=Phase.STAFF_CALL),
         "visual_check": replace(s, phase=Phase.VISUAL_CHECK),
-        "consent_comprehensive": replace(s, phase=Phase.CONSENT, consent_queue=("comprehensive", "limit_info")),
-        "consent_item": replace(s, phase=Phase.CONSENT, consent_queue=("diagnosis",)),
-        "consent_prescription": replace(s, phase=Phase.CONSENT, consent_queue=("prescription_form",)),
+        "consent_comprehensive": replace(
+            s, phase=Phase.CONSENT, method=Method.PIN, consent_queue=("comprehensive", "limit_info")
+        ),
+        "consent_item": replace(s, phase=Phase.CONSENT, method=Method.PIN, consent_queue=("diagnosis",)),
+        "consent_prescription": replace(
+            s, phase=Phase.CONSENT, method=Method.PIN, consent_queue=("prescription_form",)
+        ),
         "submitting": replace(s, phase=Phase.SUBMITTING, job=9),
         "submit_failed": replace(base, phase=Phase.SUBMIT_FAILED, error=ErrorCode.BACKEND_TIMEOUT),
         "done": replace(base, phase=Phase.DONE, queued=True),

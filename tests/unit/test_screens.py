@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from kiosk.errors import ErrorCode
+from kiosk.flow import BUSY_PHASES
 from kiosk.flow_types import ConsentAnswered, Intent, Phase, Pressed, Role
 from kiosk.screen_texts import BUTTON_LABELS, ERROR_TEXTS, PHASE_TEXTS
 from kiosk.screens import screen_model
@@ -87,3 +88,18 @@ def test_alarm_banner_and_staff_flags() -> None:
     counts = screen_model(SAMPLES["staff_self_test"]).counts
     assert dict(counts) == {"face": 12, "pin": 4, "visual": 1}
     assert set(BUTTON_LABELS) == set(Intent)
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_drawn_button_is_handled_and_nothing_else_is(name: str) -> None:
+    from kiosk.flow import step
+
+    state = SAMPLES[name]
+    drawn = {b.press for b in screen_model(state).buttons}
+    for press in drawn:
+        after, effects = step(state, press)
+        assert (after, effects) != (state, []), (name, press)
+    hidden = {Pressed(i) for i in Intent} - drawn - {Pressed(Intent.TOGGLE_MUTE), Pressed(Intent.TOGGLE_CONTRAST)}
+    if state.phase not in BUSY_PHASES:  # Stop also works while the kiosk waits (no button to draw there)
+        for press in hidden:
+            assert step(state, press) == (state, []), (name, press)
