@@ -13,6 +13,8 @@ from kiosk.errors import ErrorCode
 from kiosk.face import Guidance, Verdict
 from kiosk.flow_steps import (
     VISUAL_TIMER,
+    Offer,
+    Role,
     Transition,
     after_registration,
     answer_consent,
@@ -50,14 +52,12 @@ from kiosk.flow_types import (
     Intent,
     JobFailed,
     Notice,
-    Offer,
     Phase,
     PinEntered,
     PinRejected,
     PinVerified,
     Pressed,
     RecordOutcome,
-    Role,
     SelfTestDone,
     StaffCornerTapped,
     StaffPinChecked,

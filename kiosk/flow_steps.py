@@ -1,13 +1,15 @@
 """Building blocks of the flow: entering a phase (with its timer), ending a session, and the path choices.
 
 Each helper takes a state and returns (state, effects). They are pure; `kiosk.flow.step` composes them.
+Also the shape of a button the flow offers (`Offer`: what it sends, how it looks, what it does).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import Enum
 
 from kiosk.config import COMPREHENSIVE_CONSENT_ITEMS, Timeouts
 from kiosk.domain import CardSummary
@@ -20,10 +22,12 @@ from kiosk.flow_types import (
     CancelTimer,
     CertState,
     ClearSensitiveData,
+    ConsentAnswered,
     Effect,
     FlowState,
     Notice,
     Phase,
+    Pressed,
     ReadCard,
     ReadChipPhoto,
     RunSelfTest,
@@ -37,6 +41,27 @@ from kiosk.flow_types import (
 from kiosk.reception import Method
 
 Transition = tuple[FlowState, list[Effect]]
+
+Press = Pressed | ConsentAnswered  # what a button sends: an intent, or a consent screen's choice
+
+
+class Role(Enum):
+    """How a button looks: the one to press, an ordinary one, a quiet way out, a step that costs something."""
+
+    PRIMARY = "primary"
+    NORMAL = "normal"
+    QUIET = "quiet"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One button of the current phase: what it sends, how it looks, and what the flow does when it comes.
+    The flow and the screens read the same offers, so a drawn button is always handled and nothing else is."""
+
+    press: Press
+    role: Role
+    act: Callable[[FlowState], Transition] = field(compare=False, repr=False)
 
 PHASE_TIMER = "phase"
 CARD_LEFT_TIMER = "card_left"

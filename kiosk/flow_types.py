@@ -7,7 +7,6 @@ issued, so a result that arrives after a cancel or a timeout is recognised as st
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -376,30 +375,6 @@ Effect = (
     | StopCapture | VerifyPin | Submit | CancelJob | ClearSensitiveData | PlayVoice | StopVoice | Alarm
     | CheckStaffPin | RunSelfTest | RecordOutcome
 )
-
-
-# --- what a phase offers --------------------------------------------------------------------------------
-
-Press = Pressed | ConsentAnswered  # what a button sends: an intent, or a consent screen's choice
-
-
-class Role(Enum):
-    """How a button looks: the one to press, an ordinary one, a quiet way out, a step that costs something."""
-
-    PRIMARY = "primary"
-    NORMAL = "normal"
-    QUIET = "quiet"
-    DANGER = "danger"
-
-
-@dataclass(frozen=True)
-class Offer:
-    """One button of the current phase: what it sends, how it looks, and what the flow does when it comes.
-    The flow and the screens read the same offers, so a drawn button is always handled and nothing else is."""
-
-    press: Press
-    role: Role
-    act: Callable[[FlowState], tuple[FlowState, list[Effect]]] = field(compare=False, repr=False)
 
 
 # --- state -------------------------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from kiosk.errors import ErrorCode
 from kiosk.flow import BUSY_PHASES, PIN_LENGTH, STAFF_PHASES, offers
-from kiosk.flow_steps import PHASE_TIMER, phase_timeout, timer_token
-from kiosk.flow_types import CARD_OUT_PHASES, ConsentAnswered, FlowState, Intent, Offer, Phase, Press, Pressed, Role
+from kiosk.flow_steps import PHASE_TIMER, Offer, Press, Role, phase_timeout, timer_token
+from kiosk.flow_types import CARD_OUT_PHASES, ConsentAnswered, FlowState, Intent, Phase, Pressed
 from kiosk.ports import FaceBox
 from kiosk.screen_texts import (
     BUTTON_LABELS,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.flow_types import Press, Role
+from kiosk.flow_steps import Press, Role
 from kiosk.screens import Button, ScreenModel, Text
 from ui.i18n import Catalogue
 from ui.widgets.basic import button, label
