@@ -40,11 +40,10 @@ venv: $(STAMP)
 voices: venv
 	@$(PY) packaging/voices/build_voices.py || echo "voices: not built; the kiosk runs silent"
 
-# Translations: refresh the .ts sources from the code, then build the .qm files the kiosk loads.
+# Translations: refresh the .ts sources from the text table (kiosk/translations.py reads them at run time).
 i18n: venv
 	@for l in ja en zh ko; do $(VENV)/bin/pyside6-lupdate kiosk/screen_texts.py kiosk/screens.py \
-	  -target-language $$l -no-obsolete -locations none -ts assets/i18n/kiosk_$$l.ts >/dev/null; \
-	  $(VENV)/bin/pyside6-lrelease assets/i18n/kiosk_$$l.ts -qm assets/i18n/kiosk_$$l.qm >/dev/null; done
+	  -target-language $$l -no-obsolete -locations none -ts assets/i18n/kiosk_$$l.ts >/dev/null; done
 
 lint: setup
 	$(VENV)/bin/ruff check .

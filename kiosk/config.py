@@ -17,11 +17,12 @@ from kiosk.errors import ConfigError
 
 # Consent screens the kiosk knows, in the order they are asked. Ids match kiosk.reception.ConsentItem values
 # where one exists; "comprehensive", "limit_info" and "prescription_form" are screens, not OQS items.
-MEDICAL_INFO_ITEMS = ("diagnosis", "pharmacists", "operation", "specific_health_checkups")
+# The 包括同意 screen's "consent_all" stands for these four (reception-flow.md §(b), step 6).
+COMPREHENSIVE_CONSENT_ITEMS = ("diagnosis", "pharmacists", "operation", "specific_health_checkups")
 ITEMS_2025 = ("diagnosis_name", "infectious", "allergy", "other_allergy", "test", "prescription_info")
 KNOWN_CONSENT_SCREENS = (
     "comprehensive",
-    *MEDICAL_INFO_ITEMS,
+    *COMPREHENSIVE_CONSENT_ITEMS,
     "limit_info",
     "specific_diseases",
     "public_expense",
@@ -69,7 +70,7 @@ class ConsentPolicy:
 
     comprehensive: bool = True  # 包括同意 first, with "choose individually"
     items: tuple[str, ...] = (
-        *MEDICAL_INFO_ITEMS,
+        *COMPREHENSIVE_CONSENT_ITEMS,
         "limit_info",
         "specific_diseases",
         "public_expense",

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from kiosk.domain import BasicInfo, CardFace, CardSummary, CertificateInfo
+from kiosk.domain import BasicInfo, CardSummary, CertificateInfo, ChipFrontRecord
+from kiosk.face import FaceDecision, Guidance
+from kiosk.reception import Method
 
 
 class CancelToken(Protocol):
@@ -25,7 +27,7 @@ class CardService(Protocol):
         """Certificates and tries-left counters; spends no try."""
         ...
 
-    def read_card_face(self, verification_b: str, cancel: CancelToken | None = None) -> CardFace:
+    def read_chip_front(self, verification_b: str, cancel: CancelToken | None = None) -> ChipFrontRecord:
         """VERIFY 照合番号B (one try), then read the card face; raises VerificationBWrong/Blocked."""
         ...
 
@@ -68,9 +70,9 @@ class FaceBox:
 
 @dataclass(frozen=True)
 class FaceProgress:
-    """One live-guidance update during capture; `hint` is a kiosk.face.Guidance value ("come_closer", …)."""
+    """One live-guidance update during capture: what to tell the patient, where the face is, how far along."""
 
-    hint: str
+    hint: Guidance
     box: FaceBox | None
     progress: float  # 0..1 of the frames/challenge collected so far
 
@@ -84,17 +86,7 @@ class PreviewFrame:
     rgb: bytes = field(repr=False)
 
 
-@dataclass(frozen=True)
-class FaceDecision:
-    """The verdict over several frames: "accept", "retry", "reject" or "liveness_failed"."""
-
-    verdict: str
-    distance: float | None
-    threshold: float | None
-    hint: str = "ok"  # what to tell the patient before a retry
-
-
-class CardFaceScanner(Protocol):
+class CardFrontScanner(Protocol):
     """Images the printed card front and builds 照合番号B (validated before it is returned)."""
 
     def scan(self, cancel: CancelToken | None = None) -> str:
@@ -112,7 +104,8 @@ class FaceVerifier(Protocol):
         on_frame: Callable[[PreviewFrame], None],
         cancel: CancelToken | None = None,
     ) -> FaceDecision:
-        """Raises NoFaceInChipPhoto or CameraLost; returns early (verdict "retry") when cancelled."""
+        """The full decision record (kiosk.face.FaceDecision); raises NoFaceInChipPhoto or CameraLost.
+        Returns early with verdict NO_USABLE_FACE when cancelled."""
         ...
 
 
@@ -142,7 +135,7 @@ class ConsentGiven:
 class ReceptionRequest:
     """What the runtime hands to the backend at the end of the flow. No PIN, 照合番号, photo or frame."""
 
-    method: str  # "face" | "pin" | "visual"
+    method: Method
     auth_certificate_der: bytes = field(repr=False)
     challenge_nonce: bytes | None = field(repr=False)
     signature: bytes | None = field(repr=False)

@@ -22,15 +22,15 @@ from typing import Protocol
 from kiosk import __version__
 from kiosk.consent import ConsentCatalogue
 from kiosk.domain import CardSummary
-from kiosk.errors import KioskError, PinWrong
+from kiosk.errors import ErrorCode, KioskError, PinWrong
 from kiosk.flow import step
 from kiosk.flow_types import (
     Alarm,
     CancelJob,
     CancelTimer,
-    CardFaceScanned,
+    CardFrontScanned,
     CardInserted,
-    CardRemoved,
+    CardTaken,
     ChallengeFetched,
     CheckStaffPin,
     ChipPhotoRead,
@@ -49,7 +49,7 @@ from kiosk.flow_types import (
     ReadChipPhoto,
     RecordOutcome,
     RunSelfTest,
-    ScanCardFace,
+    ScanCardFront,
     SelfTestDone,
     SelfTestItem,
     SelfTestReport,
@@ -67,17 +67,17 @@ from kiosk.flow_types import (
 )
 from kiosk.ports import (
     CancelToken,
-    CardFaceScanner,
+    CardFrontScanner,
     CardPresenceSource,
     CardService,
     ConsentGiven,
-    FaceDecision,
     FaceProgress,
     FaceVerifier,
     PreviewFrame,
     ReceptionBackend,
     ReceptionRequest,
 )
+from kiosk.reception import Method
 from kiosk.screens import ScreenModel, screen_model
 from kiosk.staff import DailyCounts, StaffGate
 
@@ -112,19 +112,17 @@ class SessionVault:
     verification_b: str | None = field(default=None, repr=False)
     chip_photo: bytes | None = field(default=None, repr=False)
     signature: bytes | None = field(default=None, repr=False)
-    face: FaceDecision | None = None
     generation: int = 0
 
     def clear(self) -> None:
         self.summary = self.nonce = self.verification_b = self.chip_photo = self.signature = None
-        self.face = None
         self.generation += 1
 
 
 @dataclass(frozen=True)
 class Devices:
     card: CardService
-    scanner: CardFaceScanner
+    scanner: CardFrontScanner
     face: FaceVerifier
     backend: ReceptionBackend
 
@@ -181,7 +179,7 @@ class Runtime:
                 self._job(self._card, t, self._read_card)
             case FetchChallenge(token=t):
                 self._job(self._pool, t, self._fetch_challenge)
-            case ScanCardFace(token=t):
+            case ScanCardFront(token=t):
                 self._job(self._pool, t, self._scan_card_face)
             case ReadChipPhoto(token=t):
                 self._job(self._card, t, self._read_chip_photo)
@@ -207,7 +205,7 @@ class Runtime:
             case RunSelfTest(token=t):
                 self._job(self._pool, t, lambda token, cancel, gen: SelfTestDone(token, self.self_test()))
             case RecordOutcome(method=method):
-                self.counts.add(method)
+                self.counts.add(method.value)
 
     def _job(self, executor: Executor, token: int, fn: Callable[[int, CancelToken, int], Event | None]) -> None:
         cancel = threading.Event()
@@ -225,7 +223,7 @@ class Runtime:
             except Exception as exc:  # a driver bug must not kill the worker; the type only, never the message
                 log.error("job %d failed with %s", token, type(exc).__name__)
                 self.last_errors.append(type(exc).__name__)
-                event = JobFailed(token, "kiosk_error")
+                event = JobFailed(token, ErrorCode.KIOSK_ERROR)
             finally:
                 with self._lock:
                     self._cancels.pop(token, None)
@@ -259,40 +257,38 @@ class Runtime:
     def _fetch_challenge(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
         summary = self.vault.summary
         if summary is None:
-            return JobFailed(token, "card_removed")
+            return JobFailed(token, ErrorCode.CARD_REMOVED)
         challenge = self._d.backend.fetch_challenge(summary.auth_certificate, cancel)
         self._store(gen, nonce=challenge.nonce)
         return ChallengeFetched(token, challenge.registered)
 
     def _scan_card_face(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
         self._store(gen, verification_b=self._d.scanner.scan(cancel))
-        return CardFaceScanned(token)
+        return CardFrontScanned(token)
 
     def _read_chip_photo(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
         verification_b = self.vault.verification_b
         if verification_b is None:
-            return JobFailed(token, "card_face_unreadable")
-        face = self._d.card.read_card_face(verification_b, cancel)
+            return JobFailed(token, ErrorCode.CARD_FACE_UNREADABLE)
+        face = self._d.card.read_chip_front(verification_b, cancel)
         self._store(gen, chip_photo=face.photo_jp2, verification_b=None)  # 照合番号B is not needed again
         return ChipPhotoRead(token)
 
     def _capture(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
         photo = self.vault.chip_photo
         if photo is None:
-            return JobFailed(token, "no_face_in_chip_photo")
+            return JobFailed(token, ErrorCode.NO_FACE_IN_CHIP_PHOTO)
 
         def progress(p: FaceProgress) -> None:
             if not cancel.is_set():
                 self._post(FaceProgressed(token, p.hint, p.box, p.progress))
 
-        decision = self._d.face.verify(photo, progress, self._preview, cancel)
-        self._store(gen, face=decision)
-        return FaceDecided(token, decision.verdict, decision.hint)
+        return FaceDecided(token, self._d.face.verify(photo, progress, self._preview, cancel))
 
     def _verify_pin(self, token: int, cancel: CancelToken, gen: int, pin: str) -> Event | None:
         nonce = self.vault.nonce
         if nonce is None:
-            return JobFailed(token, "backend_unavailable")
+            return JobFailed(token, ErrorCode.BACKEND_UNAVAILABLE)
         try:
             signature = self._d.card.sign_challenge(pin, nonce, cancel)
         except PinWrong as exc:
@@ -324,8 +320,8 @@ class Runtime:
             method=plan.method,
             auth_certificate_der=v.summary.auth_certificate.der,
             challenge_nonce=v.nonce,
-            signature=v.signature if plan.method == "pin" else None,
-            face=v.face if plan.method == "face" else None,
+            signature=v.signature if plan.method is Method.PIN else None,
+            face=plan.face if plan.method is Method.FACE else None,
             consents=tuple(consents),
             register_for_insurance=plan.register_for_insurance,
             eligibility_only=plan.eligibility_only,
@@ -350,7 +346,7 @@ class Runtime:
 
     def watch_presence(self, source: CardPresenceSource) -> None:
         """Post the source's card events until shutdown(), which unsubscribes (the source may outlive us)."""
-        unsubscribe = source.subscribe(lambda reader, present: self._post(CardInserted() if present else CardRemoved()))
+        unsubscribe = source.subscribe(lambda reader, present: self._post(CardInserted() if present else CardTaken()))
         self._unsubscribes.append(unsubscribe)
 
     def shutdown(self) -> None:

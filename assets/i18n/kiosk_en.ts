@@ -571,5 +571,37 @@
         <source>Running the self-test…</source>
         <translation>Running the self-test…</translation>
     </message>
+    <message>
+        <source>No card is on the reader. Please place your My Number card.</source>
+        <translation>No card is on the reader. Please place your My Number card.</translation>
+    </message>
+    <message>
+        <source>The reception could not be saved. Please ask a member of staff.</source>
+        <translation>The reception could not be saved. Please ask a member of staff.</translation>
+    </message>
+    <message>
+        <source>The kiosk is not configured correctly. Please ask a member of staff.</source>
+        <translation>The kiosk is not configured correctly. Please ask a member of staff.</translation>
+    </message>
+    <message>
+        <source>Your identity has been confirmed.</source>
+        <translation>Your identity has been confirmed.</translation>
+    </message>
+    <message>
+        <source>Please try once more.</source>
+        <translation>Please try once more.</translation>
+    </message>
+    <message>
+        <source>Face check did not confirm you. Please use your PIN or ask staff to check.</source>
+        <translation>Face check did not confirm you. Please use your PIN or ask staff to check.</translation>
+    </message>
+    <message>
+        <source>We could not confirm this. Please use your PIN or ask staff to check.</source>
+        <translation>We could not confirm this. Please use your PIN or ask staff to check.</translation>
+    </message>
+    <message>
+        <source>Your face could not be captured. Please use your PIN or ask staff to check.</source>
+        <translation>Your face could not be captured. Please use your PIN or ask staff to check.</translation>
+    </message>
 </context>
 </TS>

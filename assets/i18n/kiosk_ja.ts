@@ -571,5 +571,37 @@
         <source>Running the self-test…</source>
         <translation>自己診断を実行しています…</translation>
     </message>
+    <message>
+        <source>No card is on the reader. Please place your My Number card.</source>
+        <translation>カードが置かれていません。マイナンバーカードを置いてください。</translation>
+    </message>
+    <message>
+        <source>The reception could not be saved. Please ask a member of staff.</source>
+        <translation>受付内容を保存できませんでした。職員にお声がけください。</translation>
+    </message>
+    <message>
+        <source>The kiosk is not configured correctly. Please ask a member of staff.</source>
+        <translation>設定に誤りがあります。職員にお声がけください。</translation>
+    </message>
+    <message>
+        <source>Your identity has been confirmed.</source>
+        <translation>ご本人であることを確認しました。</translation>
+    </message>
+    <message>
+        <source>Please try once more.</source>
+        <translation>もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>Face check did not confirm you. Please use your PIN or ask staff to check.</source>
+        <translation>顔認証で確認できませんでした。暗証番号か職員による確認をご利用ください。</translation>
+    </message>
+    <message>
+        <source>We could not confirm this. Please use your PIN or ask staff to check.</source>
+        <translation>確認できませんでした。暗証番号か職員による確認をご利用ください。</translation>
+    </message>
+    <message>
+        <source>Your face could not be captured. Please use your PIN or ask staff to check.</source>
+        <translation>顔をうまく撮影できませんでした。暗証番号か職員による確認をご利用ください。</translation>
+    </message>
 </context>
 </TS>

@@ -571,5 +571,37 @@
         <source>Running the self-test…</source>
         <translation>자가 진단 중…</translation>
     </message>
+    <message>
+        <source>No card is on the reader. Please place your My Number card.</source>
+        <translation>리더기에 카드가 없습니다. 마이넘버 카드를 올려 주세요.</translation>
+    </message>
+    <message>
+        <source>The reception could not be saved. Please ask a member of staff.</source>
+        <translation>접수 내용을 저장하지 못했습니다. 직원에게 문의해 주세요.</translation>
+    </message>
+    <message>
+        <source>The kiosk is not configured correctly. Please ask a member of staff.</source>
+        <translation>키오스크 설정에 오류가 있습니다. 직원에게 문의해 주세요.</translation>
+    </message>
+    <message>
+        <source>Your identity has been confirmed.</source>
+        <translation>본인 확인이 완료되었습니다.</translation>
+    </message>
+    <message>
+        <source>Please try once more.</source>
+        <translation>한 번 더 시도해 주세요.</translation>
+    </message>
+    <message>
+        <source>Face check did not confirm you. Please use your PIN or ask staff to check.</source>
+        <translation>얼굴 인증으로 확인하지 못했습니다. 비밀번호를 이용하시거나 직원에게 확인을 요청해 주세요.</translation>
+    </message>
+    <message>
+        <source>We could not confirm this. Please use your PIN or ask staff to check.</source>
+        <translation>확인하지 못했습니다. 비밀번호를 이용하시거나 직원에게 확인을 요청해 주세요.</translation>
+    </message>
+    <message>
+        <source>Your face could not be captured. Please use your PIN or ask staff to check.</source>
+        <translation>얼굴을 제대로 촬영하지 못했습니다. 비밀번호를 이용하시거나 직원에게 확인을 요청해 주세요.</translation>
+    </message>
 </context>
 </TS>

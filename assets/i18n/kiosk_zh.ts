@@ -571,5 +571,37 @@
         <source>Running the self-test…</source>
         <translation>正在自检…</translation>
     </message>
+    <message>
+        <source>No card is on the reader. Please place your My Number card.</source>
+        <translation>读卡器上没有卡。请放置您的个人编号卡。</translation>
+    </message>
+    <message>
+        <source>The reception could not be saved. Please ask a member of staff.</source>
+        <translation>无法保存受理内容。请联系工作人员。</translation>
+    </message>
+    <message>
+        <source>The kiosk is not configured correctly. Please ask a member of staff.</source>
+        <translation>自助终端的设置有误。请联系工作人员。</translation>
+    </message>
+    <message>
+        <source>Your identity has been confirmed.</source>
+        <translation>已确认您的身份。</translation>
+    </message>
+    <message>
+        <source>Please try once more.</source>
+        <translation>请再试一次。</translation>
+    </message>
+    <message>
+        <source>Face check did not confirm you. Please use your PIN or ask staff to check.</source>
+        <translation>人脸识别未能确认您的身份。请使用密码或请工作人员确认。</translation>
+    </message>
+    <message>
+        <source>We could not confirm this. Please use your PIN or ask staff to check.</source>
+        <translation>未能确认。请使用密码或请工作人员确认。</translation>
+    </message>
+    <message>
+        <source>Your face could not be captured. Please use your PIN or ask staff to check.</source>
+        <translation>未能拍摄到您的面部。请使用密码或请工作人员确认。</translation>
+    </message>
 </context>
 </TS>

@@ -13,8 +13,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from drivers.backend.client import BackendClient
+from kiosk.config import COMPREHENSIVE_CONSENT_ITEMS
 from kiosk.domain import CertificateInfo
 from kiosk.errors import BackendRejected, BackendUnavailable
+from kiosk.face import LivenessOutcome
 from kiosk.ports import BackendChallenge, BackendReceipt, CancelToken, ConsentGiven, ReceptionRequest
 from kiosk.reception import (
     Choice,
@@ -31,20 +33,17 @@ from kiosk.reception import (
     new_transaction_id,
 )
 
-# The 包括同意 screen's "consent_all" stands for these four items (reception-flow.md §(b), step 6).
-COMPREHENSIVE_ITEMS = (ConsentItem.DIAGNOSIS, ConsentItem.PHARMACISTS, ConsentItem.OPERATION,
-                       ConsentItem.SPECIFIC_HEALTH_CHECKUPS)
+COMPREHENSIVE_ITEMS = tuple(ConsentItem(i) for i in COMPREHENSIVE_CONSENT_ITEMS)  # the one list, in kiosk.config
 VISUAL_STAFF_ID = "staff-pin"  # the flow proves a staff member by the staff PIN, not by name
 
 
 class VerifierReceptionBackend:
     def __init__(self, client: BackendClient, *, answer_wait_s: float = 3.0, challenge_wait_s: float = 3.0,
-                 software_version: str = "0", face_model: str = "dlib_face_recognition_resnet_model_v1") -> None:
+                 software_version: str = "0") -> None:
         self.client = client
         self.answer_wait_s = answer_wait_s
         self.challenge_wait_s = challenge_wait_s
         self.software_version = software_version
-        self.face_model = face_model
         self._challenge_ids: dict[bytes, str] = {}
         self._lock = threading.Lock()
 
@@ -71,15 +70,16 @@ class VerifierReceptionBackend:
         consents, prescription = _consents(request.consents, now)
         language = request.consents[0].lang if request.consents else "ja"
         evidence: Evidence
-        if request.method == "face":
+        if request.method is Method.FACE:
             face = request.face
-            if face is None or face.distance is None or face.threshold is None:
+            if face is None or face.median_distance is None:
                 raise BackendRejected("face_evidence_insufficient", "no face decision to report")
-            # The flow only submits an accepted face, and its verdict puts liveness before the match.
-            liveness = {"accept": Liveness.PASSED, "liveness_failed": Liveness.FAILED}.get(face.verdict,
-                                                                                          Liveness.NOT_CHECKED)
-            evidence = FaceEvidence(face.distance, {"accept": face.threshold}, self.face_model, liveness)
-        elif request.method == "pin":
+            liveness = Liveness.NOT_CHECKED
+            if face.liveness is not None:
+                passed = face.liveness.outcome is LivenessOutcome.PASSED
+                liveness = Liveness.PASSED if passed else Liveness.FAILED
+            evidence = FaceEvidence(face.median_distance, {"accept": face.accept_threshold}, face.model, liveness)
+        elif request.method is Method.PIN:
             nonce, signature = request.challenge_nonce, request.signature
             if nonce is None or signature is None:
                 raise BackendUnavailable("no PIN-path challenge in this session")
@@ -93,7 +93,7 @@ class VerifierReceptionBackend:
         # The request carries no start time or step timings, so the result reports none.
         return ReceptionResult(
             kiosk_id=self.client.kiosk_id, transaction_id=new_transaction_id(), started_at=now,
-            completed_at=now, method=Method(request.method), evidence=evidence,
+            completed_at=now, method=request.method, evidence=evidence,
             auth_certificate=request.auth_certificate_der, consents=consents,
             registration_request=request.register_for_insurance, prescription=prescription, language=language,
             timings_ms={}, software_version=self.software_version,

@@ -17,7 +17,7 @@ from drivers.card import iso7816, jpki, kenhojo, kenkaku
 from drivers.card.certificate import certificate_info
 from drivers.card.connection import CardChannel
 from drivers.card.pcsc import PcscConnection, choose_reader
-from kiosk.domain import BasicInfo, CardFace, CardSummary, TriesLeft
+from kiosk.domain import BasicInfo, CardSummary, ChipFrontRecord, TriesLeft
 from kiosk.ports import CancelToken
 
 APPLICATIONS = (("JPKI", jpki.AID), ("券面事項確認AP", kenkaku.AID), ("券面事項入力補助AP", kenhojo.AID))
@@ -86,7 +86,7 @@ class MyNumberCardService:
             except iso7816.SecretNotPresent:
                 return None
 
-    def read_card_face(self, verification_b: str, cancel: CancelToken | None = None) -> CardFace:
+    def read_chip_front(self, verification_b: str, cancel: CancelToken | None = None) -> ChipFrontRecord:
         with self._channel(cancel, exclusive=True, reset_after=True) as (channel, connection), \
                 connection.transaction():
             kenkaku.verify_verification_b(channel, verification_b)

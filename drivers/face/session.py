@@ -27,10 +27,10 @@ from drivers.face.encoder import ChipEnrolment, DlibEncoder, distance
 from drivers.face.landmarks import FaceAnalyser, Observation
 from drivers.face.liveness import Timed, measure, track_continuous
 from kiosk.face import (
-    Challenge,
     FaceDecision,
     FaceThresholds,
     Guidance,
+    LivenessChallenge,
     LivenessOutcome,
     LivenessReport,
     assess_quality,
@@ -46,7 +46,7 @@ SLOT_S = 0.25  # keep at most one candidate crop per quarter second
 CHALLENGE_CHECK_EVERY = 5  # frames between early checks of the challenge
 
 
-class Phase(Enum):
+class CaptureStage(Enum):
     ACQUIRING = "acquiring"
     PASSIVE = "passive"
     CHALLENGE = "challenge"
@@ -58,9 +58,9 @@ class FrameFeedback:
     """What the screen shows after one frame: the phase, the prompt, and the gates' verdict."""
 
     index: int
-    phase: Phase
+    phase: CaptureStage
     guidance: tuple[Guidance, ...]
-    challenge: Challenge | None
+    challenge: LivenessChallenge | None
     analysis_ms: float
 
 
@@ -120,8 +120,8 @@ class LiveFaceSession:
         self._owns_analyser = analyser is None
         self._rng = rng or random.SystemRandom()
         self.timeout_s = timeout_s
-        self.phase = Phase.ACQUIRING
-        self.challenge: Challenge | None = None
+        self.phase = CaptureStage.ACQUIRING
+        self.challenge: LivenessChallenge | None = None
         self._window: list[Timed] = []
         self._challenge_window: list[Timed] = []
         self._window_start = self._challenge_start = 0.0
@@ -138,7 +138,7 @@ class LiveFaceSession:
 
     @property
     def done(self) -> bool:
-        return self.phase is Phase.DONE
+        return self.phase is CaptureStage.DONE
 
     # per frame ---------------------------------------------------------------------------------------------
 
@@ -155,13 +155,13 @@ class LiveFaceSession:
         good = usable(guidance)
         if guidance != (Guidance.OK,):  # advisory hints on usable frames count too
             self._guidance_counts.update(guidance[:1])
-        if self.phase is not Phase.ACQUIRING and self._breaks_track(frame.t, obs):
+        if self.phase is not CaptureStage.ACQUIRING and self._breaks_track(frame.t, obs):
             self._restart()
-        if self.phase is Phase.ACQUIRING and good:
-            self.phase, self._window_start = Phase.PASSIVE, frame.t
-        if self.phase in (Phase.PASSIVE, Phase.CHALLENGE):
+        if self.phase is CaptureStage.ACQUIRING and good:
+            self.phase, self._window_start = CaptureStage.PASSIVE, frame.t
+        if self.phase in (CaptureStage.PASSIVE, CaptureStage.CHALLENGE):
             self._window.append(Timed(frame.t, obs))
-            if self.phase is Phase.CHALLENGE:
+            if self.phase is CaptureStage.CHALLENGE:
                 self._challenge_window.append(Timed(frame.t, obs))
             if good:
                 self.frames_good += 1
@@ -175,11 +175,11 @@ class LiveFaceSession:
 
     def progress(self, now: float) -> float:
         """0..1 for the screen: the passive window fills 60 %, the challenge the rest."""
-        if self.phase is Phase.PASSIVE:
+        if self.phase is CaptureStage.PASSIVE:
             return 0.6 * min(1.0, (now - self._window_start) / self.t.passive_window_s)
-        if self.phase is Phase.CHALLENGE:
+        if self.phase is CaptureStage.CHALLENGE:
             return 0.6 + 0.4 * min(1.0, (now - self._challenge_start) / self.t.challenge_window_s)
-        return 1.0 if self.phase is Phase.DONE else 0.0
+        return 1.0 if self.phase is CaptureStage.DONE else 0.0
 
     def _breaks_track(self, t: float, obs: Observation) -> bool:
         recent = [*self._window[-12:], Timed(t, obs)]
@@ -192,7 +192,7 @@ class LiveFaceSession:
 
     def _restart(self) -> None:
         self.restarts += 1
-        self.phase, self.challenge = Phase.ACQUIRING, None
+        self.phase, self.challenge = CaptureStage.ACQUIRING, None
         self._window, self._challenge_window, self._candidates = [], [], {}
         self._passive_report, self._good_in_window = None, 0
 
@@ -212,7 +212,7 @@ class LiveFaceSession:
 
     def _advance(self, now: float) -> None:
         passive_over = now - self._window_start >= self.t.passive_window_s
-        if self.phase is Phase.PASSIVE and passive_over and self._good_in_window >= self.t.min_good_frames:
+        if self.phase is CaptureStage.PASSIVE and passive_over and self._good_in_window >= self.t.min_good_frames:
             evidence = measure(self._window, self.t)
             outcome = judge_passive(evidence, self.t)
             self._passive_evidence = evidence
@@ -223,11 +223,11 @@ class LiveFaceSession:
                 evidence_for_pick = evidence
             if outcome is LivenessOutcome.NEEDS_CHALLENGE:
                 self.challenge = pick_challenge(evidence_for_pick, self.t, self._rng.random())
-                self.phase, self._challenge_start, self._challenge_window = Phase.CHALLENGE, now, []
+                self.phase, self._challenge_start, self._challenge_window = CaptureStage.CHALLENGE, now, []
                 self._passive_report = LivenessReport(outcome, evidence, self.challenge)
             else:
                 self._finish_liveness(LivenessReport(outcome, evidence))
-        elif self.phase is Phase.CHALLENGE and self.challenge is not None:
+        elif self.phase is CaptureStage.CHALLENGE and self.challenge is not None:
             elapsed = now - self._challenge_start
             early = len(self._challenge_window) % CHALLENGE_CHECK_EVERY == 0 and len(self._challenge_window) >= 6
             if early or elapsed >= self.t.challenge_window_s:
@@ -240,16 +240,16 @@ class LiveFaceSession:
                     )
 
     def _finish_liveness(self, report: LivenessReport) -> None:
-        self._liveness, self.phase = report, Phase.DONE
+        self._liveness, self.phase = report, CaptureStage.DONE
 
     def _give_up(self) -> None:
-        if self.phase is Phase.ACQUIRING and self.frames_good == 0:
+        if self.phase is CaptureStage.ACQUIRING and self.frames_good == 0:
             self._liveness = None  # failure to acquire: no usable face at all
         else:
             evidence = measure(self._window, self.t) if self._window else None
             self._liveness = LivenessReport(LivenessOutcome.FAILED, evidence, self.challenge, reason="timeout")
         self._candidates = {} if self._liveness is None else self._candidates
-        self.phase = Phase.DONE
+        self.phase = CaptureStage.DONE
 
     # after capture -----------------------------------------------------------------------------------------
 

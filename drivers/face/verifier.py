@@ -3,8 +3,8 @@
 One call = one attempt: enrol the chip photo, open the camera, run a `LiveFaceSession` on the newest
 frames (latest-frame semantics: a slow machine skips frames, it never lags behind the patient), report
 guidance and a preview as it goes, decide, close the camera, drop every frame and the chip encoding.
-Runs on a worker thread; models load once, on the first call. The full audit record of the last attempt
-(`kiosk.face.FaceDecision`, numbers and codes only) stays available as `last_record`.
+Runs on a worker thread; models load once, on the first call. What it returns is the full audit record,
+`kiosk.face.FaceDecision` (numbers and codes only), which the flow keeps for the result.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from drivers.camera import Camera, FrameSource
 from drivers.face.encoder import DlibEncoder
 from drivers.face.session import FrameFeedback, LiveFaceSession
 from kiosk import face as domain
-from kiosk.ports import CancelToken, FaceBox, FaceDecision, FaceProgress, PreviewFrame
+from kiosk.face import FaceDecision
+from kiosk.ports import CancelToken, FaceBox, FaceProgress, PreviewFrame
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,6 @@ class LiveFaceVerifier:
         self.encoder = encoder or DlibEncoder()
         self.speed, self._rng = speed, rng
         self._lock = threading.Lock()  # one attempt at a time: there is one camera
-        self.last_record: domain.FaceDecision | None = None
 
     def warm_up(self) -> float:
         """Load the models ahead of the first patient; returns the seconds it took."""
@@ -78,26 +78,15 @@ class LiveFaceVerifier:
             if cancelled:
                 session.close()
                 log.info("face attempt cancelled")
-                return FaceDecision("retry", None, t.accept, "ok")
+                return domain.no_decision(t)
             record = session.finish(chip)
             del chip
-        self.last_record = record
         log.info(
             "face decision %s median %s liveness %s frames %d/%d",
             record.verdict.value, record.median_distance,
             record.liveness.outcome.value if record.liveness else "-", record.frames_good, record.frames_seen,
         )
-        return to_port(record)
-
-
-def to_port(record: domain.FaceDecision) -> FaceDecision:
-    """The flow's four verdicts; a failure to acquire is a retry with the guidance that fired most."""
-    hint = record.guidance[0].value if record.guidance else "ok"
-    verdict = record.verdict
-    if verdict is domain.Verdict.NO_USABLE_FACE:
-        return FaceDecision("retry", None, record.accept_threshold, hint)
-    return FaceDecision(verdict.value, record.median_distance, record.accept_threshold,
-                        hint if verdict is domain.Verdict.RETRY else "ok")
+        return record
 
 
 def _preview(image: npt.NDArray[Any]) -> PreviewFrame:
@@ -114,5 +103,5 @@ def _progress(feedback: FrameFeedback, session: LiveFaceSession, now: float) -> 
     if session.last_box is not None:
         x, y, w, h, fw, fh = session.last_box
         box = FaceBox(x / fw, y / fh, w / fw, h / fh)
-    hint = feedback.guidance[0].value if feedback.guidance else domain.Guidance.OK.value
+    hint = feedback.guidance[0] if feedback.guidance else domain.Guidance.OK
     return FaceProgress(hint, box, round(session.progress(now), 3))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 
-from drivers.cardface.reader import CardFaceReader
+from drivers.cardface.reader import CardFrontReader
 from kiosk.errors import CardFaceUnreadable
 from testbench.cardface.augment import generate
 
@@ -45,8 +45,8 @@ class EvalReport:
         )
 
 
-def evaluate(n: int = 200, seed: int = 0, reader: CardFaceReader | None = None) -> EvalReport:
-    reader = reader or CardFaceReader()
+def evaluate(n: int = 200, seed: int = 0, reader: CardFrontReader | None = None) -> EvalReport:
+    reader = reader or CardFrontReader()
     exact = rescan = wrong = no_card = 0
     reasons: dict[str, int] = {}
     spent = 0.0

@@ -13,7 +13,9 @@ from drivers.backend.client import BackendClient
 from drivers.backend.http import BackendConfig
 from drivers.backend.reception_backend import VerifierReceptionBackend
 from kiosk.domain import CertificateInfo
-from kiosk.ports import ConsentGiven, FaceDecision, ReceptionRequest
+from kiosk.face import Verdict
+from kiosk.ports import ConsentGiven, ReceptionRequest
+from kiosk.reception import Method
 from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     Card,
     Env,
@@ -23,6 +25,7 @@ from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     jpki_fixture,
     postgres_fixture,
 )
+from tests.unit.flow_harness import face_decision
 
 pytestmark = pytest.mark.server  # a real server process or database on loopback
 
@@ -35,7 +38,7 @@ def info(card: Card) -> CertificateInfo:
                            cert.not_valid_before_utc, cert.not_valid_after_utc)
 
 
-def request(card: Card, method: str, **kw: object) -> ReceptionRequest:
+def request(card: Card, method: Method, **kw: object) -> ReceptionRequest:
     consents = (ConsentGiven("comprehensive", "2025.1", SHA, "ja", "consent_all"),
                 ConsentGiven("public_expense", "2025.1", SHA, "ja", "decline"),
                 ConsentGiven("limit_info", "2025.1", SHA, "ja", "ok"),
@@ -58,7 +61,7 @@ def make_backend(env: Env, url: str, tmp_path: Path) -> VerifierReceptionBackend
 def test_face_and_pin_through_the_port(env: Env, tmp_path: Path) -> None:
     backend = make_backend(env, env.url, tmp_path)
     try:
-        face = request(env.cards.ordinary, "face", face=FaceDecision("accept", 0.41, 0.5))
+        face = request(env.cards.ordinary, Method.FACE, face=face_decision(Verdict.ACCEPT, distance=0.41))
         receipt = backend.submit(face)
         assert not receipt.queued
         answer = env.verifier.answer_for(receipt.receipt_id)
@@ -70,7 +73,7 @@ def test_face_and_pin_through_the_port(env: Env, tmp_path: Path) -> None:
         card = env.cards.unregistered
         challenge = backend.fetch_challenge(info(card))
         assert challenge.registered is False
-        pin = request(card, "pin", challenge_nonce=challenge.nonce, signature=card.sign(challenge.nonce),
+        pin = request(card, Method.PIN, challenge_nonce=challenge.nonce, signature=card.sign(challenge.nonce),
                       register_for_insurance=True)
         receipt = backend.submit(pin)
         assert not receipt.queued
@@ -90,7 +93,7 @@ def test_backend_down_queues_the_reception(env: Env, tmp_path: Path) -> None:
     backend.answer_wait_s = 0.5
     try:
         started = datetime.now(UTC)
-        receipt = backend.submit(request(env.cards.ordinary, "visual"))
+        receipt = backend.submit(request(env.cards.ordinary, Method.VISUAL))
         assert receipt.queued and backend.outbox_depth() == 1
         assert (datetime.now(UTC) - started).total_seconds() < 2
     finally:

@@ -44,7 +44,7 @@ def test_card_face_with_verification_b_and_signature(card_slot: CardSlot, profil
     card_slot.insert(Variant.ORDINARY)
     card_dir = profile_dir(Variant.ORDINARY)
     service = card_slot.service(issuer_key=load_pki(test_pki).issuer_key.public_key())
-    face = service.read_card_face(secrets_of(card_dir)["verification_b"])
+    face = service.read_chip_front(secrets_of(card_dir)["verification_b"])
     assert face.signature_valid is True
     assert face.photo_jp2 == (card_dir / "photo.jp2").read_bytes()
     assert face.birth_date.isoformat() == json.loads((card_dir / "profile.json").read_text())["holder"]["birth_date"]
@@ -88,14 +88,14 @@ def test_verification_b_wrong_then_blocked(card_slot: CardSlot) -> None:
     service = card_slot.service()
     assert service.verification_b_tries_left() == 1
     with pytest.raises(VerificationBBlocked):
-        service.read_card_face("00000000000000")
+        service.read_chip_front("00000000000000")
     assert service.verification_b_tries_left() == 0
 
 
 def test_wrong_verification_b_reports_tries(card_slot: CardSlot) -> None:
     card_slot.insert(Variant.ORDINARY)
     with pytest.raises(VerificationBWrong) as wrong:
-        card_slot.service().read_card_face("00000000000000")
+        card_slot.service().read_chip_front("00000000000000")
     assert wrong.value.tries_left == 2
 
 

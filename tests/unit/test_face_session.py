@@ -12,8 +12,8 @@ import numpy as np
 from drivers.camera import Frame
 from drivers.face.encoder import ChipEnrolment
 from drivers.face.landmarks import Observation
-from drivers.face.session import LiveFaceSession, Phase
-from kiosk.face import Challenge, FaceMeasurements, FaceThresholds, Guidance, LivenessOutcome, Verdict
+from drivers.face.session import CaptureStage, LiveFaceSession
+from kiosk.face import FaceMeasurements, FaceThresholds, Guidance, LivenessChallenge, LivenessOutcome, Verdict
 
 FPS = 15.0
 T = FaceThresholds()
@@ -94,7 +94,7 @@ def test_a_live_person_passes_passively_and_is_accepted() -> None:
     assert decision.verdict is Verdict.ACCEPT and decision.median_distance == 0.0
     assert decision.liveness is not None and decision.liveness.outcome is LivenessOutcome.PASSED
     assert len(decision.frames_used) == T.frames_to_encode
-    assert feedback[0].phase is Phase.PASSIVE and feedback[-1].phase is Phase.DONE
+    assert feedback[0].phase is CaptureStage.PASSIVE and feedback[-1].phase is CaptureStage.DONE
     assert session.progress(99.0) == 1.0
 
 
@@ -105,8 +105,8 @@ def test_a_different_person_is_rejected() -> None:
 
 def test_a_still_photo_gets_a_challenge_and_fails() -> None:
     session, feedback = run(lambda i: face())
-    assert session.challenge in (Challenge.BLINK, Challenge.TURN_HEAD)
-    prompts = {f.guidance for f in feedback if f.phase is Phase.CHALLENGE}
+    assert session.challenge in (LivenessChallenge.BLINK, LivenessChallenge.TURN_HEAD)
+    prompts = {f.guidance for f in feedback if f.phase is CaptureStage.CHALLENGE}
     assert prompts == {(session.challenge.guidance,)}  # type: ignore[union-attr]
     decision = session.finish(chip_like_paint(100), match_even_if_not_live=True)
     assert decision.verdict is Verdict.LIVENESS_FAILED and decision.median_distance == 0.0
@@ -120,9 +120,9 @@ def test_the_blink_challenge_passes_as_soon_as_the_blink_is_seen() -> None:
         return face(yaw=12 * math.sin(i / 8), ear=0.1 if blink else 0.3)
 
     session, feedback = run(script)
-    assert session.challenge is Challenge.BLINK
+    assert session.challenge is LivenessChallenge.BLINK
     assert session.finish(chip_like_paint(100)).verdict is Verdict.ACCEPT
-    challenge_frames = sum(1 for f in feedback if f.phase is Phase.CHALLENGE)
+    challenge_frames = sum(1 for f in feedback if f.phase is CaptureStage.CHALLENGE)
     assert challenge_frames < T.challenge_window_s * FPS  # passed early
 
 
@@ -165,7 +165,7 @@ def test_the_passive_window_waits_for_enough_good_frames() -> None:
         return obs
 
     session, feedback = run(script)
-    passive = [f for f in feedback if f.phase is Phase.PASSIVE]
+    passive = [f for f in feedback if f.phase is CaptureStage.PASSIVE]
     assert len(passive) / FPS > T.passive_window_s + 1.0  # extended until min_good_frames were seen
     assert session.frames_good >= T.min_good_frames
     assert Guidance.HOLD_STILL in {g for f in feedback for g in f.guidance}

@@ -9,18 +9,21 @@ from typing import Any
 
 import pytest
 
-from kiosk.errors import KioskError
+from kiosk.errors import ErrorCode, KioskError
 from kiosk.flow import initial_state
 from kiosk.flow_types import (
     ConsentAnswered,
     Event,
     Intent,
+    Notice,
     Phase,
     PinEntered,
     Pressed,
+    StaffCornerTapped,
     StaffPinEntered,
     TimerExpired,
 )
+from kiosk.reception import Method
 from kiosk.runtime import Devices, KioskController, Runtime
 from kiosk.screens import ScreenModel
 from kiosk.staff import StaffGate
@@ -129,7 +132,7 @@ def test_pin_path_end_to_end_through_the_runtime() -> None:
     consent_all(k)
     assert k.phase is Phase.DONE
     request = k.backend.submitted[0]
-    assert request.method == "pin" and request.signature is not None and request.face is None
+    assert request.method is Method.PIN and request.signature is not None and request.face is None
     ids = [c.item_id for c in request.consents]
     assert ids[:5] == ["comprehensive", "diagnosis", "pharmacists", "operation", "specific_health_checkups"]
     assert all(len(c.sha256) == 64 and c.version for c in request.consents)
@@ -160,13 +163,13 @@ def test_face_path_streams_preview_and_guidance() -> None:
     assert k.runtime.vault.verification_b is None  # dropped right after the photo was read
     consent_all(k)
     request = k.backend.submitted[0]
-    assert request.method == "face" and request.face is not None and request.signature is None
+    assert request.method is Method.FACE and request.face is not None and request.signature is None
 
 
 def test_backend_down_at_reading() -> None:
     k = Kiosk(backend=FakeBackend(down=True, delay_s=0))
     k.insert()
-    assert k.phase is Phase.READ_FAILED and k.controller.state.error == "backend_unavailable"
+    assert k.phase is Phase.READ_FAILED and k.controller.state.error is ErrorCode.BACKEND_UNAVAILABLE
     assert "backend_unavailable" in k.runtime.last_errors
 
 
@@ -177,15 +180,16 @@ def test_driver_bug_becomes_a_job_failure_without_its_message() -> None:
 
     k = Kiosk(card=BrokenCard(delay_s=0))
     k.insert()
-    assert k.phase is Phase.READ_FAILED and k.controller.state.error == "kiosk_error"
+    assert k.phase is Phase.READ_FAILED and k.controller.state.error is ErrorCode.KIOSK_ERROR
     assert list(k.runtime.last_errors) == ["RuntimeError"]
 
 
 def test_staff_pin_and_self_test_through_the_runtime() -> None:
     k = Kiosk()
-    k.send(Pressed(Intent.STAFF_GESTURE))
+    for i in range(5):
+        k.send(StaffCornerTapped(10.0 + 0.5 * i))
     k.send(StaffPinEntered("0000"))
-    assert k.controller.state.staff_message == "staff_pin_wrong" and k.controller.state.staff_tries_left == 4
+    assert k.controller.state.staff_message is Notice.STAFF_PIN_WRONG and k.controller.state.staff_tries_left == 4
     k.send(StaffPinEntered("2468"))
     assert k.phase is Phase.STAFF_PANEL
     k.send(Pressed(Intent.STAFF_SELF_TEST))
@@ -209,7 +213,7 @@ def test_build_request_needs_a_session() -> None:
     from kiosk.flow_types import SubmitPlan
 
     with pytest.raises(KioskError):
-        k.runtime.build_request(SubmitPlan("pin", (), "ja", False, False))
+        k.runtime.build_request(SubmitPlan(Method.PIN, None, (), "ja", False, False))
 
 
 def test_real_threads_deliver_results() -> None:
