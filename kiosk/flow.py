@@ -202,6 +202,10 @@ def _reading(s: FlowState, e: Event) -> Step:
         case ChallengeFetched(registered=registered):
             s = replace(s, job=None)
             return after_registration(s) if registered else enter(s, Phase.NOT_REGISTERED)
+        case JobFailed(code="backend_unavailable") if s.summary is not None:
+            # The card was read; only the verifier is away. Go on (face or staff), record the reception and
+            # say honestly that staff will confirm eligibility — never "the card could not be read".
+            return after_registration(replace(s, job=None, backend_down=True))
         case JobFailed(code=code):
             if code == "unsupported_card":
                 return end_session(s, Phase.UNSUPPORTED, error=code)

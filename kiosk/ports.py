@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from kiosk import face
 from kiosk.domain import BasicInfo, CardFace, CardSummary, CertificateInfo
+from kiosk.result import ResultFacts
 
 
 class CancelToken(Protocol):
@@ -92,6 +94,7 @@ class FaceDecision:
     distance: float | None
     threshold: float | None
     hint: str = "ok"  # what to tell the patient before a retry
+    record: face.FaceDecision | None = field(default=None, compare=False)  # the full decision, for the result
 
 
 class CardFaceScanner(Protocol):
@@ -125,37 +128,24 @@ class BackendChallenge:
 
     nonce: bytes = field(repr=False)
     registered: bool
-
-
-@dataclass(frozen=True)
-class ConsentGiven:
-    """One consent screen as the patient answered it: which text (id, version, SHA-256) and the choice."""
-
-    item_id: str
-    version: str
-    sha256: str
-    lang: str
-    choice: str
-
-
-@dataclass(frozen=True)
-class ReceptionRequest:
-    """What the runtime hands to the backend at the end of the flow. No PIN, 照合番号, photo or frame."""
-
-    method: str  # "face" | "pin" | "visual"
-    auth_certificate_der: bytes = field(repr=False)
-    challenge_nonce: bytes | None = field(repr=False)
-    signature: bytes | None = field(repr=False)
-    face: FaceDecision | None
-    consents: tuple[ConsentGiven, ...]
-    register_for_insurance: bool
-    eligibility_only: bool
+    challenge_id: str = ""  # the verifier's name for it, carried into the result
 
 
 @dataclass(frozen=True)
 class BackendReceipt:
     receipt_id: str
-    queued: bool  # True when it sits in the outbox for later delivery
+    queued: bool  # True when it is durably stored but the verifier has not answered yet (or refused it)
+
+
+@dataclass(frozen=True)
+class DeliveryHealth:
+    """The delivery side as staff see it: healthy only with nothing waiting, nothing held and disk to spare."""
+
+    healthy: bool
+    pending: int
+    quarantined: int
+    accepting: bool  # False: too little disk left to save another reception (out of service)
+    staff_line: str
 
 
 class ReceptionBackend(Protocol):
@@ -164,8 +154,13 @@ class ReceptionBackend(Protocol):
     def fetch_challenge(self, auth_certificate: CertificateInfo, cancel: CancelToken | None = None) -> BackendChallenge:
         ...
 
-    def submit(self, request: ReceptionRequest, cancel: CancelToken | None = None) -> BackendReceipt:
+    def submit(self, facts: ResultFacts, cancel: CancelToken | None = None) -> BackendReceipt:
+        """Build, sign and durably store the result (fsync'd) within a bounded local wait, then wait briefly
+        for the verifier's answer. Raises OutboxError only when the result could NOT be stored."""
         ...
 
     def outbox_depth(self) -> int:
+        ...
+
+    def delivery_health(self) -> DeliveryHealth:
         ...

@@ -89,6 +89,9 @@ _BUSY = {Phase.READING, Phase.FACE_SCAN, Phase.FACE_PHOTO, Phase.PIN_VERIFYING, 
 
 def screen_model(s: FlowState) -> ScreenModel:
     title, *body = PHASE_TEXTS[s.phase]
+    if s.phase is Phase.DONE and (s.queued or s.backend_down):
+        # Stored, but the verifier has not confirmed eligibility: never say "complete" (受付完了).
+        title, body = NOTICES["recorded"], []
     texts = [Text(b) for b in body]
     if s.error and s.phase not in {Phase.PIN_WRONG, Phase.PIN_ENTRY}:
         texts.insert(0, Text(ERROR_TEXTS.get(s.error, ERROR_TEXTS["kiosk_error"])))
@@ -144,7 +147,7 @@ def _extra_body(s: FlowState) -> tuple[Text, ...]:
     if s.phase is Phase.RENEWAL_NOTICE and s.summary is not None:
         expiry = s.summary.auth_certificate.not_after.date().isoformat()
         return (Text(QT_TRANSLATE_NOOP("kiosk", "Expiry date: {date}"), (("date", expiry),)),)
-    if s.phase is Phase.DONE and s.queued:
+    if s.phase is Phase.DONE and (s.queued or s.backend_down):
         return (Text(NOTICES["queued"]),)
     if s.phase is Phase.STAFF_PIN and s.staff_message:
         text = NOTICES[s.staff_message]

@@ -328,8 +328,12 @@
         <translation>目視確認モードはオフです。</translation>
     </message>
     <message>
-        <source>Your reception is saved and will be sent shortly.</source>
-        <translation>受付内容は保存され、まもなく送信されます。</translation>
+        <source>Staff will confirm your eligibility. Please wait to be called.</source>
+        <translation>資格の確認は職員が行います。お呼びするまでお待ちください。</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded. Please take your card.</source>
+        <translation>受付内容を記録しました。カードをお取りください。</translation>
     </message>
     <message>
         <source>Wrong staff PIN. {n} tries left.</source>

@@ -328,8 +328,12 @@
         <translation>육안 확인 모드가 꺼져 있습니다.</translation>
     </message>
     <message>
-        <source>Your reception is saved and will be sent shortly.</source>
-        <translation>접수 내용이 저장되었으며 곧 전송됩니다.</translation>
+        <source>Staff will confirm your eligibility. Please wait to be called.</source>
+        <translation>직원이 자격을 확인해 드립니다. 호출할 때까지 기다려 주십시오.</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded. Please take your card.</source>
+        <translation>접수가 기록되었습니다. 카드를 가져가 주십시오.</translation>
     </message>
     <message>
         <source>Wrong staff PIN. {n} tries left.</source>

@@ -328,8 +328,12 @@
         <translation>目视确认模式已关闭。</translation>
     </message>
     <message>
-        <source>Your reception is saved and will be sent shortly.</source>
-        <translation>受理内容已保存，稍后将发送。</translation>
+        <source>Staff will confirm your eligibility. Please wait to be called.</source>
+        <translation>工作人员将为您确认资格。请等候叫号。</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded. Please take your card.</source>
+        <translation>您的挂号已记录。请取回您的卡。</translation>
     </message>
     <message>
         <source>Wrong staff PIN. {n} tries left.</source>

@@ -171,14 +171,14 @@ class Delivery:
     def wait_for(self, transaction_id: str, timeout: float) -> VerifierAnswer | None:
         """The verifier's answer to one result if it arrives within `timeout`, else None (it stays queued).
 
-        A quarantined result also gives None: it is stored and will be re-sent; staff see it."""
+        A quarantined result gives None too (unless re-sent and accepted meanwhile): it is stored and held."""
         deadline = time.monotonic() + timeout
         while True:
             state, answer = self.outbox.answer_for(transaction_id)
             if state == "delivered" and answer is not None:
                 return VerifierAnswer.from_json(answer)
             left = deadline - time.monotonic()
-            if left <= 0 or state == "quarantined":
+            if left <= 0:
                 return None
             time.sleep(min(0.05, left))
 

@@ -248,7 +248,8 @@ class Outbox:
         with self._write() as db:
             db.execute(
                 "UPDATE results SET state = 'quarantined', refusal_code = ?, last_error = ?, attempts = attempts + 1,"
-                " quarantined_at = COALESCE(quarantined_at, ?), next_attempt_at = ? WHERE seq = ? AND state != 'delivered'",
+                " quarantined_at = COALESCE(quarantined_at, ?), next_attempt_at = ?"
+                " WHERE seq = ? AND state != 'delivered'",
                 (code[:100], code[:300], now, now + retry_in_s, seq),
             )
 

@@ -97,7 +97,7 @@ def to_port(record: domain.FaceDecision) -> FaceDecision:
     if verdict is domain.Verdict.NO_USABLE_FACE:
         return FaceDecision("retry", None, record.accept_threshold, hint)
     return FaceDecision(verdict.value, record.median_distance, record.accept_threshold,
-                        hint if verdict is domain.Verdict.RETRY else "ok")
+                        hint if verdict is domain.Verdict.RETRY else "ok", record=record)
 
 
 def _preview(image: npt.NDArray[Any]) -> PreviewFrame:

@@ -90,7 +90,8 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
                                          client_cert=client_cert),
                            data_dir / "outbox.sqlite3", data_dir / "device_key.pem", settings.kiosk_id)
     client.start()
-    backend = VerifierReceptionBackend(client, software_version=__version__)
+    backend = VerifierReceptionBackend(client, software_version=__version__,
+                                       submit_deadline_s=config.timeouts.submit_s)
 
     def backend_health() -> tuple[bool, str]:
         health = client.health()

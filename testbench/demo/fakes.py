@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from kiosk import face
 from kiosk.domain import BasicInfo, CardFace, CardSummary, CertificateInfo, Sex, TriesLeft
 from kiosk.errors import (
     BackendUnavailable,
@@ -30,12 +31,13 @@ from kiosk.ports import (
     BackendReceipt,
     CancelToken,
     CardPresenceListener,
+    DeliveryHealth,
     FaceBox,
     FaceDecision,
     FaceProgress,
     PreviewFrame,
-    ReceptionRequest,
 )
+from kiosk.result import ResultFacts
 
 FAKE_READER = "FAKE in-process reader (not a real card)"
 _VERIFICATION_B = "80010120310000"  # fictitious: 1980-01-01, 2031, security code 0000
@@ -145,7 +147,16 @@ class ScriptedFaceVerifier:
             on_progress(FaceProgress(hint, box, (i + 1) / len(self.hints)))
         verdict = self.verdicts.pop(0) if len(self.verdicts) > 1 else self.verdicts[0]
         distance = {"accept": 0.41, "retry": 0.55, "reject": 0.72}.get(verdict)
-        return FaceDecision(verdict, distance, 0.5, "remove_mask" if verdict == "retry" else "ok")
+        return FaceDecision(verdict, distance, 0.5, "remove_mask" if verdict == "retry" else "ok",
+                            record=fake_face_record(verdict, distance))
+
+
+def fake_face_record(verdict: str, distance: float | None) -> face.FaceDecision:
+    """The core's full decision as the live verifier would make it (FAKE model name, passed liveness)."""
+    band = face.Verdict(verdict) if verdict in {v.value for v in face.Verdict} else face.Verdict.RETRY
+    liveness = face.LivenessReport(face.LivenessOutcome.PASSED, None)
+    return face.FaceDecision(band, distance, (distance,) if distance is not None else (), 0.5, 0.6,
+                             "FAKE-face-model", 12, 10, (3, 6, 9), liveness)
 
 
 @dataclass
@@ -153,23 +164,31 @@ class FakeBackend:
     registered: bool = True
     down: bool = False
     delay_s: float = 0.05
-    submitted: list[ReceptionRequest] = field(default_factory=list)
+    submitted: list[ResultFacts] = field(default_factory=list)
+    quarantined: int = 0
 
     def fetch_challenge(self, auth_certificate: CertificateInfo, cancel: CancelToken | None = None) -> BackendChallenge:
         _wait(self.delay_s, cancel)
         if self.down:
             raise BackendUnavailable("FAKE: scripted outage")
-        return BackendChallenge(nonce=b"FAKE-NONCE-0123456789abcdef", registered=self.registered)
+        return BackendChallenge(nonce=b"FAKE-NONCE-0123456789abcdef", registered=self.registered,
+                                challenge_id="FAKE-CHALLENGE")
 
-    def submit(self, request: ReceptionRequest, cancel: CancelToken | None = None) -> BackendReceipt:
+    def submit(self, facts: ResultFacts, cancel: CancelToken | None = None) -> BackendReceipt:
+        """Like the real adapter: stored first (and never twice), then answered unless the service is down."""
         _wait(self.delay_s, cancel)
-        if self.down:
-            raise BackendUnavailable("FAKE: scripted outage")
-        self.submitted.append(request)
-        return BackendReceipt(f"FAKE-{len(self.submitted)}", queued=False)
+        if all(f.result_id != facts.result_id for f in self.submitted):
+            self.submitted.append(facts)
+        return BackendReceipt(facts.result_id, queued=self.down)
 
     def outbox_depth(self) -> int:
-        return 0
+        return len(self.submitted) if self.down else 0
+
+    def delivery_health(self) -> DeliveryHealth:
+        pending = self.outbox_depth()
+        healthy = not self.down and not self.quarantined
+        line = "FAKE backend: OK" if healthy else f"FAKE backend: {pending} waiting, {self.quarantined} held"
+        return DeliveryHealth(healthy, pending, self.quarantined, True, line)
 
 
 @dataclass

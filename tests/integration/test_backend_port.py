@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from drivers.backend.client import BackendClient
 from drivers.backend.http import BackendConfig
 from drivers.backend.reception_backend import VerifierReceptionBackend
 from kiosk.domain import CertificateInfo
-from kiosk.ports import ConsentGiven, FaceDecision, ReceptionRequest
+from kiosk.flow_types import SubmitPlan
+from kiosk.ports import FaceDecision
+from kiosk.result import ResultFacts, new_result_id
+from testbench.demo.fakes import FakeCard, fake_face_record
 from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     Card,
     Env,
@@ -23,8 +27,6 @@ from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     postgres_fixture,
 )
 
-SHA = "c" * 64
-
 
 def info(card: Card) -> CertificateInfo:
     cert = x509.load_der_x509_certificate(card.cert_der)
@@ -32,16 +34,35 @@ def info(card: Card) -> CertificateInfo:
                            cert.not_valid_before_utc, cert.not_valid_after_utc)
 
 
-def request(card: Card, method: str, **kw: object) -> ReceptionRequest:
-    consents = (ConsentGiven("comprehensive", "2025.1", SHA, "ja", "consent_all"),
-                ConsentGiven("public_expense", "2025.1", SHA, "ja", "decline"),
-                ConsentGiven("limit_info", "2025.1", SHA, "ja", "ok"),
-                ConsentGiven("prescription_form", "2025.1", SHA, "ja", "electronic"))
-    values: dict[str, object] = dict(method=method, auth_certificate_der=card.cert_der, challenge_nonce=None,
-                                     signature=None, face=None, consents=consents, register_for_insurance=False,
-                                     eligibility_only=False)
-    values.update(kw)
-    return ReceptionRequest(**values)  # type: ignore[arg-type]
+def runtime_facts(card: Card, method: str, plan_consents: tuple[tuple[str, str], ...] | None = None,
+                  **vault: object) -> ResultFacts:
+    """The facts exactly as the runtime sends them: its own build_facts over a session vault and the flow's
+    SubmitPlan (each screen answered once; 包括同意 names the items it covers)."""
+    from datetime import timedelta
+
+    from kiosk.config import MEDICAL_INFO_ITEMS
+    from kiosk.consent import load_catalogue
+    from kiosk.runtime import Devices, Runtime
+    from kiosk.staff import StaffGate
+
+    runtime = Runtime(Devices(None, None, None, None), load_catalogue(), lambda e: None,  # type: ignore[arg-type]
+                      None, None, StaffGate(""))  # type: ignore[arg-type]
+    now = datetime.now(UTC)
+    v = runtime.vault
+    v.summary = FakeCard().read_summary()
+    v.summary = replace(v.summary, auth_certificate=info(card))
+    v.result_id, v.started_at = new_result_id(), now - timedelta(seconds=40)
+    v.last_step_end = now - timedelta(seconds=9)
+    v.timings_ms = {"card_read": 1800, "challenge": 120}
+    register = bool(vault.pop("register", False))
+    for name, value in vault.items():
+        setattr(v, name, value)
+    consents = plan_consents if plan_consents is not None else (
+        ("comprehensive", "consent_all"), ("limit_info", "ok"), ("public_expense", "decline"),
+        ("prescription_form", "electronic"))
+    covered = MEDICAL_INFO_ITEMS if ("comprehensive", "consent_all") in consents else ()
+    plan = SubmitPlan(method, consents, covered, "ja", register, False)
+    return runtime.build_facts(plan)
 
 
 def make_backend(env: Env, url: str, tmp_path: Path) -> VerifierReceptionBackend:
@@ -55,8 +76,10 @@ def make_backend(env: Env, url: str, tmp_path: Path) -> VerifierReceptionBackend
 def test_face_and_pin_through_the_port(env: Env, tmp_path: Path) -> None:
     backend = make_backend(env, env.url, tmp_path)
     try:
-        face = request(env.cards.ordinary, "face", face=FaceDecision("accept", 0.41, 0.5))
+        decision = FaceDecision("accept", 0.41, 0.5, record=fake_face_record("accept", 0.41))
+        face = runtime_facts(env.cards.ordinary, "face", face=decision)
         receipt = backend.submit(face)
+        assert backend.submit(face) == receipt  # a retry with the same facts never stores twice
         assert not receipt.queued
         answer = env.verifier.answer_for(receipt.receipt_id)
         assert answer is not None and answer["validity"] == "1" and answer["prescription"] == "electronic"
@@ -67,8 +90,8 @@ def test_face_and_pin_through_the_port(env: Env, tmp_path: Path) -> None:
         card = env.cards.unregistered
         challenge = backend.fetch_challenge(info(card))
         assert challenge.registered is False
-        pin = request(card, "pin", challenge_nonce=challenge.nonce, signature=card.sign(challenge.nonce),
-                      register_for_insurance=True)
+        pin = runtime_facts(card, "pin", nonce=challenge.nonce, signature=card.sign(challenge.nonce),
+                            challenge_id=challenge.challenge_id, register=True)
         receipt = backend.submit(pin)
         assert not receipt.queued
         answer = env.verifier.answer_for(receipt.receipt_id)
@@ -87,7 +110,7 @@ def test_backend_down_queues_the_reception(env: Env, tmp_path: Path) -> None:
     backend.answer_wait_s = 0.5
     try:
         started = datetime.now(UTC)
-        receipt = backend.submit(request(env.cards.ordinary, "visual"))
+        receipt = backend.submit(runtime_facts(env.cards.ordinary, "visual"))
         assert receipt.queued and backend.outbox_depth() == 1
         assert (datetime.now(UTC) - started).total_seconds() < 2
     finally:
