@@ -187,6 +187,7 @@ def test_backend_down_is_told_honestly_and_the_reception_recorded() -> None:
     screen = k.screens[-1]
     assert screen.title.key == "Your reception has been recorded. Please take your card."
     assert [t.key for t in screen.body] == ["Staff will confirm your eligibility. Please wait to be called."]
+    assert ("done", "ja") not in k.speaker.played and ("done_recorded", "ja") in k.speaker.played
 
 
 def test_driver_bug_becomes_a_job_failure_without_its_message() -> None:
