@@ -220,12 +220,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quarantine-retry", type=float, default=3600.0,
                         help="seconds between re-sends of a refused result")
     parser.add_argument("--idle-poll", type=float, default=0.5)
+    staff = parser.add_argument_group("staff actions (run once, then exit)")
+    staff.add_argument("--status", action="store_true", help="print the staff line and the quarantine")
+    staff.add_argument("--retry-quarantine", action="store_true", help="re-send every quarantined result now")
+    staff.add_argument("--export-quarantine", type=Path, metavar="FILE",
+                       help="write the quarantined results (signed bodies) as JSON lines for the verifier's operator")
     args = parser.parse_args(argv)
+    if args.status or args.export_quarantine:
+        return _staff_report(args.outbox, args.export_quarantine)
     config = BackendConfig(
         args.url, connect_timeout=args.connect_timeout, read_timeout=args.read_timeout, retries=args.retries,
         backoff=args.backoff, backoff_max=max(args.backoff, 1.0), jitter=args.backoff,
     )
     outbox = Outbox(args.outbox)
+    if args.retry_quarantine:
+        outbox.release_quarantine()  # the deliverer below (or the kiosk's own) sends them at once
     backend = RequestsBackend(config)
     policy = RetryPolicy(args.backoff, args.backoff_max, args.quarantine_retry, args.idle_poll)
     try:
@@ -233,6 +242,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             Delivery(outbox, backend, policy).run(until_empty=args.until_empty)
     finally:
         backend.close()
+        outbox.close()
+    return 0
+
+
+def _staff_report(outbox_path: Path, export: Path | None) -> int:
+    outbox = Outbox(outbox_path)
+    try:
+        status = DeliveryStatus(outbox.status(), True, None)
+        print(status.staff_message)
+        for held in outbox.quarantined():
+            print(f"  {held.transaction_id}  {held.refusal_code}  since {held.quarantined_at:%Y-%m-%d %H:%M} UTC"
+                  f"  ({held.attempts} tries)")
+        if export is not None:
+            print(f"exported {outbox.export_quarantine(export)} result(s) to {export}")
+    finally:
         outbox.close()
     return 0
 
