@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from kiosk import face
 from kiosk.domain import BasicInfo, CardFace, CardSummary, CertificateInfo
+from kiosk.proof import ProofStatement
 from kiosk.result import ResultFacts
 
 
@@ -163,4 +165,9 @@ class ReceptionBackend(Protocol):
         ...
 
     def delivery_health(self) -> DeliveryHealth:
+        ...
+
+    def proof_statement(self, result_id: str, signed_at: datetime) -> ProofStatement | None:
+        """The statement the card signs on the PIN path, with the next value of the kiosk's durable counter;
+        None while the verifier still wants its live challenge signed instead."""
         ...

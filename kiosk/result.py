@@ -31,6 +31,7 @@ from kiosk.reception import (
     Liveness,
     Method,
     PinEvidence,
+    PinProofEvidence,
     Prescription,
     ReceptionResult,
     VisualEvidence,
@@ -73,7 +74,7 @@ class ResultFacts:
     answers: tuple[ScreenAnswer, ...] = ()
     step_timings_ms: tuple[tuple[str, int], ...] = ()
     face: FaceDecision | None = None
-    pin: PinEvidence | None = None
+    pin: PinProofEvidence | PinEvidence | None = None
     visual_staff_id: str | None = None
     registration_request: bool = False
     language: str = "ja"

@@ -76,7 +76,8 @@ from kiosk.ports import (
     PreviewFrame,
     ReceptionBackend,
 )
-from kiosk.reception import Method, PinEvidence
+from kiosk.proof import ProofStatement
+from kiosk.reception import Method, PinEvidence, PinProofEvidence
 from kiosk.result import ResultFacts, ScreenAnswer, ShownText, new_result_id
 from kiosk.screens import ScreenModel, screen_model
 from kiosk.staff import DailyCounts, StaffGate
@@ -114,6 +115,7 @@ class SessionVault:
     signature: bytes | None = field(default=None, repr=False)
     face: FaceDecision | None = None
     challenge_id: str = ""
+    proof: ProofStatement | None = None  # what the card signed on the PIN path (kiosk-made statement)
     # Fixed when the session starts, before anything is written: the result's id and idempotency key.
     result_id: str = ""
     started_at: datetime | None = None
@@ -125,6 +127,7 @@ class SessionVault:
         self.summary = self.nonce = self.verification_b = self.chip_photo = self.signature = None
         self.face = None
         self.challenge_id = self.result_id = ""
+        self.proof = None
         self.started_at = self.last_step_end = None
         self.timings_ms = {}
         self.generation += 1
@@ -318,16 +321,19 @@ class Runtime:
         return FaceDecided(token, decision.verdict, decision.hint)
 
     def _verify_pin(self, token: int, cancel: CancelToken, gen: int, pin: str) -> Event | None:
-        nonce = self.vault.nonce
-        if nonce is None:
-            return JobFailed(token, "backend_unavailable")
         started = self._now()
+        # The card signs the kiosk's own statement (bound to this result's id and a durable counter) when
+        # the backend takes proofs; else the verifier's live challenge fetched at card read.
+        statement = self._d.backend.proof_statement(self.vault.result_id, started) if self.vault.result_id else None
+        signed = statement.to_bytes() if statement is not None else self.vault.nonce
+        if signed is None:
+            return JobFailed(token, "backend_unavailable")
         try:
-            signature = self._d.card.sign_challenge(pin, nonce, cancel)
+            signature = self._d.card.sign_challenge(pin, signed, cancel)
         except PinWrong as exc:
             self.last_errors.append(exc.code)
             return PinRejected(token, exc.tries_left)
-        self._store(gen, signature=signature)
+        self._store(gen, signature=signature, proof=statement)
         self._timed(gen, "pin", started)
         return PinVerified(token)
 
@@ -359,9 +365,12 @@ class Runtime:
                 covers = plan.covered_by_comprehensive if screen_id == "comprehensive" else ()
                 answers.append(ScreenAnswer(shown, choice, completed, covers))
             method = Method(plan.method)
-            pin = None
-            if method is Method.PIN and v.nonce is not None and v.signature is not None:
-                pin = PinEvidence(v.challenge_id, v.nonce, v.signature)
+            pin: PinProofEvidence | PinEvidence | None = None
+            if method is Method.PIN and v.signature is not None:
+                if v.proof is not None:
+                    pin = PinProofEvidence(v.proof.counter, v.proof.signed_at, v.signature)
+                elif v.nonce is not None:
+                    pin = PinEvidence(v.challenge_id, v.nonce, v.signature)
             return ResultFacts(
                 result_id=v.result_id,
                 method=method,

@@ -9,18 +9,23 @@ answered: the flow then says calmly that the reception is recorded and staff wil
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from drivers.backend.client import BackendClient
 from kiosk.domain import CertificateInfo
 from kiosk.errors import ConfigError
 from kiosk.ports import BackendChallenge, BackendReceipt, CancelToken, DeliveryHealth
+from kiosk.proof import ProofStatement
 from kiosk.result import ResultFacts, build_result
 
 
 class VerifierReceptionBackend:
     def __init__(self, client: BackendClient, *, answer_wait_s: float = 3.0, challenge_wait_s: float = 3.0,
-                 software_version: str = "0", submit_deadline_s: float | None = None) -> None:
+                 software_version: str = "0", submit_deadline_s: float | None = None,
+                 pin_proofs: bool = False) -> None:
         self.client = client
+        # On once the verifier accepts kiosk-made PIN proofs (kiosk.proof); until then the live challenge.
+        self.pin_proofs = pin_proofs
         self.answer_wait_s = answer_wait_s
         self.challenge_wait_s = challenge_wait_s
         self.software_version = software_version
@@ -48,6 +53,11 @@ class VerifierReceptionBackend:
         while answer is None and time.monotonic() < deadline and not (cancel and cancel.is_set()):
             answer = self.client.answer(result.transaction_id, timeout=min(0.1, self.answer_wait_s))
         return BackendReceipt(result.transaction_id, queued=answer is None)
+
+    def proof_statement(self, result_id: str, signed_at: datetime) -> ProofStatement | None:
+        if not self.pin_proofs:
+            return None
+        return ProofStatement(self.client.kiosk_id, self.client.next_proof_counter(), signed_at, result_id)
 
     def outbox_depth(self) -> int:
         return self.client.status().outbox.pending

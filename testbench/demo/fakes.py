@@ -37,6 +37,7 @@ from kiosk.ports import (
     FaceProgress,
     PreviewFrame,
 )
+from kiosk.proof import ProofStatement
 from kiosk.result import ResultFacts
 
 FAKE_READER = "FAKE in-process reader (not a real card)"
@@ -166,6 +167,8 @@ class FakeBackend:
     delay_s: float = 0.05
     submitted: list[ResultFacts] = field(default_factory=list)
     quarantined: int = 0
+    pin_proofs: bool = False
+    proof_counter: int = 0
 
     def fetch_challenge(self, auth_certificate: CertificateInfo, cancel: CancelToken | None = None) -> BackendChallenge:
         _wait(self.delay_s, cancel)
@@ -183,6 +186,12 @@ class FakeBackend:
 
     def outbox_depth(self) -> int:
         return len(self.submitted) if self.down else 0
+
+    def proof_statement(self, result_id: str, signed_at: datetime) -> ProofStatement | None:
+        if not self.pin_proofs:
+            return None
+        self.proof_counter += 1
+        return ProofStatement("FAKE-kiosk", self.proof_counter, signed_at, result_id)
 
     def delivery_health(self) -> DeliveryHealth:
         pending = self.outbox_depth()

@@ -115,3 +115,30 @@ def test_backend_down_queues_the_reception(env: Env, tmp_path: Path) -> None:
         assert (datetime.now(UTC) - started).total_seconds() < 2
     finally:
         backend.client.stop()
+
+
+def test_proof_statements_count_on_across_restarts(tmp_path: Path) -> None:
+    def adapter() -> VerifierReceptionBackend:
+        client = BackendClient(BackendConfig("http://127.0.0.1:9"), tmp_path / "outbox.db", tmp_path / "device.pem",
+                               "kiosk-proof")
+        return VerifierReceptionBackend(client, pin_proofs=True, submit_deadline_s=15)
+
+    now = datetime.now(UTC)
+    first = adapter()
+    counters = [first.proof_statement(new_result_id(), now).counter for _ in range(2)]  # type: ignore[union-attr]
+    first.client.outbox.close()
+    again = adapter().proof_statement(new_result_id(), now)
+    assert again is not None and [*counters, again.counter] == [1, 2, 3] and again.kiosk_id == "kiosk-proof"
+    live = VerifierReceptionBackend(adapter().client)  # the verifier still wants its live challenge
+    assert live.proof_statement(new_result_id(), now) is None
+
+
+def test_the_submit_deadline_must_exceed_the_kiosks_own_waits(tmp_path: Path) -> None:
+    import pytest
+
+    from kiosk.errors import ConfigError
+
+    client = BackendClient(BackendConfig("http://127.0.0.1:9"), tmp_path / "outbox.db", tmp_path / "device.pem", "k")
+    with pytest.raises(ConfigError, match="submit_s"):
+        VerifierReceptionBackend(client, answer_wait_s=3.0, submit_deadline_s=5.0)
+    assert VerifierReceptionBackend(client, submit_deadline_s=15.0).local_wait_bound_s < 15.0

@@ -276,3 +276,27 @@ def test_no_secret_reaches_a_log_or_a_repr(caplog: pytest.LogCaptureFixture) -> 
     text += repr(k.controller.state) + "".join(repr(s) for s in k.screens)
     for secret in ("8642", "1357", "FAKE-NONCE", "FAKE-JP2"):
         assert secret not in text
+
+
+def test_pin_path_with_kiosk_made_proofs_needs_no_live_challenge_in_the_result() -> None:
+    import hashlib
+
+    from kiosk.proof import ProofStatement
+    from kiosk.reception import PinProofEvidence
+
+    k = Kiosk(backend=FakeBackend(delay_s=0, pin_proofs=True))
+    for expected_counter in (1, 2):
+        k.insert()
+        result_id = k.runtime.vault.result_id
+        k.send(Pressed(Intent.USE_PIN))
+        k.send(PinEntered("1234"))
+        consent_all(k)
+        facts = k.backend.submitted[-1]
+        assert facts.result_id == result_id and isinstance(facts.pin, PinProofEvidence)
+        assert facts.pin.counter == expected_counter  # one durable counter per kiosk, never reused
+        statement = ProofStatement("FAKE-kiosk", facts.pin.counter, facts.pin.signed_at, result_id)
+        assert facts.pin.signature == hashlib.sha256(b"FAKE-SIGNATURE" + statement.to_bytes()).digest()
+        evidence = build_result(facts, "FAKE-kiosk", "0").to_json()["evidence"]
+        assert evidence == statement.evidence_fields() | {"signature": evidence["signature"]}
+        k.presence.remove()
+        k.send_queued()
