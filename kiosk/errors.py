@@ -163,6 +163,14 @@ class OutboxError(KioskError):
     en = "The reception could not be saved. Please ask a member of staff."
 
 
+class OutOfService(OutboxError):
+    """Too little disk left to be sure a reception could be saved: no new reception is started."""
+
+    code = "out_of_service"
+    ja = "ただいまこの受付機はご利用いただけません。職員にお声がけください。"
+    en = "This kiosk is out of service. Please ask a member of staff."
+
+
 class BackendRejected(KioskError):
     """The verification service refused the request with its own error code."""
 

@@ -22,7 +22,7 @@ from typing import Protocol
 from kiosk import __version__
 from kiosk.consent import ConsentCatalogue
 from kiosk.domain import CardSummary
-from kiosk.errors import KioskError, PinWrong
+from kiosk.errors import KioskError, OutOfService, PinWrong
 from kiosk.flow import step
 from kiosk.flow_types import (
     Alarm,
@@ -272,6 +272,8 @@ class Runtime:
                 self.vault.last_step_end = end
 
     def _read_card(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
+        if not self._d.backend.delivery_health().accepting:
+            raise OutOfService("outbox disk almost full")  # before the card is touched: nothing spent
         started = self._now()
         self._store(gen, result_id=new_result_id(), started_at=started)
         summary = self._d.card.read_summary(cancel)

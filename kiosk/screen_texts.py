@@ -135,6 +135,7 @@ PHASE_TEXTS: dict[Phase, tuple[str, ...]] = {
 
 ERROR_TEXTS: dict[str, str] = {
     "kiosk_error": QT_TRANSLATE_NOOP("kiosk", "Something went wrong."),
+    "out_of_service": QT_TRANSLATE_NOOP("kiosk", "Staff have been told on the staff panel."),
     "timeout": QT_TRANSLATE_NOOP("kiosk", "This took too long."),
     "timed_out": QT_TRANSLATE_NOOP("kiosk", "There was no input for a while, so the reception was stopped."),
     "cancelled": QT_TRANSLATE_NOOP("kiosk", "The reception was cancelled."),
@@ -172,6 +173,7 @@ NOTICES: dict[str, str] = {
     "visual_off": QT_TRANSLATE_NOOP("kiosk", "Staff visual check is off."),
     "queued": QT_TRANSLATE_NOOP("kiosk", "Staff will confirm your eligibility. Please wait to be called."),
     "recorded": QT_TRANSLATE_NOOP("kiosk", "Your reception has been recorded. Please take your card."),
+    "out_of_service": QT_TRANSLATE_NOOP("kiosk", "This kiosk is out of service"),
     "staff_pin_wrong": QT_TRANSLATE_NOOP("kiosk", "Wrong staff PIN. {n} tries left."),
     "staff_locked": QT_TRANSLATE_NOOP("kiosk", "Staff PIN locked. Try again in {n} seconds."),
     "card_left": QT_TRANSLATE_NOOP("kiosk", "Your card is still on the reader!"),

@@ -92,6 +92,8 @@ def screen_model(s: FlowState) -> ScreenModel:
     if s.phase is Phase.DONE and (s.queued or s.backend_down):
         # Stored, but the verifier has not confirmed eligibility: never say "complete" (受付完了).
         title, body = NOTICES["recorded"], []
+    if s.phase is Phase.READ_FAILED and s.error == "out_of_service":
+        title = NOTICES["out_of_service"]  # the card was fine: the kiosk cannot save a reception now
     texts = [Text(b) for b in body]
     if s.error and s.phase not in {Phase.PIN_WRONG, Phase.PIN_ENTRY}:
         texts.insert(0, Text(ERROR_TEXTS.get(s.error, ERROR_TEXTS["kiosk_error"])))

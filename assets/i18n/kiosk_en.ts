@@ -332,6 +332,14 @@
         <translation>Staff will confirm your eligibility. Please wait to be called.</translation>
     </message>
     <message>
+        <source>This kiosk is out of service</source>
+        <translation>This kiosk is out of service</translation>
+    </message>
+    <message>
+        <source>Staff have been told on the staff panel.</source>
+        <translation>Staff have been told on the staff panel.</translation>
+    </message>
+    <message>
         <source>Your reception has been recorded. Please take your card.</source>
         <translation>Your reception has been recorded. Please take your card.</translation>
     </message>

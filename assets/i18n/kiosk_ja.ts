@@ -332,6 +332,14 @@
         <translation>資格の確認は職員が行います。お呼びするまでお待ちください。</translation>
     </message>
     <message>
+        <source>This kiosk is out of service</source>
+        <translation>ただいまこの受付機はご利用いただけません</translation>
+    </message>
+    <message>
+        <source>Staff have been told on the staff panel.</source>
+        <translation>職員用画面で職員に通知しました。</translation>
+    </message>
+    <message>
         <source>Your reception has been recorded. Please take your card.</source>
         <translation>受付内容を記録しました。カードをお取りください。</translation>
     </message>

@@ -332,6 +332,14 @@
         <translation>직원이 자격을 확인해 드립니다. 호출할 때까지 기다려 주십시오.</translation>
     </message>
     <message>
+        <source>This kiosk is out of service</source>
+        <translation>이 접수기는 현재 사용할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Staff have been told on the staff panel.</source>
+        <translation>직원 화면으로 직원에게 알렸습니다.</translation>
+    </message>
+    <message>
         <source>Your reception has been recorded. Please take your card.</source>
         <translation>접수가 기록되었습니다. 카드를 가져가 주십시오.</translation>
     </message>

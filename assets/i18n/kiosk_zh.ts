@@ -332,6 +332,14 @@
         <translation>工作人员将为您确认资格。请等候叫号。</translation>
     </message>
     <message>
+        <source>This kiosk is out of service</source>
+        <translation>本机暂停服务</translation>
+    </message>
+    <message>
+        <source>Staff have been told on the staff panel.</source>
+        <translation>已在工作人员面板上通知工作人员。</translation>
+    </message>
+    <message>
         <source>Your reception has been recorded. Please take your card.</source>
         <translation>您的挂号已记录。请取回您的卡。</translation>
     </message>

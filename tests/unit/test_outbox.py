@@ -184,3 +184,23 @@ def test_a_v1_outbox_keeps_its_pending_results(tmp_path: Path) -> None:
     db.close()
     entry = Outbox(path).next_due()
     assert entry is not None and entry.result == signed(5)
+
+
+def test_a_busy_outbox_answers_within_its_bound_and_a_retry_never_stores_twice(tmp_path: Path) -> None:
+    import time
+
+    from kiosk.errors import OutboxError
+
+    path = tmp_path / "outbox.db"
+    outbox = Outbox(path, busy_timeout_s=0.3)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the database (the delivery process, say)
+    began = time.monotonic()
+    with pytest.raises(OutboxError):
+        outbox.enqueue(signed(1))  # not stored: the kiosk may honestly say so, well inside its deadline
+    assert time.monotonic() - began < 1.0
+    other.execute("COMMIT")
+    assert outbox.answer_for(signed(1).transaction_id)[0] == "unknown"
+    outbox.enqueue(signed(1))
+    outbox.enqueue(signed(1))  # the retry carries the same result id
+    assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM results").fetchone() == (1,)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -300,3 +301,15 @@ def test_pin_path_with_kiosk_made_proofs_needs_no_live_challenge_in_the_result()
         assert evidence == statement.evidence_fields() | {"signature": evidence["signature"]}
         k.presence.remove()
         k.send_queued()
+
+
+def test_a_kiosk_short_of_disk_is_out_of_service_before_touching_the_card() -> None:
+    class FullDisk(FakeBackend):
+        def delivery_health(self):  # type: ignore[no-untyped-def]
+            return replace(super().delivery_health(), accepting=False)
+
+    k = Kiosk(backend=FullDisk(delay_s=0))
+    k.insert()
+    assert k.phase is Phase.READ_FAILED and k.controller.state.error == "out_of_service"
+    assert k.screens[-1].title.key == "This kiosk is out of service"
+    assert k.card.pin_tries == 3 and not k.backend.submitted
