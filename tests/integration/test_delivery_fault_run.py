@@ -27,6 +27,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from drivers.backend.signing import DeviceKey
 from kiosk.errors import OutboxError
 from kiosk.reception import PinEvidence
 from kiosk.result import build_result
+from testbench.virtualcard.pki import TestPki
 from tests.integration.fault_kiosk import face_facts
 from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     Cards,
@@ -156,7 +158,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(name="small_disk")
-def small_disk_fixture(tmp_path: Path):  # type: ignore[no-untyped-def]
+def small_disk_fixture(tmp_path: Path) -> Iterator[Path]:
     mount = tmp_path / "kiosk-disk"
     mount.mkdir()
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m,mode=0700", "tmpfs", str(mount)], check=True)
@@ -166,7 +168,7 @@ def small_disk_fixture(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 @pytest.mark.slow
 def test_fault_run_loses_nothing_duplicates_nothing_and_never_lies(
-    tmp_path: Path, test_pki, cards: Cards, small_disk: Path  # type: ignore[no-untyped-def]
+    tmp_path: Path, test_pki: TestPki, cards: Cards, small_disk: Path
 ) -> None:
     assert FAKETIME_LIB.exists(), "Debian package faketime is needed (Makefile APT_PACKAGES)"
     rng = random.Random(20261202)
@@ -336,11 +338,12 @@ def test_fault_run_loses_nothing_duplicates_nothing_and_never_lies(
     # each card's results reach the verifier in the order the kiosk stored them
     position = {tx: i for i, tx in enumerate(accepted)}
     reordered = 0
-    for card in set(attempted.values()):
-        mine = [tx for tx in recorded if attempted.get(tx) == card and tx in position]
+    for card_no in set(attempted.values()):
+        mine = [tx for tx in recorded if attempted.get(tx) == card_no and tx in position]
         reordered += sum(1 for a, b in itertools.pairwise(mine) if position[a] > position[b])
     slow_submits = [s for tx, (q, s) in saved.items() if q]
-    print(f"\ndelivery fault run: recorded {len(recorded)} (told saved {len(saved)}), accepted {len(set(accepted))}, "
+    print(f"\ndelivery fault run: attempted {len(attempted)}, recorded {len(recorded)} (told saved {len(saved)};"
+          f" the rest killed mid-write), accepted {len(set(accepted))}, "
           f"quarantined {len(quarantined)} {sorted(set(quarantined.values()))}, lost {len(lost)}, "
           f"duplicated {duplicated}, told failed but stored {len(failed_but_stored)}, reordered {reordered}; "
           f"SIGKILLs {dict(kills)}, proxy {dict(proxy.counts)}, full-disk writes refused whole {failed_writes}, "
