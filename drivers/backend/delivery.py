@@ -102,6 +102,10 @@ class Delivery:
         self._sleep = sleep or self._interruptible_sleep
         self._reachable = True
         self._last_error: str | None = None
+        # Failures of *different* results in a row mean the service (or the network) is away, not one
+        # result: the whole loop then backs off too, instead of sweeping every due result at full speed.
+        self._outage_failures = 0
+        self._last_failed_seq: int | None = None
 
     def wake(self) -> None:
         """Called after an enqueue so the new result goes out without waiting for the poll."""
@@ -129,6 +133,7 @@ class Delivery:
             answer = self.backend.submit_raw(entry.result)
         except BackendRejected as exc:
             self._reachable, self._last_error = True, None  # it answered: the service is there
+            self._outage_failures, self._last_failed_seq = 0, None
             log.warning("result seq=%d refused by the verifier (%s): quarantined", entry.seq, exc.reason)
             self.outbox.quarantine(entry.seq, exc.reason, self.policy.quarantine_retry_s)
             return True
@@ -136,12 +141,17 @@ class Delivery:
             self._note_unavailable(str(exc))
             retry = self.policy.quarantine_retry_s if entry.quarantined else self.policy.backoff(entry.attempts)
             self.outbox.record_failure(entry.seq, str(exc), retry)
+            if self._last_failed_seq is not None and self._last_failed_seq != entry.seq:
+                self._outage_failures += 1
+                self._sleep(self.policy.backoff(self._outage_failures))
+            self._last_failed_seq = entry.seq
             return True
         if answer.get("transaction_id") != entry.result.transaction_id or "validity" not in answer:
             self.outbox.record_failure(entry.seq, "answer does not belong to this result",
                                        self.policy.backoff(entry.attempts))  # sent again; idempotent
             return True
         self._reachable, self._last_error = True, None
+        self._outage_failures, self._last_failed_seq = 0, None
         self.outbox.mark_delivered(entry.seq, answer)
         return True
 

@@ -204,3 +204,22 @@ def test_a_busy_outbox_answers_within_its_bound_and_a_retry_never_stores_twice(t
     outbox.enqueue(signed(1))
     outbox.enqueue(signed(1))  # the retry carries the same result id
     assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM results").fetchone() == (1,)
+
+
+def test_an_outage_backs_the_whole_loop_off_but_one_poisoned_result_does_not(tmp_path: Path) -> None:
+    from drivers.backend.delivery import Delivery, RetryPolicy
+    from kiosk.errors import BackendUnavailable
+
+    outbox = Outbox(tmp_path / "outbox.db")
+    for n in range(4):
+        outbox.enqueue(signed(n))
+    slept: list[float] = []
+    down = BackendUnavailable("ConnectionError on /v1/results")
+    backend = ScriptedBackend([down, down, down, down])
+    policy = RetryPolicy(backoff_base_s=1, backoff_max_s=8, idle_poll_s=0.001)
+    delivery = Delivery(outbox, backend, policy, sleep=lambda s: bool(slept.append(s)))  # type: ignore[arg-type]
+    while delivery.deliver_one():
+        pass
+    assert len(slept) == 3 and slept[-1] > slept[0]  # every result failing: the service is away
+    status = delivery.status()
+    assert not status.backend_reachable and "staff must confirm eligibility" in status.staff_message
