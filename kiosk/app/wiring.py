@@ -20,7 +20,6 @@ from kiosk.verification_b_gate import VerificationBGate
 
 if TYPE_CHECKING:
     from drivers.backend.client import BackendClient
-    from drivers.backend.delivery import RetryPolicy
     from drivers.camera.sources import FrameSource
     from drivers.card.pcsc import PcscPresenceSource
 
@@ -68,6 +67,7 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     from drivers.backend.client import BackendClient
+    from drivers.backend.delivery import RetryPolicy
     from drivers.backend.http import BackendConfig
     from drivers.backend.reception_backend import VerifierReceptionBackend
     from drivers.card.pcsc import PcscPresenceSource, choose_reader
