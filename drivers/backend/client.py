@@ -21,7 +21,10 @@ from kiosk.reception import Challenge, ReceptionResult, VerifierAnswer
 class BackendClient:
     def __init__(self, config: BackendConfig, outbox_path: Path, device_key_path: Path, kiosk_id: str, *,
                  policy: RetryPolicy | None = None, busy_timeout_s: float = 2.0,
-                 reserve_bytes: int = 64 * 1024 * 1024) -> None:
+                 reserve_bytes: int = 64 * 1024 * 1024, retry_max_s: float | None = None,
+                 quarantine_retry_s: float | None = None) -> None:
+        if policy is None and (retry_max_s is not None or quarantine_retry_s is not None):
+            policy = RetryPolicy(backoff_max_s=retry_max_s or 300.0, quarantine_retry_s=quarantine_retry_s or 3600.0)
         self.kiosk_id = kiosk_id
         self.key = DeviceKey.load_or_create(device_key_path)
         self.outbox = Outbox(outbox_path, busy_timeout_s=busy_timeout_s, reserve_bytes=reserve_bytes)

@@ -67,7 +67,6 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     from drivers.backend.client import BackendClient
-    from drivers.backend.delivery import RetryPolicy
     from drivers.backend.http import BackendConfig
     from drivers.backend.reception_backend import VerifierReceptionBackend
     from drivers.card.pcsc import PcscPresenceSource, choose_reader
@@ -91,7 +90,7 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
     client = BackendClient(BackendConfig(settings.backend_url, ca_bundle=settings.backend_ca or None,
                                          client_cert=client_cert),
                            data_dir / "outbox.sqlite3", data_dir / "device_key.pem", settings.kiosk_id,
-                           policy=RetryPolicy(backoff_max_s=d.retry_max_s, quarantine_retry_s=d.quarantine_retry_s),
+                           retry_max_s=d.retry_max_s, quarantine_retry_s=d.quarantine_retry_s,
                            busy_timeout_s=d.outbox_busy_s, reserve_bytes=d.disk_reserve_mb * 1024 * 1024)
     client.start()
     backend = VerifierReceptionBackend(client, answer_wait_s=d.answer_wait_s, software_version=__version__,
