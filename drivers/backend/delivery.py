@@ -46,6 +46,7 @@ class RetryPolicy:
     backoff_max_s: float = 300.0
     quarantine_retry_s: float = 3600.0  # a refused result is offered again this often
     idle_poll_s: float = 0.5  # longest sleep between looks at the outbox
+    keep_delivered_s: float = 30 * 86400.0  # a delivered result's id and answer stay this long (staff look-ups)
 
     def backoff(self, attempts: int) -> float:
         return min(self.backoff_max_s, self.backoff_base_s * 2 ** min(attempts, 20)) * random.uniform(0.5, 1.0)
@@ -161,6 +162,7 @@ class Delivery:
     def run(self, until_empty: bool = False) -> None:
         """Deliver until stopped (or, with `until_empty`, until nothing is pending; quarantine may remain)."""
         failures = 0
+        next_purge = 0.0
         while not self._stop.is_set():
             try:
                 progressed = self.deliver_one()
@@ -175,6 +177,9 @@ class Delivery:
                 continue
             if until_empty and self.outbox.status().pending == 0:
                 return
+            if time.monotonic() >= next_purge:  # idle: a good moment to keep the file small
+                self.outbox.purge_delivered(self.policy.keep_delivered_s)
+                next_purge = time.monotonic() + 3600
             wait = self.outbox.next_attempt_in()
             self._sleep(self.policy.idle_poll_s if wait is None else min(wait, self.policy.idle_poll_s))
 

@@ -261,6 +261,13 @@ class Outbox:
                 (json.dumps(answer, ensure_ascii=False), self._clock(), seq),
             )
 
+    def purge_delivered(self, older_than_s: float) -> int:
+        """Forget delivered results (only their id and answer were left) after `older_than_s`; never others."""
+        with self._write() as db:
+            cur = db.execute("DELETE FROM results WHERE state = 'delivered' AND done_at < ?",
+                             (self._clock() - older_than_s,))
+            return cur.rowcount
+
     def release_quarantine(self, transaction_id: str | None = None) -> int:
         """Staff asked to re-send now (one result, or all quarantined ones); returns how many."""
         with self._write() as db:

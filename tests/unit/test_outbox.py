@@ -223,3 +223,14 @@ def test_an_outage_backs_the_whole_loop_off_but_one_poisoned_result_does_not(tmp
     assert len(slept) == 3 and slept[-1] > slept[0]  # every result failing: the service is away
     status = delivery.status()
     assert not status.backend_reachable and "staff must confirm eligibility" in status.staff_message
+
+
+def test_only_old_delivered_results_are_ever_forgotten(tmp_path: Path) -> None:
+    clock = [1_000_000.0]
+    outbox = Outbox(tmp_path / "outbox.db", clock=lambda: clock[0])
+    delivered, held, _waiting = (outbox.enqueue(signed(n)) for n in range(3))
+    outbox.mark_delivered(delivered, {"validity": "1"})
+    outbox.quarantine(held, "kiosk_unknown", retry_in_s=10**9)
+    clock[0] += 40 * 86400
+    assert outbox.purge_delivered(30 * 86400) == 1
+    assert [outbox.answer_for(signed(n).transaction_id)[0] for n in range(3)] == ["unknown", "quarantined", "pending"]
