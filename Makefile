@@ -10,7 +10,7 @@ APT_PACKAGES := pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools \
 	xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libxcb-image0 \
 	libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-shm0 libxcb-sync1 \
 	libxcb-xfixes0 libxcb-util1 libx11-xcb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
-	fonts-ipafont-gothic tesseract-ocr tesseract-ocr-jpn \
+	fonts-ipafont-gothic tesseract-ocr tesseract-ocr-jpn faketime \
 	postgresql chromium chromium-driver espeak-ng sox \
 	open-jtalk open-jtalk-mecab-naist-jdic fonts-nanum
 

@@ -34,6 +34,7 @@ class ErrorCode(StrEnum):
     NO_FACE_IN_CHIP_PHOTO = "no_face_in_chip_photo"
     BACKEND_UNAVAILABLE = "backend_unavailable"
     OUTBOX_ERROR = "outbox_error"
+    OUT_OF_SERVICE = "out_of_service"
     BACKEND_REJECTED = "backend_rejected"
     CONFIG_ERROR = "config_error"
     # reasons the flow decides on its own (no exception behind them)
@@ -166,6 +167,12 @@ class OutboxError(KioskError):
     """The finished reception could not be written to the kiosk's durable outbox (disk full, damaged file)."""
 
     code = ErrorCode.OUTBOX_ERROR
+
+
+class OutOfService(OutboxError):
+    """Too little disk left to be sure a reception could be saved: no new reception is started."""
+
+    code = ErrorCode.OUT_OF_SERVICE
 
 
 class BackendRejected(KioskError):

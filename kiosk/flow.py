@@ -95,8 +95,15 @@ def step(state: FlowState, event: Event) -> tuple[FlowState, list[Effect]]:
     if new != state and not any(isinstance(e, Show) for e in effects):
         effects.append(Show(new.phase.value))
     if (new.phase is not state.phase or new.lang != state.lang) and not new.muted:
-        effects.append(PlayVoice(new.phase.value, new.lang))
+        effects.append(PlayVoice(_voice_clip(new), new.lang))
     return new, effects
+
+
+def _voice_clip(s: FlowState) -> str:
+    # Stored but not confirmed by the verifier: the "done" clip says 受付完了, so it gets its own clip.
+    if s.phase is Phase.DONE and (s.queued or s.backend_down):
+        return "done_recorded"
+    return s.phase.value
 
 
 def offers(s: FlowState) -> tuple[Offer, ...]:

@@ -214,6 +214,10 @@ def _reading(s: FlowState, e: Event) -> Transition:
         case ChallengeFetched(registered=registered):
             s = replace(s, job=None)
             return after_registration(s) if registered else enter(s, Phase.NOT_REGISTERED)
+        case JobFailed(code=ErrorCode.BACKEND_UNAVAILABLE) if s.summary is not None:
+            # The card was read; only the verifier is away. Go on (face or staff), record the reception and
+            # say honestly that staff will confirm eligibility — never "the card could not be read".
+            return after_registration(replace(s, job=None, backend_down=True))
         case JobFailed(code=ErrorCode.UNSUPPORTED_CARD):
             return end_session(s, Phase.UNSUPPORTED, error=ErrorCode.UNSUPPORTED_CARD)
         case JobFailed(code=code):

@@ -196,7 +196,7 @@ def classify_certificate(summary: CardSummary, now: datetime, s: FlowState) -> C
 
 
 def pin_usable(s: FlowState) -> bool:
-    return s.pin_tries is not None and s.pin_tries > 0
+    return s.pin_tries is not None and s.pin_tries > 0 and not s.backend_down
 
 
 def face_usable(s: FlowState) -> bool:
@@ -273,14 +273,12 @@ def answer_consent(s: FlowState, item_id: str, choice: str) -> Transition:
         return s, []  # a stale tap on a screen that has already moved on
     if choice not in s.settings.consents.get(item_id).choices:
         return s, []
+    # Only what the patient answered: the items "consent to all" stands for are named once, at submit.
     answers = (*s.consent_answers, (item_id, choice))
     queue = s.consent_queue[1:]
-    if item_id == "comprehensive":
+    if item_id == "comprehensive" and choice != "consent_all":
         covered, _ = consent_items(s)
-        if choice == "consent_all":
-            answers += tuple((i, "consent") for i in covered)
-        else:
-            queue = covered + queue
+        queue = covered + queue
     s = replace(s, consent_answers=answers, consent_queue=queue)
     if not queue:
         return submit(s)
@@ -289,10 +287,12 @@ def answer_consent(s: FlowState, item_id: str, choice: str) -> Transition:
 
 def submit(s: FlowState) -> Transition:
     assert s.method is not None, "consents come after the identity check"
+    covered = consent_items(s)[0] if ("comprehensive", "consent_all") in s.consent_answers else ()
     plan = SubmitPlan(
         method=s.method,
         face=s.face if s.method is Method.FACE else None,
         consents=s.consent_answers,
+        covered_by_comprehensive=covered,
         lang=s.lang,
         register_for_insurance=s.registering,
         eligibility_only=s.cert is CertState.GRACE,

@@ -316,7 +316,8 @@ class VerifyPin:
 class SubmitPlan:
     method: Method
     face: FaceDecision | None  # the accepted face decision on the face path, with its liveness and scores
-    consents: tuple[tuple[str, str], ...]  # (item id, choice) in the order asked
+    consents: tuple[tuple[str, str], ...]  # (screen id, choice) as answered, each screen once, in order
+    covered_by_comprehensive: tuple[str, ...]  # the items a 包括同意 "consent to all" stands for (else empty)
     lang: str
     register_for_insurance: bool
     eligibility_only: bool
@@ -428,3 +429,6 @@ class FlowState:
     staff_tries_left: int | None = None
     self_test: SelfTestReport | None = None
     queued: bool = False  # the last submission sits in the outbox
+    # The verifier could not be reached in this session: eligibility stays unconfirmed (staff confirm it);
+    # the PIN path, which needs the verifier's live challenge today, is not offered.
+    backend_down: bool = False

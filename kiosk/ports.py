@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from kiosk.domain import BasicInfo, CardSummary, CertificateInfo, ChipFrontRecord
 from kiosk.face import FaceDecision, Guidance
-from kiosk.reception import Method
+from kiosk.proof import ProofStatement
+from kiosk.result import ResultFacts
 
 
 class CancelToken(Protocol):
@@ -118,37 +120,24 @@ class BackendChallenge:
 
     nonce: bytes = field(repr=False)
     registered: bool
-
-
-@dataclass(frozen=True)
-class ConsentGiven:
-    """One consent screen as the patient answered it: which text (id, version, SHA-256) and the choice."""
-
-    item_id: str
-    version: str
-    sha256: str
-    lang: str
-    choice: str
-
-
-@dataclass(frozen=True)
-class ReceptionRequest:
-    """What the runtime hands to the backend at the end of the flow. No PIN, 照合番号, photo or frame."""
-
-    method: Method
-    auth_certificate_der: bytes = field(repr=False)
-    challenge_nonce: bytes | None = field(repr=False)
-    signature: bytes | None = field(repr=False)
-    face: FaceDecision | None
-    consents: tuple[ConsentGiven, ...]
-    register_for_insurance: bool
-    eligibility_only: bool
+    challenge_id: str = ""  # the verifier's name for it, carried into the result
 
 
 @dataclass(frozen=True)
 class BackendReceipt:
     receipt_id: str
-    queued: bool  # True when it sits in the outbox for later delivery
+    queued: bool  # True when it is durably stored but the verifier has not answered yet (or refused it)
+
+
+@dataclass(frozen=True)
+class DeliveryHealth:
+    """The delivery side as staff see it: healthy only with nothing waiting, nothing held and disk to spare."""
+
+    healthy: bool
+    pending: int
+    quarantined: int
+    accepting: bool  # False: too little disk left to save another reception (out of service)
+    staff_line: str
 
 
 class ReceptionBackend(Protocol):
@@ -157,8 +146,18 @@ class ReceptionBackend(Protocol):
     def fetch_challenge(self, auth_certificate: CertificateInfo, cancel: CancelToken | None = None) -> BackendChallenge:
         ...
 
-    def submit(self, request: ReceptionRequest, cancel: CancelToken | None = None) -> BackendReceipt:
+    def submit(self, facts: ResultFacts, cancel: CancelToken | None = None) -> BackendReceipt:
+        """Build, sign and durably store the result (fsync'd) within a bounded local wait, then wait briefly
+        for the verifier's answer. Raises OutboxError only when the result could NOT be stored."""
         ...
 
     def outbox_depth(self) -> int:
+        ...
+
+    def delivery_health(self) -> DeliveryHealth:
+        ...
+
+    def proof_statement(self, result_id: str, signed_at: datetime) -> ProofStatement | None:
+        """The statement the card signs on the PIN path, with the next value of the kiosk's durable counter;
+        None while the verifier still wants its live challenge signed instead."""
         ...

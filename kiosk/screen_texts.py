@@ -173,6 +173,7 @@ ERROR_TEXTS: dict[ErrorCode, str] = {
     ErrorCode.BACKEND_UNAVAILABLE: QT_TRANSLATE_NOOP("kiosk", "The verification service cannot be reached."),
     ErrorCode.BACKEND_TIMEOUT: QT_TRANSLATE_NOOP("kiosk", "The verification service did not answer in time."),
     ErrorCode.BACKEND_REJECTED: QT_TRANSLATE_NOOP("kiosk", "The verification service could not confirm this card."),
+    ErrorCode.OUT_OF_SERVICE: QT_TRANSLATE_NOOP("kiosk", "Staff have been told on the staff panel."),
     ErrorCode.OUTBOX_ERROR: QT_TRANSLATE_NOOP(
         "kiosk", "The reception could not be saved. Please ask a member of staff."
     ),
@@ -188,10 +189,15 @@ NOTICE_TEXTS: dict[Notice, str] = {
     Notice.STAFF_LOCKED: QT_TRANSLATE_NOOP("kiosk", "Staff PIN locked. Try again in {n} seconds."),
 }
 
+# The end of a reception the verifier has not confirmed (stored in the outbox, or the verifier unreachable),
+# and the kiosk's own refusal to start one: never 受付完了 for an unconfirmed eligibility.
+RECORDED = QT_TRANSLATE_NOOP("kiosk", "Your reception has been recorded. Please take your card.")
+STAFF_WILL_CONFIRM = QT_TRANSLATE_NOOP("kiosk", "Staff will confirm your eligibility. Please wait to be called.")
+OUT_OF_SERVICE = QT_TRANSLATE_NOOP("kiosk", "This kiosk is out of service")
+
 # Status lines of particular screens, and the window's own chrome.
 VISUAL_ARMED = QT_TRANSLATE_NOOP("kiosk", "Staff visual check is on for the next patient.")
 VISUAL_OFF = QT_TRANSLATE_NOOP("kiosk", "Staff visual check is off.")
-QUEUED = QT_TRANSLATE_NOOP("kiosk", "Your reception is saved and will be sent shortly.")
 CARD_LEFT = QT_TRANSLATE_NOOP("kiosk", "Your card is still on the reader!")
 TRIES_LEFT = QT_TRANSLATE_NOOP("kiosk", "Tries left: {n}")
 EXPIRY_DATE = QT_TRANSLATE_NOOP("kiosk", "Expiry date: {date}")
@@ -271,6 +277,7 @@ STAFF_LABELS: dict[str, str] = {
     "camera": QT_TRANSLATE_NOOP("kiosk", "Camera"),
     "backend": QT_TRANSLATE_NOOP("kiosk", "Verification service"),
     "outbox": QT_TRANSLATE_NOOP("kiosk", "Outbox"),
+    "quarantine": QT_TRANSLATE_NOOP("kiosk", "Refused results held"),
     "version": QT_TRANSLATE_NOOP("kiosk", "Version"),
     "last_errors": QT_TRANSLATE_NOOP("kiosk", "Last errors"),
     "counts": QT_TRANSLATE_NOOP("kiosk", "Today"),

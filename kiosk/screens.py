@@ -23,12 +23,14 @@ from kiosk.screen_texts import (
     EXPIRY_DATE,
     FACE_HINTS,
     NOTICE_TEXTS,
+    OUT_OF_SERVICE,
     PHASE_TEXTS,
-    QUEUED,
+    RECORDED,
     SELF_TEST_RUNNING,
     SOUND_OFF,
     SOUND_ON,
     STAFF_LABELS,
+    STAFF_WILL_CONFIRM,
     TRIES_LEFT,
     VISUAL_ARMED,
     VISUAL_OFF,
@@ -119,6 +121,11 @@ class ScreenModel:
 
 def screen_model(s: FlowState) -> ScreenModel:
     title, *body = PHASE_TEXTS[s.phase]
+    if s.phase is Phase.DONE and (s.queued or s.backend_down):
+        # Stored, but the verifier has not confirmed eligibility: never say "complete" (受付完了).
+        title, body = RECORDED, []
+    if s.phase is Phase.READ_FAILED and s.error is ErrorCode.OUT_OF_SERVICE:
+        title = OUT_OF_SERVICE  # the card was fine: the kiosk cannot save a reception now
     texts = [Text(b) for b in body]
     if s.error and s.phase not in {Phase.PIN_WRONG, Phase.PIN_ENTRY}:
         texts.insert(0, Text(ERROR_TEXTS[s.error]))
@@ -176,8 +183,8 @@ def _extra_body(s: FlowState) -> tuple[Text, ...]:
     if s.phase is Phase.RENEWAL_NOTICE and s.summary is not None:
         expiry = s.summary.auth_certificate.not_after.date().isoformat()
         return (Text(EXPIRY_DATE, (("date", expiry),)),)
-    if s.phase is Phase.DONE and s.queued:
-        return (Text(QUEUED),)
+    if s.phase is Phase.DONE and (s.queued or s.backend_down):
+        return (Text(STAFF_WILL_CONFIRM),)
     if s.phase is Phase.STAFF_PIN and s.staff_message:
         text = NOTICE_TEXTS[s.staff_message]
         params = (("n", str(s.staff_locked_for_s if s.staff_locked_for_s else s.staff_tries_left or 0)),)

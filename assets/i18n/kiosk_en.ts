@@ -328,8 +328,20 @@
         <translation>Staff visual check is off.</translation>
     </message>
     <message>
-        <source>Your reception is saved and will be sent shortly.</source>
-        <translation>Your reception is saved and will be sent shortly.</translation>
+        <source>Staff will confirm your eligibility. Please wait to be called.</source>
+        <translation>Staff will confirm your eligibility. Please wait to be called.</translation>
+    </message>
+    <message>
+        <source>This kiosk is out of service</source>
+        <translation>This kiosk is out of service</translation>
+    </message>
+    <message>
+        <source>Staff have been told on the staff panel.</source>
+        <translation>Staff have been told on the staff panel.</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded. Please take your card.</source>
+        <translation>Your reception has been recorded. Please take your card.</translation>
     </message>
     <message>
         <source>Wrong staff PIN. {n} tries left.</source>

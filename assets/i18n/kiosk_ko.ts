@@ -328,8 +328,20 @@
         <translation>육안 확인 모드가 꺼져 있습니다.</translation>
     </message>
     <message>
-        <source>Your reception is saved and will be sent shortly.</source>
-        <translation>접수 내용이 저장되었으며 곧 전송됩니다.</translation>
+        <source>Staff will confirm your eligibility. Please wait to be called.</source>
+        <translation>직원이 자격을 확인해 드립니다. 호출할 때까지 기다려 주십시오.</translation>
+    </message>
+    <message>
+        <source>This kiosk is out of service</source>
+        <translation>이 접수기는 현재 사용할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Staff have been told on the staff panel.</source>
+        <translation>직원 화면으로 직원에게 알렸습니다.</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded. Please take your card.</source>
+        <translation>접수가 기록되었습니다. 카드를 가져가 주십시오.</translation>
     </message>
     <message>
         <source>Wrong staff PIN. {n} tries left.</source>
@@ -602,6 +614,10 @@
     <message>
         <source>Your face could not be captured. Please use your PIN or ask staff to check.</source>
         <translation>얼굴을 제대로 촬영하지 못했습니다. 비밀번호를 이용하시거나 직원에게 확인을 요청해 주세요.</translation>
+    </message>
+    <message>
+        <source>Refused results held</source>
+        <translation>수신이</translation>
     </message>
 </context>
 </TS>

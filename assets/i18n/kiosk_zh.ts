@@ -328,8 +328,20 @@
         <translation>目视确认模式已关闭。</translation>
     </message>
     <message>
-        <source>Your reception is saved and will be sent shortly.</source>
-        <translation>受理内容已保存，稍后将发送。</translation>
+        <source>Staff will confirm your eligibility. Please wait to be called.</source>
+        <translation>工作人员将为您确认资格。请等候叫号。</translation>
+    </message>
+    <message>
+        <source>This kiosk is out of service</source>
+        <translation>本机暂停服务</translation>
+    </message>
+    <message>
+        <source>Staff have been told on the staff panel.</source>
+        <translation>已在工作人员面板上通知工作人员。</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded. Please take your card.</source>
+        <translation>您的挂号已记录。请取回您的卡。</translation>
     </message>
     <message>
         <source>Wrong staff PIN. {n} tries left.</source>
@@ -602,6 +614,10 @@
     <message>
         <source>Your face could not be captured. Please use your PIN or ask staff to check.</source>
         <translation>未能拍摄到您的面部。请使用密码或请工作人员确认。</translation>
+    </message>
+    <message>
+        <source>Refused results held</source>
+        <translation>被拒收的受理结果</translation>
     </message>
 </context>
 </TS>

@@ -74,8 +74,9 @@ SCENARIOS: dict[str, Scenario] = {
             ("insert",), ("wait", "cert_expired"), ("remove",), ("wait", "attract")], card={"cert_days_left": -200}),
         Scenario("unsupported", "not a My Number card", [
             ("insert",), ("wait", "unsupported"), ("remove",), ("wait", "attract")], card={"supported": False}),
-        Scenario("backend-down", "verification service down while reading", [
-            ("insert",), ("wait", "read_failed"), ("remove",), ("wait", "attract")], backend={"down": True}),
+        Scenario("backend-down", "verification service down: face path, recorded, staff confirm eligibility", [
+            ("insert",), ("wait", "face_capture"), ("wait", "consent"), ("consent", "first"), *_END],
+            backend={"down": True}),
         Scenario("card-pulled", "card pulled during PIN entry: wiped, back to idle with a message", [
             ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("remove",),
             ("wait", "attract")]),

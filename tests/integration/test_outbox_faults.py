@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from drivers.backend.delivery import Delivery, DeliveryThread
+from drivers.backend.delivery import Delivery, DeliveryThread, RetryPolicy
 from drivers.backend.http import BackendConfig, RequestsBackend
 from drivers.backend.outbox import Outbox
 from drivers.backend.signing import sign_result
@@ -184,7 +184,7 @@ def test_results_through_faults_and_sigkills_arrive_exactly_once_in_order(
           f"{elapsed:.1f} s; lost {lost}, duplicated {duplicated}")
     assert kills >= 3, "the delivery process was hardly killed mid-run"
     assert sum(proxy.counts[f] for f in FAULTS) > count // 10
-    assert (status.pending, status.delivered, status.rejected) == (0, count, 0)
+    assert (status.pending, status.delivered, status.quarantined) == (0, count, 0)
     assert lost == 0 and duplicated == 0
     assert stored == enqueued  # in the kiosk's order
     assert len(list((tmp_path / "face").glob("OQSsiquc01res_face_*.xml"))) == count
@@ -206,7 +206,7 @@ def test_backend_down_keeps_results_tells_staff_and_delivers_when_back(
     assert not backend.health().ok
 
     outbox = Outbox(tmp_path / "outbox.db")
-    delivery = Delivery(outbox, backend, idle_poll=0.05, backoff_base=0.05, backoff_max=0.2)
+    delivery = Delivery(outbox, backend, RetryPolicy(backoff_base_s=0.05, backoff_max_s=0.2, idle_poll_s=0.05))
     thread = DeliveryThread(delivery)
     thread.start()
     from kiosk.reception import new_transaction_id

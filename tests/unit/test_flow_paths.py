@@ -85,7 +85,9 @@ def test_pin_path_from_card_to_idle() -> None:
     assert d.phase is Phase.SUBMITTING
     plan = d.last(Submit).plan  # type: ignore[attr-defined]
     assert plan.method is Method.PIN and not plan.eligibility_only and not plan.register_for_insurance
-    assert ("diagnosis", "consent") in plan.consents and ("public_expense", "decline") in plan.consents
+    assert ("comprehensive", "consent_all") in plan.consents and ("public_expense", "decline") in plan.consents
+    assert "diagnosis" in plan.covered_by_comprehensive
+    assert not any(item == "diagnosis" for item, _ in plan.consents)  # answered once, on the 包括同意 screen
     effects = d.send(Submitted(d.token_of(Submit), queued=False))
     assert d.phase is Phase.DONE
     assert RecordOutcome(Method.PIN) in effects and ClearSensitiveData() in effects
