@@ -47,7 +47,7 @@ class BackendClient:
         return self.delivery.wait_for(transaction_id, timeout)
 
     def fetch_challenge(self, wait: float = 3.0, certificate_id: str | None = None) -> Challenge:
-        return self.http.fetch_challenge(self.kiosk_id, wait, certificate_id)
+        return self.http.fetch_challenge(self.kiosk_id, wait, certificate_id, signer=self.key)
 
     def health(self) -> Health:
         return self.http.health()
