@@ -244,12 +244,37 @@ def create_app(verifier: Verifier, provider: IdentityProvider | None = None, ses
             schemas = spec.setdefault("components", {}).setdefault("schemas", {})
             schemas.update(_schema_components())
             schemas["SignedLookup"] = SignedLookup.model_json_schema()
+            schemas.setdefault("Error", Error.model_json_schema())
+            _document_the_door(spec)
+            _link_result_reads(spec)
             app.openapi_schema = spec
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     limits = {"/v1/results": MAX_BODY}
     return AddressLimit(BodyGuard(app, limits), by_address, failures)
+
+
+def _document_the_door(spec: dict[str, Any]) -> None:
+    """What the middleware in front of every route can answer: 429 anywhere (per-address limit), and on a
+    POST 400 (malformed Content-Length, JSON too deep) and 413 (body over the limit)."""
+    for methods in spec.get("paths", {}).values():
+        for method, operation in methods.items():
+            responses = operation.setdefault("responses", {})
+            codes = ("429", "400", "413") if method == "post" else ("429",)
+            for code in codes:
+                responses.setdefault(code, {"description": _REFUSALS[int(code)]["description"], "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+
+
+def _link_result_reads(spec: dict[str, Any]) -> None:
+    """OpenAPI link: an accepted result can be read back by its transaction id (for stateful clients)."""
+    paths = spec.get("paths", {})
+    read = paths.get("/v1/results/{transaction_id}", {}).get("get", {}).get("operationId")
+    accepted = paths.get("/v1/results", {}).get("post", {}).get("responses", {}).get("200")
+    if read and accepted is not None:
+        accepted["links"] = {"ReadResult": {"operationId": read,
+                                            "parameters": {"transaction_id": "$response.body#/transaction_id"}}}
 
 
 def _schema_components() -> dict[str, Any]:

@@ -53,8 +53,10 @@ def router(verifier: Verifier, failures: Buckets, refusals: dict[int | str, dict
         page.set_cookie(PRE_COOKIE, pre, httponly=True, samesite="strict", secure=secure(request), path="/staff")
         return page
 
-    @routes.post("/staff/login", response_class=HTMLResponse, status_code=303,
-                 responses={401: refusals[401], 403: refusals[403]})
+    @routes.post("/staff/login", status_code=303, response_class=Response, responses={
+        303: {"description": "signed in: to /staff, with the session cookie"},
+        401: {"description": "wrong user or password (the form again)", "content": {"text/html": {}}},
+        403: refusals[403]})
     async def login(request: Request, myna_pre: str | None = Cookie(default=None)) -> Response:
         form = _form(await request.body())
         if not myna_pre or not secrets.compare_digest(form.get("csrf", ""), sessions.login_token(myna_pre)):
