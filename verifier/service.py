@@ -142,6 +142,7 @@ class Verifier:
         raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         key_id = hashlib.sha256(raw).hexdigest()
         self.store.enroll(kiosk_id, key_id, public_key_pem.decode("ascii"), self.clock())
+        self.audit.append("operator", "enroll_kiosk", kiosk_id, f"key {key_id[:16]}", self.clock())
         self._keys.pop(kiosk_id, None)
         return key_id
 

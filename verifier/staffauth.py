@@ -31,6 +31,7 @@ from typing import Protocol
 
 from sqlalchemy import insert, select
 
+from verifier.audit import AuditLog
 from verifier.store import Store, open_engine, staff_users, utc_text
 
 _N, _R, _P = 2**14, 8, 1  # scrypt cost: ≈ 16 MiB and ≈ 50 ms per check on the kiosk-class machine
@@ -84,10 +85,12 @@ class PasswordDirectory:
         if len(password) < MIN_PASSWORD:
             raise ValueError(f"password: at least {MIN_PASSWORD} characters")
         hashed = hash_password(password)
+        moment = now or datetime.now(UTC)
         with self.store.transaction() as conn:
             conn.execute(staff_users.delete().where(staff_users.c.username == username))
             conn.execute(insert(staff_users).values(username=username, password_hash=hashed,
-                                                    created_at=utc_text(now or datetime.now(UTC))))
+                                                    created_at=utc_text(moment)))
+            AuditLog(self.store).append("operator", "set_staff_password", username, "", moment, conn)
 
     def authenticate(self, username: str, password: str) -> StaffPrincipal | None:
         with self.store.engine.connect() as conn:
