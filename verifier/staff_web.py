@@ -1,8 +1,8 @@
 """Staff routes: sign-in/out, the staff page, the refusal export and reading a stored result.
 
 Every route but the sign-in form needs a staff session (cookie `myna_staff`, HttpOnly, SameSite=Strict,
-Secure over HTTPS); without one it answers 401. POSTs carry a CSRF token. Sign-in, sign-out, reading a
-result and exporting refusals go to the audit log; a failed sign-in writes nothing (it is logged and costs the
+Secure over HTTPS); without one it answers 401. POSTs carry a CSRF token. Sign-in, sign-out, opening the
+staff page (once per session), reading a result and exporting refusals go to the audit log; a failed sign-in writes nothing (it is logged and costs the
 address a token of its failure budget).
 """
 
@@ -94,6 +94,9 @@ def router(verifier: Verifier, failures: Buckets, refusals: dict[int | str, dict
             return HTMLResponse(staff.render_need_login(), status_code=401)
         now = verifier.clock()
         since = staff.start_of_day_jst(now)
+        if not session.viewed:  # the page refreshes every 15 s: one audit row per session, not per refresh
+            session.viewed = True
+            verifier.audit.append(f"staff:{session.principal.username}", "view_staff_page", "", "", now)
         return HTMLResponse(staff.render(verifier.store.receptions_since(since), now,
                                          verifier.store.refusals_since(since), session.principal.username,
                                          session.csrf))

@@ -105,6 +105,7 @@ class Session:
     csrf: str
     created: float
     seen: float = field(default=0.0)
+    viewed: bool = False  # the staff page was opened in this session (audited once per session)
 
 
 class Sessions:

@@ -101,6 +101,12 @@ def test_every_endpoint_refuses_without_credentials(env: Env) -> None:
                                                         "X-Kiosk-Signature": stranger.sign(good.body)}),
          good.body, {401}),
     ]
+    # every operation the verifier publishes is in the sweep, except the few that are public by design
+    spec = requests.get(f"{env.url}/openapi.json", timeout=5).json()
+    published = {(m.upper(), path) for path, ops in spec["paths"].items() for m in ops}
+    public = {("GET", "/v1/health"), ("GET", "/staff/login")}
+    swept = {(m, "/v1/results/{transaction_id}" if p.startswith("/v1/results/") else p) for m, p, *_ in cases}
+    assert published - public == swept, published - public ^ swept
     before = row_counts(env)
     tried = as_expected = server_errors = 0
     wrong = []
@@ -266,14 +272,14 @@ def test_refusals_are_kept_shown_and_cleared_once_accepted(env: Env) -> None:
 
     actions = [(r["actor"], r["action"]) for r in reversed(env.verifier.audit.recent())]
     assert actions == [("operator", "enroll_kiosk")] + [("kiosk:kiosk-1", "refusal")] * 3 + [
-        ("operator", "set_staff_password"), ("staff:uketsuke", "login"), ("staff:uketsuke", "export_refusals"),
-        ("staff:uketsuke", "logout")]
-    assert env.verifier.audit.verify() == 8
+        ("operator", "set_staff_password"), ("staff:uketsuke", "login"), ("staff:uketsuke", "view_staff_page"),
+        ("staff:uketsuke", "export_refusals"), ("staff:uketsuke", "logout")]
+    assert env.verifier.audit.verify() == 9
     with env.verifier.store.engine.begin() as conn, pytest.raises(Exception, match="append-only"):
         conn.execute(text("UPDATE audit_log SET detail = 'x'"))
     with env.verifier.store.engine.begin() as conn, pytest.raises(Exception, match="append-only"):
         conn.execute(text("DELETE FROM audit_log"))
-    assert env.verifier.audit.verify() == 8
+    assert env.verifier.audit.verify() == 9
 
 
 def test_wrong_password_and_rate_limits(env: Env) -> None:
@@ -314,6 +320,29 @@ def test_reseeding_never_undoes_a_registration(env: Env) -> None:
                                                                                    datetime.now(UTC).date()))
     later = backend.submit(sign_result(face_result(env.kiosk_id, card.cert_der), env.key))
     assert later.registration == "registered"
+
+
+def test_a_database_from_before_gets_the_new_columns_and_keeps_its_rows(tmp_path: Path) -> None:
+    import sqlite3
+
+    from verifier.store import Store, open_engine
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as old:
+        old.execute("CREATE TABLE receptions (id INTEGER PRIMARY KEY AUTOINCREMENT, transaction_id VARCHAR(36) "
+                    "NOT NULL UNIQUE, kiosk_id VARCHAR(64) NOT NULL, received_at VARCHAR(32) NOT NULL, method "
+                    "VARCHAR(8) NOT NULL, cert_id VARCHAR(64) NOT NULL, validity VARCHAR(1) NOT NULL, "
+                    "certificate_status VARCHAR(8) NOT NULL, body_sha256 VARCHAR(64) NOT NULL, answer TEXT NOT NULL)")
+        old.execute("INSERT INTO receptions (transaction_id, kiosk_id, received_at, method, cert_id, validity, "
+                    "certificate_status, body_sha256, answer) VALUES ('t-1', 'k', '2026-12-01T00:00:00.000000Z', "
+                    "'face', 'c', '1', 'valid', 'h', '{}')")
+    store = Store(open_engine(f"sqlite:///{path}"))
+    row = store.reception_by_transaction("t-1")
+    assert row is not None and row.delay_s is None
+    with store.engine.connect() as conn:
+        columns = {r[1] for r in conn.execute(text("PRAGMA table_info(receptions)"))}
+    assert {"signed_at", "delay_s", "kiosk_evidence"} <= columns
+    Store(open_engine(f"sqlite:///{path}"))  # a second start changes nothing and does not fail
 
 
 def _rss_kib() -> int:
