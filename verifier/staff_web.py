@@ -2,8 +2,8 @@
 
 Every route but the sign-in form needs a staff session (cookie `myna_staff`, HttpOnly, SameSite=Strict,
 Secure over HTTPS); without one it answers 401. POSTs carry a CSRF token. Sign-in, sign-out, opening the
-staff page (once per session), reading a result and exporting refusals go to the audit log; a failed sign-in writes nothing (it is logged and costs the
-address a token of its failure budget).
+staff page (once per session), reading a result and exporting refusals go to the audit log; a failed
+sign-in writes nothing (it is logged and costs the address a token of its failure budget).
 """
 
 from __future__ import annotations
