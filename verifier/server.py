@@ -54,12 +54,8 @@ class TlsScopeProtocol(HttpToolsProtocol):
         if ssl_object is None:
             return
         peer = ssl_object.getpeercert()
-        name = None
-        if peer:
-            for rdn in peer.get("subject", ()):
-                for key, value in rdn:
-                    if key == "commonName":
-                        name = value
+        names = [value for rdn in (peer or {}).get("subject", ()) for key, value in rdn if key == "commonName"]
+        name = names[0] if len(names) == 1 else None  # none or several CNs: no name (refused under mTLS)
         self.scope["extensions"] = {"tls": {"client_cert_name": name, "tls_version": ssl_object.version()}}
 
 

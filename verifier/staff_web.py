@@ -28,6 +28,20 @@ from verifier.staffauth import IdentityProvider, PasswordDirectory, Session, Ses
 log = logging.getLogger(__name__)
 SESSION_COOKIE = "myna_staff"
 PRE_COOKIE = "myna_pre"
+# Staff pages: never cached, never framed, no scripts, forms post only here, no referrer to elsewhere.
+HARDENED = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+}
+
+
+def _hardened(response: Response) -> Response:
+    response.headers.update(HARDENED)
+    return response
 
 
 def router(verifier: Verifier, failures: Buckets, refusals: dict[int | str, dict[str, Any]], answer_model: Any,
@@ -51,6 +65,7 @@ def router(verifier: Verifier, failures: Buckets, refusals: dict[int | str, dict
         pre = myna_pre if myna_pre and 20 <= len(myna_pre) <= 64 else secrets.token_urlsafe(24)
         page = HTMLResponse(staff.render_login(sessions.login_token(pre)))
         page.set_cookie(PRE_COOKIE, pre, httponly=True, samesite="strict", secure=secure(request), path="/staff")
+        _hardened(page)
         return page
 
     @routes.post("/staff/login", status_code=303, response_class=Response, responses={
@@ -66,9 +81,9 @@ def router(verifier: Verifier, failures: Buckets, refusals: dict[int | str, dict
         if principal is None:
             failures.take(request.client.host if request.client else "?")
             log.warning("staff sign-in failed for a user name of %d characters", len(username))
-            return HTMLResponse(staff.render_login(sessions.login_token(myna_pre),
-                                                   "ユーザー名かパスワードが違います / wrong user or password"),
-                                status_code=401)
+            return _hardened(HTMLResponse(staff.render_login(
+                sessions.login_token(myna_pre), "ユーザー名かパスワードが違います / wrong user or password"),
+                status_code=401))
         token = sessions.open(principal)
         await run_in_threadpool(verifier.audit.append, f"staff:{principal.username}", "login", principal.source,
                                 "", verifier.clock())
@@ -91,15 +106,15 @@ def router(verifier: Verifier, failures: Buckets, refusals: dict[int | str, dict
     def staff_page(myna_staff: str | None = Cookie(default=None)) -> Response:
         session = sessions.get(myna_staff)
         if session is None:
-            return HTMLResponse(staff.render_need_login(), status_code=401)
+            return _hardened(HTMLResponse(staff.render_need_login(), status_code=401))
         now = verifier.clock()
         since = staff.start_of_day_jst(now)
         if not session.viewed:  # the page refreshes every 15 s: one audit row per session, not per refresh
             session.viewed = True
             verifier.audit.append(f"staff:{session.principal.username}", "view_staff_page", "", "", now)
-        return HTMLResponse(staff.render(verifier.store.receptions_since(since), now,
-                                         verifier.store.refusals_since(since), session.principal.username,
-                                         session.csrf))
+        return _hardened(HTMLResponse(staff.render(verifier.store.receptions_since(since), now,
+                                                   verifier.store.refusals_since(since), session.principal.username,
+                                                   session.csrf)))
 
     @routes.get("/staff/refusals.csv", responses=need_login)
     def refusals_csv(myna_staff: str | None = Cookie(default=None)) -> Response:
@@ -114,7 +129,7 @@ def router(verifier: Verifier, failures: Buckets, refusals: dict[int | str, dict
             writer.writerow([r["transaction_id"], r["kiosk_id"], r["code"], r["message"], r["first_at"],
                              r["last_at"], r["attempts"], r["accepted_at"] or ""])
         verifier.audit.append(f"staff:{session.principal.username}", "export_refusals", "", f"{len(rows)} rows", now)
-        return Response(out.getvalue(), media_type="text/csv; charset=utf-8")
+        return _hardened(Response(out.getvalue(), media_type="text/csv; charset=utf-8"))
 
     @routes.get("/v1/results/{transaction_id}", response_model=answer_model,
                 responses={**need_login, 404: refusals[404]})
@@ -125,7 +140,7 @@ def router(verifier: Verifier, failures: Buckets, refusals: dict[int | str, dict
                               "found" if answer else "not found", verifier.clock())
         if answer is None:
             raise Refused("not_found")
-        return JSONResponse(answer)
+        return _hardened(JSONResponse(answer))
 
     return routes
 

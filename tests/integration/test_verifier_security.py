@@ -261,7 +261,10 @@ def test_refusals_are_kept_shown_and_cleared_once_accepted(env: Env) -> None:
     assert rows[result.transaction_id]["accepted_at"] is not None
 
     staff = staff_session(env.verifier, env.url)
-    page = staff.get(f"{env.url}/staff", timeout=5).text
+    answer = staff.get(f"{env.url}/staff", timeout=5)
+    assert answer.headers["Cache-Control"] == "no-store" and "frame-ancestors 'none'" in \
+        answer.headers["Content-Security-Policy"]
+    page = answer.text
     assert "certificate_revoked" in page and "method_not_allowed" in page and "1 未解決" in page
     exported = staff.get(f"{env.url}/staff/refusals.csv", timeout=5)
     assert exported.status_code == 200 and exported.text.count("\n") == 3
@@ -286,6 +289,12 @@ def test_wrong_password_and_rate_limits(env: Env) -> None:
     staff_session(env.verifier, env.url)  # the user exists
     session = requests.Session()
     form = session.get(f"{env.url}/staff/login", timeout=5)
+    signed_in = requests.Session()
+    login_form = signed_in.get(f"{env.url}/staff/login", timeout=5)
+    cookie = signed_in.post(f"{env.url}/staff/login", timeout=10, allow_redirects=False, data={
+        "csrf": csrf_of(login_form.text), "username": "uketsuke", "password": "correct horse battery"},
+    ).headers["set-cookie"].lower()
+    assert cookie.startswith("myna_staff=") and "httponly" in cookie and "samesite=strict" in cookie
     forged = session.post(f"{env.url}/staff/login", timeout=10, allow_redirects=False,  # right password, no token
                           data={"csrf": "0" * 64, "username": "uketsuke", "password": "correct horse battery"})
     assert forged.status_code == 403 and forged.json()["error"] == "csrf_invalid"
@@ -294,7 +303,8 @@ def test_wrong_password_and_rate_limits(env: Env) -> None:
                             ).status_code for i in range(25)]
     assert answers[:19] == [401] * 19 and set(answers[20:]) == {429}  # the address's failure budget is spent
     assert requests.get(f"{env.url}/v1/health", timeout=5).status_code == 429  # for everything from it
-    assert [r["action"] for r in env.verifier.audit.recent()] == ["login", "set_staff_password", "enroll_kiosk"]
+    assert [r["action"] for r in env.verifier.audit.recent()] == ["login", "login", "set_staff_password",
+                                                                  "enroll_kiosk"]
 
 
 def test_kiosk_lookups_are_rate_limited_per_kiosk(env: Env) -> None:
