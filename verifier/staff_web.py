@@ -133,7 +133,7 @@ def router(verifier: Verifier, failures: Buckets, refusals: dict[int | str, dict
 
     @routes.get("/v1/results/{transaction_id}", response_model=answer_model,
                 responses={**need_login, 404: refusals[404]})
-    def stored_result(transaction_id: str, myna_staff: str | None = Cookie(default=None)) -> JSONResponse:
+    def stored_result(transaction_id: str, myna_staff: str | None = Cookie(default=None)) -> Response:
         session = session_of(myna_staff)
         answer = verifier.answer_for(transaction_id)
         verifier.audit.append(f"staff:{session.principal.username}", "read_result", transaction_id[:80],
