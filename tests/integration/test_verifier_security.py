@@ -134,12 +134,28 @@ def test_streamed_oversize_body_gets_413_with_bounded_memory(env: Env) -> None:
     declared = requests.post(f"{env.url}/v1/results", data=b"x" * 70_000, timeout=10,
                              headers={"Content-Type": "application/json", "X-Kiosk-Id": env.kiosk_id})
     assert declared.status_code == 413 and declared.json()["error"] == "payload_too_large"
-    # 200 MiB streamed without a Content-Length (chunked): cut off at the limit, not read whole
+    # 200 MiB streamed without a Content-Length (chunked): cut off at the limit, not read whole. The server
+    # runs in this process; its peak RSS is sampled while the body streams.
+    import threading
+
+    peak, done = [rss_before], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _rss_kib())
+            done.wait(0.005)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
     host, port = env.url.removeprefix("http://").split(":")
-    status, sent_bytes = _chunked_post(host, int(port), "/v1/results", 200 * 1024 * 1024)
-    grown = _rss_kib() - rss_before
+    try:
+        status, sent_bytes = _chunked_post(host, int(port), "/v1/results", 200 * 1024 * 1024)
+    finally:
+        done.set()
+        sampler.join()
+    grown = peak[0] - rss_before
     print(f"\nstreamed {sent_bytes / 2**20:.1f} MiB before the verifier answered {status}; "
-          f"server RSS grew by {grown / 1024:.1f} MiB")
+          f"peak RSS growth {grown / 1024:.1f} MiB")
     assert status == 413
     assert sent_bytes < 64 * 1024 * 1024  # the server stopped reading long before 200 MiB
     assert grown < 20 * 1024
