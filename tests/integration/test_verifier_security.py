@@ -121,12 +121,49 @@ def test_every_endpoint_refuses_without_credentials(env: Env) -> None:
     # the genuine kiosk still gets in, and the same signed lookup cannot be played twice
     ok = requests.post(f"{env.url}/v1/registrations/lookup", headers=lookup_headers, data=lookup, timeout=5)
     again = requests.post(f"{env.url}/v1/registrations/lookup", headers=lookup_headers, data=lookup, timeout=5)
-    print(f"\nsecurity set, no credentials: {tried} requests tried, {as_expected} refused as expected, "
-          f"{server_errors} 5xx")
     assert not wrong and server_errors == 0
     assert ok.status_code == 200 and ok.json() == {"registered": True}
     assert again.status_code == 401 and again.json()["error"] == "request_replayed"
     assert row_counts(env) == before  # no unauthenticated request wrote a row
+    no_credentials = (tried, as_expected, server_errors)
+
+    # hostile input from the genuine, signed kiosk: each refused with its own code, none a 5xx
+    base = face_result(env.kiosk_id, env.cards.ordinary.cert_der)
+    body = base.to_bytes()
+    hostile: dict[str, tuple[bytes, int, str]] = {
+        "deep object": (b'{"a":' * 5000 + b"1" + b"}" * 5000, 400, "json_too_deep"),
+        "deep array": (b"[" * 60_000, 400, "json_too_deep"),
+        "full-width digits": (body.replace(b'"completed_at":"20', '"completed_at":"２０'.encode()), 400,
+                              "invalid_time"),
+        "Arabic-Indic digits": (body.replace(b'"started_at":"20', '"started_at":"٢٠'.encode()), 400,
+                                "invalid_time"),
+        "no offset": (body.replace(b'+00:00","consents"', b'","consents"'), 400, "invalid_time"),
+        "NaN distance": (body.replace(b'"distance":0.38', b'"distance":NaN'), 400, "invalid_json"),
+        "trailing garbage": (body + b"}", 400, "invalid_json"),
+        "over 64 KiB": (body[:-1] + b',"x":"' + b"y" * 70_000 + b'"}', 413, "payload_too_large"),
+        "kiosk thresholds 5.0": (face_result(env.kiosk_id, env.cards.ordinary.cert_der, distance=0.9).to_bytes()
+                                 .replace(b'"accept":0.45', b'"accept":5.0'), 422, "face_evidence_insufficient"),
+        "another kiosk named": (body.replace(b'"kiosk_id":"kiosk-1"', b'"kiosk_id":"kiosk-2"'), 400,
+                                "kiosk_mismatch"),
+        "schema: extra field": (body[:-1] + b',"admin":true}', 422, "schema_invalid"),
+    }
+    hostile_tried = hostile_ok = hostile_5xx = 0
+    for name, (raw, status, code) in hostile.items():
+        assert raw != body, name
+        answer = requests.post(f"{env.url}/v1/results", data=raw, timeout=10, headers={
+            "Content-Type": "application/json", "X-Kiosk-Id": env.kiosk_id, "X-Kiosk-Key-Id": env.key.key_id,
+            "X-Kiosk-Signature": env.key.sign(raw)})
+        hostile_tried += 1
+        hostile_5xx += answer.status_code >= 500
+        got = (answer.status_code, answer.json().get("error"))
+        hostile_ok += got == (status, code)
+        if got != (status, code):
+            wrong.append((name, got))
+    total = (no_credentials[0] + hostile_tried, no_credentials[1] + hostile_ok, no_credentials[2] + hostile_5xx)
+    print(f"\nsecurity set: no credentials {no_credentials[0]} tried / {no_credentials[1]} refused as expected / "
+          f"{no_credentials[2]} 5xx; hostile signed input {hostile_tried} / {hostile_ok} / {hostile_5xx}; "
+          f"total {total[0]} / {total[1]} / {total[2]}")
+    assert not wrong and hostile_5xx == 0
 
 
 def test_streamed_oversize_body_gets_413_with_bounded_memory(env: Env) -> None:
