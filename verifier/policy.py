@@ -8,6 +8,7 @@ recorded with each reception, but whether a reception is accepted is decided her
     [face_max_distance]                    # per model: the largest distance accepted
     dlib_face_recognition_resnet_model_v1 = 0.50
     [grace]
+    months = 3                             # an expired certificate is accepted this long (eligibility only)
     medical_consents = false               # in the certificate grace period: eligibility only
     [delay]
     max_age_days = 14                      # oldest delayed result accepted (an outage of ≥ 7 days survives)
@@ -41,6 +42,7 @@ class Policy:
     face_max_distance: Mapping[str, float] = field(
         default_factory=lambda: MappingProxyType({"dlib_face_recognition_resnet_model_v1": 0.50}))
     face_require_liveness: bool = False
+    grace_months: int = 3
     grace_medical_consents: bool = False
     max_age: timedelta = timedelta(days=14)
     delayed_after: timedelta = timedelta(seconds=120)
@@ -55,6 +57,8 @@ class Policy:
             raise ValueError(f"unknown methods {sorted(self.allowed_methods - METHODS)}")
         if any(not 0 < d <= 2 for d in self.face_max_distance.values()):
             raise ValueError("face_max_distance values must be in (0, 2]")
+        if not 0 <= self.grace_months <= 12:
+            raise ValueError("grace months must be in [0, 12]")
 
     @classmethod
     def load(cls, path: Path) -> Policy:
@@ -79,6 +83,7 @@ class Policy:
             face_max_distance=MappingProxyType({str(k): float(v) for k, v in
                                                 data.get("face_max_distance", base.face_max_distance).items()}),
             face_require_liveness=bool(data.get("face_require_liveness", base.face_require_liveness)),
+            grace_months=int(grace.get("months", base.grace_months)),
             grace_medical_consents=bool(grace.get("medical_consents", base.grace_medical_consents)),
             max_age=timedelta(days=float(delay.get("max_age_days", base.max_age.days))),
             delayed_after=timedelta(seconds=float(delay.get("delayed_after_s", base.delayed_after.total_seconds()))),

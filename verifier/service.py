@@ -263,7 +263,8 @@ class Verifier:
         method = result["method"]
         if method not in self.policy.allowed_methods:
             raise Refused("method_not_allowed", f"the verifier's policy does not accept {method}")
-        cert = self.trust.check(judge.b64(result["auth_certificate"], "certificate_malformed"), now)
+        cert = self.trust.check(judge.b64(result["auth_certificate"], "certificate_malformed"), now,
+                                self.policy.grace_months)
         if result["registration_request"] and method != "pin":
             raise Refused("registration_requires_pin")
         if method == "face":

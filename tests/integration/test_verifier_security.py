@@ -371,6 +371,17 @@ def test_kiosk_lookups_are_rate_limited_per_kiosk(env: Env) -> None:
     assert statuses[:20] == [200] * 20 and 429 in statuses[20:]
 
 
+def test_grace_rules_come_from_the_policy(env: Env) -> None:
+    grace = sign_result(face_result(env.kiosk_id, env.cards.grace.cert_der), env.key)  # expired 30 days ago
+    settings = env.verifier.settings
+    env.verifier.settings = dataclasses.replace(settings, policy=Policy(grace_months=0))
+    assert refused(env, grace) == "certificate_expired"
+    env.verifier.settings = dataclasses.replace(settings, policy=Policy(grace_medical_consents=True))
+    answer = client(env).submit_raw(grace)  # (the kiosk's VerifierAnswer derives eligibility_only from the status)
+    assert answer["certificate_status"] == "grace" and answer["eligibility_only"] is False
+    assert {c["item"]: c["flag"] for c in answer["consents"]}["pharmacists"] == "1"
+
+
 def test_reseeding_never_undoes_a_registration(env: Env) -> None:
     from verifier.seed import qualification_for
 
