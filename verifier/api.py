@@ -48,6 +48,16 @@ class SignedLookup(BaseModel):
     certificate_id: str | None = Field(default=None, max_length=64)
 
 
+class RegistrationLookup(BaseModel):
+    """Signed like SignedLookup. The card's own certificate, not a bare identifier: the answer is given only
+    for a certificate the kiosk has just read from the card (checked against the JPKI roots and CRLs)."""
+
+    requested_at: str = Field(description="RFC 3339; within the policy's clock skew of the verifier's clock")
+    nonce: str = Field(min_length=16, max_length=64, description="random, never reused")
+    auth_certificate: str = Field(max_length=8192, description="DER of the JPKI user-authentication "
+                                                                 "certificate, base64")
+
+
 class Registered(BaseModel):
     registered: bool
 
@@ -191,15 +201,19 @@ def create_app(verifier: Verifier, provider: IdentityProvider | None = None, ses
         answer = await run_in_threadpool(verifier.issue_challenge, data["kiosk_id"], data.get("certificate_id"))
         return JSONResponse(answer, status_code=201)
 
-    @app.post("/v1/registrations/lookup", response_model=Registered, openapi_extra=lookup_body,
-              responses={400: _REFUSALS[400], 401: _REFUSALS[401], 403: _REFUSALS[403], 429: _REFUSALS[429]})
+    @app.post("/v1/registrations/lookup", response_model=Registered, openapi_extra={"requestBody": {
+        "required": True, "content": {"application/json": {"schema": {
+            "$ref": "#/components/schemas/RegistrationLookup"}}}}},
+              responses={400: _REFUSALS[400], 401: _REFUSALS[401], 403: _REFUSALS[403], 422: _REFUSALS[422],
+                         429: _REFUSALS[429]})
     async def registration(request: Request) -> JSONResponse:
         """Whether the card is registered for insurance use (to offer 保険証利用登録); writes nothing."""
         data = await run_in_threadpool(_lookup, request, await request.body())
-        certificate_id = data.get("certificate_id")
-        if not isinstance(certificate_id, str) or not 1 <= len(certificate_id) <= 64:
-            raise Refused("invalid_request", "certificate_id: 1–64 characters")
-        return JSONResponse({"registered": await run_in_threadpool(verifier.registered, certificate_id)})
+        certificate = data.get("auth_certificate")
+        if not isinstance(certificate, str) or not 1 <= len(certificate) <= 8192:
+            raise Refused("invalid_request", "auth_certificate: the card's certificate, base64")
+        registered = await run_in_threadpool(verifier.registered_certificate, certificate)
+        return JSONResponse({"registered": registered})
 
     def _lookup(request: Request, body: bytes) -> dict[str, Any]:
         kiosk_id = verifier.authenticate_kiosk(_kiosk_headers(request), body)
@@ -244,6 +258,7 @@ def create_app(verifier: Verifier, provider: IdentityProvider | None = None, ses
             schemas = spec.setdefault("components", {}).setdefault("schemas", {})
             schemas.update(_schema_components())
             schemas["SignedLookup"] = SignedLookup.model_json_schema()
+            schemas["RegistrationLookup"] = RegistrationLookup.model_json_schema()
             schemas.setdefault("Error", Error.model_json_schema())
             _document_the_door(spec)
             _link_result_reads(spec)

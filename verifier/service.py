@@ -162,6 +162,13 @@ class Verifier:
         return {"challenge_id": challenge_id, "challenge": base64.b64encode(value).decode(),
                 "expires_at": expires.isoformat(), "registered": registered}
 
+    def registered_certificate(self, certificate_b64: str) -> bool:
+        """Registration of the card whose certificate (base64 DER) the kiosk just read: the certificate must
+        chain to a configured root and be valid (or in grace) and unrevoked now."""
+        cert = self.trust.check(judge.b64(certificate_b64, "certificate_malformed"), self.clock(),
+                                self.policy.grace_months)
+        return self.registered(cert.identifier)
+
     def registered(self, certificate_id: str) -> bool:
         with self.store.engine.connect() as conn:
             found = self.store.qualification(conn, certificate_id)

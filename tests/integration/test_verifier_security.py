@@ -74,6 +74,9 @@ def test_every_endpoint_refuses_without_credentials(env: Env) -> None:
         "certificate_id": env.cards.ordinary.identifier, "nonce": "n" * 20,
         "requested_at": datetime.now(UTC).isoformat()})
     forged = dict(lookup_headers, **{"X-Kiosk-Signature": stranger.sign(lookup)})
+    card_lookup, card_headers = signed_lookup(env.kiosk_id, env.key, {
+        "auth_certificate": base64.b64encode(env.cards.ordinary.cert_der).decode(), "nonce": "m" * 20,
+        "requested_at": datetime.now(UTC).isoformat()})
     result_headers = {"Content-Type": "application/json", "Idempotency-Key": good.transaction_id,
                       "X-Kiosk-Id": env.kiosk_id}
     cases: list[tuple[str, str, dict[str, str], bytes, set[int]]] = [
@@ -91,8 +94,9 @@ def test_every_endpoint_refuses_without_credentials(env: Env) -> None:
         ("POST", "/v1/challenges", forged, lookup, {401}),
         ("POST", "/v1/challenges", dict(lookup_headers, **{"X-Kiosk-Id": "kiosk-9"}), lookup, {401}),
         ("POST", "/v1/registrations/lookup", {"X-Kiosk-Id": env.kiosk_id, "Content-Type": "application/json"},
-         json.dumps({"certificate_id": env.cards.ordinary.identifier}).encode(), {401}),
-        ("POST", "/v1/registrations/lookup", forged, lookup, {401}),
+         card_lookup, {401}),
+        ("POST", "/v1/registrations/lookup", dict(card_headers, **{"X-Kiosk-Signature": stranger.sign(card_lookup)}),
+         card_lookup, {401}),
         ("POST", "/v1/results", result_headers, good.body, {401}),
         ("POST", "/v1/results", dict(result_headers, **{"X-Kiosk-Key-Id": env.key.key_id,
                                                         "X-Kiosk-Signature": stranger.sign(good.body)}),
@@ -119,8 +123,19 @@ def test_every_endpoint_refuses_without_credentials(env: Env) -> None:
         if answer.status_code not in expected:
             wrong.append((method, path, answer.status_code, answer.text[:120]))
     # the genuine kiosk still gets in, and the same signed lookup cannot be played twice
-    ok = requests.post(f"{env.url}/v1/registrations/lookup", headers=lookup_headers, data=lookup, timeout=5)
-    again = requests.post(f"{env.url}/v1/registrations/lookup", headers=lookup_headers, data=lookup, timeout=5)
+    ok = requests.post(f"{env.url}/v1/registrations/lookup", headers=card_headers, data=card_lookup, timeout=5)
+    again = requests.post(f"{env.url}/v1/registrations/lookup", headers=card_headers, data=card_lookup, timeout=5)
+    # a bare identifier is not enough for this answer (the legacy challenge call still takes one, signed)
+    bare, bare_headers = signed_lookup(env.kiosk_id, env.key, {
+        "certificate_id": env.cards.ordinary.identifier, "nonce": "b" * 20,
+        "requested_at": datetime.now(UTC).isoformat()})
+    assert requests.post(f"{env.url}/v1/registrations/lookup", headers=bare_headers, data=bare,
+                         timeout=5).json()["error"] == "invalid_request"
+    revoked, revoked_headers = signed_lookup(env.kiosk_id, env.key, {
+        "auth_certificate": base64.b64encode(env.cards.revoked.cert_der).decode(), "nonce": "r" * 20,
+        "requested_at": datetime.now(UTC).isoformat()})
+    assert requests.post(f"{env.url}/v1/registrations/lookup", headers=revoked_headers, data=revoked,
+                         timeout=5).json()["error"] == "certificate_revoked"
     assert not wrong and server_errors == 0
     assert ok.status_code == 200 and ok.json() == {"registered": True}
     assert again.status_code == 401 and again.json()["error"] == "request_replayed"
@@ -364,8 +379,8 @@ def test_kiosk_lookups_are_rate_limited_per_kiosk(env: Env) -> None:
     statuses = []
     for i in range(25):
         body, headers = signed_lookup(env.kiosk_id, env.key, {
-            "certificate_id": env.cards.ordinary.identifier, "nonce": f"nonce-{i:02d}-abcdefghij",
-            "requested_at": datetime.now(UTC).isoformat()})
+            "auth_certificate": base64.b64encode(env.cards.ordinary.cert_der).decode(),
+            "nonce": f"nonce-{i:02d}-abcdefghij", "requested_at": datetime.now(UTC).isoformat()})
         statuses.append(requests.post(f"{env.url}/v1/registrations/lookup", data=body, headers=headers,
                                       timeout=5).status_code)
     assert statuses[:20] == [200] * 20 and 429 in statuses[20:]
