@@ -113,7 +113,7 @@ def test_every_endpoint_refuses_without_credentials(env: Env) -> None:
     assert published - public == swept, published - public ^ swept
     before = row_counts(env)
     tried = as_expected = server_errors = 0
-    wrong = []
+    wrong: list[tuple[object, ...]] = []
     for method, path, headers, body, expected in cases * 3:
         answer = requests.request(method, f"{env.url}{path}", headers=headers, data=body, timeout=10,
                                   allow_redirects=False)
