@@ -108,7 +108,7 @@ class DeliveryPolicy:
     disk_reserve_mb: int = 64  # below this much free disk the kiosk is out of service (never half-written)
     retry_max_s: float = 300.0  # per-result backoff cap (exponential, jittered) while a result gets no verdict
     quarantine_retry_s: float = 3600.0  # a refused result is offered again this often (or when staff ask)
-    pin_proofs: bool = False  # the card signs the kiosk's own proof (kiosk.proof) instead of a live challenge
+    pin_proofs: bool = True  # the card signs the kiosk's own proof (kiosk.proof) instead of a live challenge
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,11 @@
 """HTTP face of the verifier: FastAPI (OpenAPI at /openapi.json), served by uvicorn.
 
+Who may ask what: kiosks (mutual TLS when configured, and always the enrolled device key's signature over
+the exact body) post results, fetch challenges and ask whether a card is registered; staff (signed in,
+verifier/staff_web.py) read the staff page and stored results. Everything else answers 401/403, and no
+request that is not authenticated writes anything. In front of every route: a per-address rate limit, and
+`BodyGuard` (413 before reading an oversized body, JSON depth checked while it streams in).
+
 The result body is read as raw bytes, because the kiosk signs exactly those bytes; its shape is the
 published JSON Schema, which is placed into the OpenAPI description (components) so clients and
 Schemathesis see the real contract. Handlers are plain `def`s: FastAPI runs them on its thread pool,
@@ -15,15 +21,18 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Request
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from verifier import staff
+from verifier import staff_web
 from verifier.errors import CODES, Refused
-from verifier.service import Verifier, load_result_schema
+from verifier.limits import BodyGuard
+from verifier.ratelimit import Buckets
+from verifier.service import MAX_BODY, Verifier, load_result_schema
+from verifier.staffauth import IdentityProvider, Sessions
 
 
 class Error(BaseModel):
@@ -31,8 +40,26 @@ class Error(BaseModel):
     message: str
 
 
-class ChallengeIn(BaseModel):
+class SignedLookup(BaseModel):
+    """Signed by the kiosk's device key like a result (X-Kiosk-Key-Id, X-Kiosk-Signature over the body)."""
+
+    requested_at: str = Field(description="RFC 3339; within the policy's clock skew of the verifier's clock")
+    nonce: str = Field(min_length=16, max_length=64, description="random, never reused")
     certificate_id: str | None = Field(default=None, max_length=64)
+
+
+class RegistrationLookup(BaseModel):
+    """Signed like SignedLookup. The card's own certificate, not a bare identifier: the answer is given only
+    for a certificate the kiosk has just read from the card (checked against the JPKI roots and CRLs)."""
+
+    requested_at: str = Field(description="RFC 3339; within the policy's clock skew of the verifier's clock")
+    nonce: str = Field(min_length=16, max_length=64, description="random, never reused")
+    auth_certificate: str = Field(max_length=8192, description="DER of the JPKI user-authentication "
+                                                                 "certificate, base64")
+
+
+class Registered(BaseModel):
+    registered: bool
 
 
 class ChallengeOut(BaseModel):
@@ -60,6 +87,9 @@ class AnswerOut(BaseModel):
     consents: list[ConsentOut]
     prescription: str | None
     method: str
+    delayed: bool = False
+    delay_s: int | None = None
+    clock_suspect: bool = False
     face_xml: str | None = None
 
 
@@ -75,16 +105,65 @@ _REFUSALS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_app(verifier: Verifier) -> FastAPI:
+KIOSK_HEADERS = ("idempotency-key", "x-kiosk-id", "x-kiosk-key-id", "x-kiosk-signature")
+
+
+class AddressLimit:
+    """Per client address: every request spends from one bucket; failed authentications from another, and
+    an address that used that one up gets 429 for everything until it refills."""
+
+    def __init__(self, app: Any, requests: Buckets, failures: Buckets) -> None:
+        self.app, self.requests, self.failures = app, requests, failures
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            address = (scope.get("client") or ("?",))[0]
+            wait = self.failures.peek(address) or self.requests.take(address)
+            if wait:
+                await _too_many(send, wait)
+                return
+        await self.app(scope, receive, send)
+
+
+async def _too_many(send: Any, wait: float) -> None:
+    payload = json.dumps(Refused("rate_limited").to_json()).encode()
+    await send({"type": "http.response.start", "status": 429, "headers": [
+        (b"content-type", b"application/json"), (b"retry-after", str(max(1, round(wait + 0.5))).encode()),
+        (b"content-length", str(len(payload)).encode())]})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def _kiosk_headers(request: Request) -> dict[str, str | None]:
+    headers: dict[str, str | None] = {name: request.headers.get(name, "") for name in KIOSK_HEADERS}
+    headers["tls-client-name"] = request.scope.get("extensions", {}).get("tls", {}).get("client_cert_name")
+    return headers
+
+
+def create_app(verifier: Verifier, provider: IdentityProvider | None = None, sessions: Sessions | None = None) -> Any:
+    """The ASGI application: FastAPI routes behind the per-address limit and the body guard. `provider` and
+    `sessions` are the identity-provider seam (default: the verifier's own password users)."""
+    policy = verifier.policy
+    by_address, failures = Buckets(policy.address), Buckets(policy.address_failures)
+    results_limit, lookups_limit = Buckets(policy.kiosk_results), Buckets(policy.kiosk_lookups)
     app = FastAPI(
         title="myna-kiosk reference verifier",
         version="1",
-        description="Counterpart of the マイナ受付 kiosk: PIN-path challenges and exactly-once reception results.",
+        description="Counterpart of the マイナ受付 kiosk: exactly-once reception results from authenticated kiosks; "
+                    "a staff page and result reads for signed-in staff.",
     )
+    app.state.verifier = verifier
 
     @app.exception_handler(Refused)
-    def _refused(_request: Request, exc: Refused) -> JSONResponse:
-        return JSONResponse(exc.to_json(), status_code=exc.http_status)
+    def _refused(request: Request, exc: Refused) -> JSONResponse:
+        if exc.http_status in (401, 403):  # a failed authentication costs the address
+            failures.take(client_address(request))
+            log.info("refused %s from %s on %s", exc.code, client_address(request), request.url.path)
+        headers = {"Retry-After": str(max(1, round(exc.retry_after + 0.5)))} if exc.retry_after else None
+        return JSONResponse(exc.to_json(), status_code=exc.http_status, headers=headers)
 
     @app.exception_handler(OperationalError)
     def _database_down(_request: Request, exc: OperationalError) -> JSONResponse:
@@ -100,15 +179,50 @@ def create_app(verifier: Verifier) -> FastAPI:
         return JSONResponse({"error": code, "message": str(exc.detail)}, status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
+    def kiosk_rate(bucket: Buckets, kiosk_id: str) -> None:
+        wait = bucket.take(kiosk_id)
+        if wait:
+            raise Refused("rate_limited", "too many requests from this kiosk", retry_after=wait)
+
     @app.get("/v1/health", response_model=Health)
     def health() -> Health:
         verifier.store.reception_by_transaction("00000000-0000-0000-0000-000000000000")  # the database answers
         return Health(status="ok")
 
-    @app.post("/v1/challenges", response_model=ChallengeOut, status_code=201,
-              responses={400: {"model": Error, "description": "invalid_json"}, 401: _REFUSALS[401]})
-    def challenge(x_kiosk_id: Annotated[str, Header()] = "", body: ChallengeIn | None = None) -> dict[str, Any]:
-        return verifier.issue_challenge(x_kiosk_id, body.certificate_id if body else None)
+    lookup_body = {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/SignedLookup"}}}}}
+
+    @app.post("/v1/challenges", response_model=ChallengeOut, status_code=201, openapi_extra=lookup_body,
+              responses={400: _REFUSALS[400], 401: _REFUSALS[401], 403: _REFUSALS[403], 429: _REFUSALS[429]})
+    async def challenge(request: Request) -> JSONResponse:
+        """A PIN-path challenge (older form) and, when the card is named, whether it is registered."""
+        body = await request.body()
+        data = await run_in_threadpool(_lookup, request, body)
+        answer = await run_in_threadpool(verifier.issue_challenge, data["kiosk_id"], data.get("certificate_id"))
+        return JSONResponse(answer, status_code=201)
+
+    @app.post("/v1/registrations/lookup", response_model=Registered, openapi_extra={"requestBody": {
+        "required": True, "content": {"application/json": {"schema": {
+            "$ref": "#/components/schemas/RegistrationLookup"}}}}},
+              responses={400: _REFUSALS[400], 401: _REFUSALS[401], 403: _REFUSALS[403], 422: _REFUSALS[422],
+                         429: _REFUSALS[429]})
+    async def registration(request: Request) -> JSONResponse:
+        """Whether the card is registered for insurance use (to offer 保険証利用登録); writes nothing."""
+        data = await run_in_threadpool(_lookup, request, await request.body())
+        certificate = data.get("auth_certificate")
+        if not isinstance(certificate, str) or not 1 <= len(certificate) <= 8192:
+            raise Refused("invalid_request", "auth_certificate: the card's certificate, base64")
+        registered = await run_in_threadpool(verifier.registered_certificate, certificate)
+        return JSONResponse({"registered": registered})
+
+    def _lookup(request: Request, body: bytes) -> dict[str, Any]:
+        kiosk_id = verifier.authenticate_kiosk(_kiosk_headers(request), body)
+        kiosk_rate(lookups_limit, kiosk_id)
+        data = verifier.check_signed_request(kiosk_id, body)
+        certificate_id = data.get("certificate_id")
+        if certificate_id is not None and (not isinstance(certificate_id, str) or len(certificate_id) > 64):
+            raise Refused("invalid_request", "certificate_id: up to 64 characters")
+        return {**data, "kiosk_id": kiosk_id}
 
     @app.post(
         "/v1/results",
@@ -125,35 +239,57 @@ def create_app(verifier: Verifier) -> FastAPI:
         x_kiosk_signature: Annotated[str, Header()] = "",
     ) -> JSONResponse:
         body = await request.body()
-        headers = {"idempotency-key": idempotency_key, "x-kiosk-id": x_kiosk_id,
-                   "x-kiosk-key-id": x_kiosk_key_id, "x-kiosk-signature": x_kiosk_signature,
-                   "tls-client-name": request.scope.get("extensions", {}).get("tls", {}).get("client_cert_name")}
-        answer, replayed = await run_in_threadpool(verifier.submit, headers, body)
+        headers = _kiosk_headers(request)
+
+        def accept() -> tuple[dict[str, Any], bool]:
+            kiosk_id = verifier.authenticate_kiosk(headers, body)
+            kiosk_rate(results_limit, kiosk_id)
+            return verifier.submit_authenticated(kiosk_id, headers, body)
+
+        answer, replayed = await run_in_threadpool(accept)
         return JSONResponse(answer, headers={"Idempotent-Replayed": "true" if replayed else "false"})
 
-    @app.get("/v1/results/{transaction_id}", response_model=AnswerOut, responses={404: _REFUSALS[404]})
-    def stored_result(transaction_id: str) -> dict[str, Any]:
-        answer = verifier.answer_for(transaction_id)
-        if answer is None:
-            raise Refused("not_found")
-        return answer
-
-    @app.get("/staff", response_class=HTMLResponse)
-    def staff_page() -> str:
-        now = verifier.clock()
-        since = staff.start_of_day_jst(now)
-        return staff.render(verifier.store.receptions_since(since), now)
+    app.include_router(staff_web.router(verifier, failures, _REFUSALS, AnswerOut, provider, sessions))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             spec = get_openapi(title=app.title, version=app.version, description=app.description,
                                routes=app.routes)
-            spec.setdefault("components", {}).setdefault("schemas", {}).update(_schema_components())
+            schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+            schemas.update(_schema_components())
+            schemas["SignedLookup"] = SignedLookup.model_json_schema()
+            schemas["RegistrationLookup"] = RegistrationLookup.model_json_schema()
+            schemas.setdefault("Error", Error.model_json_schema())
+            _document_the_door(spec)
+            _link_result_reads(spec)
             app.openapi_schema = spec
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    return app
+    limits = {"/v1/results": MAX_BODY}
+    return AddressLimit(BodyGuard(app, limits), by_address, failures)
+
+
+def _document_the_door(spec: dict[str, Any]) -> None:
+    """What the middleware in front of every route can answer: 429 anywhere (per-address limit), and on a
+    POST 400 (malformed Content-Length, JSON too deep) and 413 (body over the limit)."""
+    for methods in spec.get("paths", {}).values():
+        for method, operation in methods.items():
+            responses = operation.setdefault("responses", {})
+            codes = ("429", "400", "413") if method == "post" else ("429",)
+            for code in codes:
+                responses.setdefault(code, {"description": _REFUSALS[int(code)]["description"], "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+
+
+def _link_result_reads(spec: dict[str, Any]) -> None:
+    """OpenAPI link: an accepted result can be read back by its transaction id (for stateful clients)."""
+    paths = spec.get("paths", {})
+    read = paths.get("/v1/results/{transaction_id}", {}).get("get", {}).get("operationId")
+    accepted = paths.get("/v1/results", {}).get("post", {}).get("responses", {}).get("200")
+    if read and accepted is not None:
+        accepted["links"] = {"ReadResult": {"operationId": read,
+                                            "parameters": {"transaction_id": "$response.body#/transaction_id"}}}
 
 
 def _schema_components() -> dict[str, Any]:

@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-cert")
     serve.add_argument("--tls-key")
     serve.add_argument("--client-ca", help="require client certificates from this CA (mutual TLS)")
+    serve.add_argument("--policy", type=Path, help="acceptance policy (TOML, see verifier/policy.py)")
     serve.set_defaults(run=_serve)
 
     seed = sub.add_parser("seed", help="load the demo registry for the virtual card profiles")
@@ -43,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     enroll.add_argument("--db", default="sqlite:///verifier.db")
     enroll.set_defaults(run=_enroll)
 
+    staff = sub.add_parser("staff", help="staff sign-ins for the staff page")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
+    add = staff_sub.add_parser("add", help="add or replace a staff user; the password is read from stdin")
+    add.add_argument("--db", default="sqlite:///verifier.db")
+    add.add_argument("--user", required=True)
+    add.set_defaults(run=_staff_add)
     return parser
 
 
@@ -82,6 +89,12 @@ def _enroll(args: argparse.Namespace) -> int:
     key_id = verifier.enroll(args.kiosk_id, args.public_key.read_bytes())
     print(f"enrolled {args.kiosk_id} (key {key_id[:16]}…)")
     return 0
+
+
+def _staff_add(args: argparse.Namespace) -> int:
+    from verifier.staffauth import main as staffauth
+
+    return staffauth(["add", "--db", args.db, "--user", args.user])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -103,7 +103,7 @@ class TrustStore:
         except (OSError, ValueError):
             log.warning("CRL files could not be read again; keeping the ones loaded")
 
-    def check(self, der: bytes, now: datetime | None = None) -> CheckedCertificate:
+    def check(self, der: bytes, now: datetime | None = None, grace_months: int = GRACE_MONTHS) -> CheckedCertificate:
         now = now or datetime.now(UTC)
         self._refresh_crls()
         chained = self._chain(der)
@@ -112,8 +112,8 @@ class TrustStore:
             raise Refused("certificate_not_yet_valid", "the certificate is not valid yet")
         status = "valid"
         if now > cert.not_valid_after_utc:
-            if now > add_months(cert.not_valid_after_utc, GRACE_MONTHS):
-                raise Refused("certificate_expired", "the certificate expired more than 3 months ago")
+            if now > add_months(cert.not_valid_after_utc, grace_months):
+                raise Refused("certificate_expired", f"the certificate expired more than {grace_months} months ago")
             status = "grace"
         crl = self._crls.get(_fingerprint(chained.root))
         if crl is None:

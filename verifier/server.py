@@ -19,6 +19,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from verifier.api import create_app
 from verifier.pki import TrustStore
+from verifier.policy import Policy
 from verifier.seed import seed_profiles
 from verifier.service import Verifier, VerifierSettings
 from verifier.store import Store, open_engine
@@ -33,8 +34,12 @@ def trust_from_pki_dir(pki: Path, require_crl: bool = True) -> TrustStore:
 
 
 def build_verifier(db_url: str, trust: TrustStore, face_dir: Path | None = None,
-                   xml_encoding: str = "utf-8", institution_code: str = "1300000001") -> Verifier:
-    settings = VerifierSettings(institution_code=institution_code, face_dir=face_dir, xml_encoding=xml_encoding)
+                   xml_encoding: str = "utf-8", institution_code: str = "1300000001", *,
+                   policy: Policy | None = None, require_client_cert: bool = False) -> Verifier:
+    """`require_client_cert` must be set whenever the server runs with a client CA (mutual TLS): then every
+    kiosk request needs a certificate whose subject CN is the kiosk id (none, or one without a CN: refused)."""
+    settings = VerifierSettings(institution_code=institution_code, face_dir=face_dir, xml_encoding=xml_encoding,
+                                policy=policy or Policy(), require_client_cert=require_client_cert)
     return Verifier(Store(open_engine(db_url)), trust, settings)
 
 
@@ -49,19 +54,17 @@ class TlsScopeProtocol(HttpToolsProtocol):
         if ssl_object is None:
             return
         peer = ssl_object.getpeercert()
-        name = None
-        if peer:
-            for rdn in peer.get("subject", ()):
-                for key, value in rdn:
-                    if key == "commonName":
-                        name = value
+        names = [value for rdn in (peer or {}).get("subject", ()) for key, value in rdn if key == "commonName"]
+        name = names[0] if len(names) == 1 else None  # none or several CNs: no name (refused under mTLS)
         self.scope["extensions"] = {"tls": {"client_cert_name": name, "tls_version": ssl_object.version()}}
 
 
 def uvicorn_config(verifier: Verifier, host: str, port: int, *, tls_cert: str | None = None,
                    tls_key: str | None = None, client_ca: str | None = None) -> uvicorn.Config:
     """With `client_ca`, TLS requires a client certificate issued by that CA (mutual TLS), and its common name
-    must be the kiosk id the request claims."""
+    must be the kiosk id the request claims (the verifier must then have `require_client_cert`)."""
+    if client_ca and not verifier.settings.require_client_cert:
+        raise ValueError("mutual TLS configured but the verifier does not require client certificates")
     return uvicorn.Config(
         create_app(verifier), host=host, port=port, log_level="warning", access_log=False,
         ssl_certfile=tls_cert, ssl_keyfile=tls_key, ssl_ca_certs=client_ca,
@@ -113,13 +116,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--client-ca", help="require client certificates from this CA (mutual TLS)")
+    parser.add_argument("--policy", type=Path, help="acceptance policy (TOML, see verifier/policy.py)")
     return serve(parser.parse_args(argv))
 
 
 def serve(args: argparse.Namespace) -> int:
     """Run the verifier with `main`'s options (`myna-verifier serve` calls this with its own)."""
     logging.basicConfig(level=logging.WARNING)
-    verifier = build_verifier(args.db, trust_from_pki_dir(args.pki), args.face_dir, args.xml_encoding)
+    policy = Policy.load(args.policy) if getattr(args, "policy", None) else Policy()
+    verifier = build_verifier(args.db, trust_from_pki_dir(args.pki), args.face_dir, args.xml_encoding,
+                              policy=policy, require_client_cert=bool(args.client_ca))
     if args.profiles:
         seed_profiles(verifier.store, args.profiles)
     for kiosk_id, pem in args.enroll:

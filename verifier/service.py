@@ -1,10 +1,13 @@
 """The verifier's logic, free of HTTP: challenges, and accepting a signed reception result exactly once.
 
-Order of checks for a result: who signed it (enrolled kiosk, enrolled key, signature over the exact body)
-→ is it a well-formed v1 result → have we answered this transaction before (same body: same answer; other
-body: conflict) → the JPKI certificate → the method's evidence → registry lookup → one DB transaction that
-spends the challenge, links a registration and stores the reception with its answer. The face XML for the
-clinic is written after the commit and re-written on a replay if it is missing.
+Order of checks for a result: who sent it (enrolled kiosk; with mutual TLS its certificate's subject CN is that
+kiosk; enrolled key; signature over the exact body) → strict JSON (no NaN, RFC 3339 times with ASCII digits)
+→ a well-formed v1 result → have we answered this transaction before (same body: same answer; other body:
+conflict) → the JPKI certificate → the method's evidence, judged by the verifier's own `Policy` → registry
+lookup → one DB transaction that spends the challenge or proof counter, links a registration and stores the
+reception with its answer and the kiosk's own figures. A refusal after the kiosk was authenticated is kept
+(refusals table, audit log) for the staff page; before that, nothing is written. The face XML for the clinic
+is written after the commit and re-written on a replay if it is missing.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ import hashlib
 import json
 import logging
 import secrets
+import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -29,9 +34,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.exc import IntegrityError
 
+from verifier import evidence as judge
 from verifier import facexml
+from verifier.audit import AuditLog
 from verifier.errors import Refused
+from verifier.limits import loads_strict, rfc3339
 from verifier.pki import CheckedCertificate, TrustStore
+from verifier.policy import Policy
 from verifier.store import ReceptionRow, Store, parse_utc, utc_text
 
 log = logging.getLogger(__name__)
@@ -53,8 +62,10 @@ class VerifierSettings:
     institution_code: str = "1300000001"
     face_dir: Path | None = None
     xml_encoding: str = "utf-8"  # or "shift_jis"
-    challenge_ttl: timedelta = timedelta(seconds=120)
+    challenge_ttl: timedelta = timedelta(seconds=120)  # the kiosk should use it this soon; later is only delayed
     consent_validity: timedelta = timedelta(hours=24)
+    policy: Policy = field(default_factory=Policy)
+    require_client_cert: bool = False  # mutual TLS on: every kiosk request needs a certificate naming the kiosk
 
 
 class Verifier:
@@ -70,7 +81,57 @@ class Verifier:
         self._keys: dict[str, tuple[str, Ed25519PublicKey]] = {}
         self._issued = 0
         self._xml = facexml.FaceXmlWriter(self.settings.face_dir) if self.settings.face_dir else None
+        self.audit = AuditLog(store)
+        self._nonces: dict[str, float] = {}
+        self._nonce_lock = threading.Lock()
         self.repair_face_xml()
+
+    @property
+    def policy(self) -> Policy:
+        return self.settings.policy
+
+    # --- who is asking ------------------------------------------------------------------------------
+
+    def authenticate_kiosk(self, headers: Mapping[str, str | None], body: bytes) -> str:
+        """The kiosk id, once the request is proven to come from it: enrolled, (mutual TLS) its certificate's
+        subject CN, its enrolled device key, its signature over these exact bytes."""
+        kiosk_id = headers.get("x-kiosk-id") or ""
+        key_id, public_key = self._kiosk_key(kiosk_id)
+        tls_name = headers.get("tls-client-name")
+        if self.settings.require_client_cert and not tls_name:  # no certificate, or one without a subject CN
+            raise Refused("client_certificate_required")
+        if tls_name is not None and tls_name != kiosk_id:
+            raise Refused("client_certificate_mismatch")
+        if (headers.get("x-kiosk-key-id") or "") != key_id:
+            raise Refused("device_key_not_enrolled")
+        try:
+            public_key.verify(base64.b64decode(headers.get("x-kiosk-signature") or "", validate=True), body)
+        except (InvalidSignature, binascii.Error, ValueError) as exc:
+            raise Refused("payload_tampered") from exc
+        return kiosk_id
+
+    def check_signed_request(self, kiosk_id: str, body: bytes) -> dict[str, Any]:
+        """A kiosk's signed lookup request: {"requested_at", "nonce", …}, fresh and used once."""
+        data = loads_strict(body) if body else None
+        if not isinstance(data, dict):
+            raise Refused("invalid_request", "a signed JSON object with requested_at and nonce is required")
+        at = rfc3339(data.get("requested_at"), "requested_at")
+        now = self.clock()
+        if at.tzinfo is None or abs((now - at).total_seconds()) > self.policy.clock_skew.total_seconds():
+            raise Refused("request_expired")
+        nonce = data.get("nonce")
+        if not isinstance(nonce, str) or not 16 <= len(nonce) <= 64:
+            raise Refused("invalid_request", "nonce: 16–64 characters")
+        window = 2 * self.policy.clock_skew.total_seconds()
+        moment = time.monotonic()
+        with self._nonce_lock:
+            if len(self._nonces) > 10_000:
+                self._nonces = {k: v for k, v in self._nonces.items() if v > moment}
+            key = f"{kiosk_id}:{nonce}"
+            if self._nonces.get(key, 0.0) > moment:
+                raise Refused("request_replayed")
+            self._nonces[key] = moment + window
+        return data
 
     # --- kiosks and challenges ----------------------------------------------------------------------
 
@@ -81,49 +142,67 @@ class Verifier:
         raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         key_id = hashlib.sha256(raw).hexdigest()
         self.store.enroll(kiosk_id, key_id, public_key_pem.decode("ascii"), self.clock())
+        self.audit.append("operator", "enroll_kiosk", kiosk_id, f"key {key_id[:16]}", self.clock())
         self._keys.pop(kiosk_id, None)
         return key_id
 
     def issue_challenge(self, kiosk_id: str, certificate_id: str | None = None) -> dict[str, Any]:
-        """A fresh 32-byte challenge for the PIN path; with the card's certificate identifier, also whether
-        that card is registered for insurance use (so the kiosk can offer 保険証利用登録)."""
+        """A fresh 32-byte challenge for the PIN path (older form; the kiosk's own proof statement needs
+        none); with the card's certificate identifier, also whether that card is registered for insurance use
+        (so the kiosk can offer 保険証利用登録). Only for an authenticated kiosk (`authenticate_kiosk`)."""
         self._kiosk_key(kiosk_id)
         now = self.clock()
         challenge_id, value = str(uuid.uuid4()), secrets.token_bytes(32)
         expires = now + self.settings.challenge_ttl
         self.store.add_challenge(challenge_id, kiosk_id, value, now, expires)
         self._issued += 1
-        if self._issued % 500 == 0:  # an expired challenge can only be refused; a day later it is not needed
-            self.store.purge_challenges(now - timedelta(days=1))
-        registered = None
-        if certificate_id:
-            with self.store.engine.connect() as conn:
-                found = self.store.qualification(conn, certificate_id)
-            registered = bool(found and found[0])
+        if self._issued % 500 == 0:  # a late challenge is still accepted (delayed) until the policy's max age
+            self.store.purge_challenges(now - self.policy.max_age - timedelta(days=1))
+        registered = self.registered(certificate_id) if certificate_id else None
         return {"challenge_id": challenge_id, "challenge": base64.b64encode(value).decode(),
                 "expires_at": expires.isoformat(), "registered": registered}
+
+    def registered_certificate(self, certificate_b64: str) -> bool:
+        """Registration of the card whose certificate (base64 DER) the kiosk just read: the certificate must
+        chain to a configured root and be valid (or in grace) and unrevoked now."""
+        cert = self.trust.check(judge.b64(certificate_b64, "certificate_malformed"), self.clock(),
+                                self.policy.grace_months)
+        return self.registered(cert.identifier)
+
+    def registered(self, certificate_id: str) -> bool:
+        with self.store.engine.connect() as conn:
+            found = self.store.qualification(conn, certificate_id)
+        return bool(found and found[0])
 
     # --- results ------------------------------------------------------------------------------------
 
     def submit(self, headers: Mapping[str, str | None], body: bytes) -> tuple[dict[str, Any], bool]:
-        """(answer, replayed). Raises Refused with the reason's own code."""
+        """(answer, replayed). Raises Refused with the reason's own code; refusals after authentication are
+        recorded for staff."""
         if len(body) > MAX_BODY:
             raise Refused("payload_too_large")
-        kiosk_id = headers.get("x-kiosk-id") or ""
-        key_id, public_key = self._kiosk_key(kiosk_id)
-        tls_name = headers.get("tls-client-name")
-        if tls_name is not None and tls_name != kiosk_id:  # mutual TLS: the certificate names the kiosk
-            raise Refused("client_certificate_mismatch")
-        if (headers.get("x-kiosk-key-id") or "") != key_id:
-            raise Refused("device_key_not_enrolled")
+        kiosk_id = self.authenticate_kiosk(headers, body)
+        return self.submit_authenticated(kiosk_id, headers, body)
+
+    def submit_authenticated(self, kiosk_id: str, headers: Mapping[str, str | None],
+                             body: bytes) -> tuple[dict[str, Any], bool]:
         try:
-            public_key.verify(base64.b64decode(headers.get("x-kiosk-signature") or "", validate=True), body)
-        except (InvalidSignature, binascii.Error, ValueError) as exc:
-            raise Refused("payload_tampered") from exc
-        try:
-            result = json.loads(body)
-        except ValueError as exc:
-            raise Refused("invalid_json") from exc
+            return self._submit(kiosk_id, headers, body)
+        except Refused as refusal:
+            self._record_refusal(kiosk_id, headers, body, refusal)
+            raise
+
+    def _record_refusal(self, kiosk_id: str, headers: Mapping[str, str | None], body: bytes,
+                        refusal: Refused) -> None:
+        tx = _transaction_of(body) or (headers.get("idempotency-key") or "")[:36] or \
+            "sha256:" + hashlib.sha256(body).hexdigest()[:48]
+        now = self.clock()
+        self.store.record_refusal(kiosk_id, tx, refusal.code, refusal.message, now)
+        self.audit.append(f"kiosk:{kiosk_id}", "refusal", tx, refusal.code, now)
+
+    def _submit(self, kiosk_id: str, headers: Mapping[str, str | None], body: bytes) -> tuple[dict[str, Any], bool]:
+        result = loads_strict(body)
+        _strict_times(result)
         error = next(iter(self._validator.iter_errors(result)), None)
         if error is not None:
             raise Refused("schema_invalid", f"{'/'.join(map(str, error.absolute_path))}: {error.message}"[:300])
@@ -140,11 +219,13 @@ class Verifier:
             return self._accept(result, body_hash), False
         except (IntegrityError, Refused) as exc:
             # The same transaction raced in on another connection: its insert (or, on the PIN path, its use
-            # of the challenge) won. Answer from its record; any other refusal stands.
-            if isinstance(exc, Refused) and exc.code != "challenge_reused":
+            # of the challenge or proof counter) won. Answer from its record; any other refusal stands.
+            if isinstance(exc, Refused) and exc.code not in ("challenge_reused", "proof_replayed"):
                 raise
             stored = self.store.reception_by_transaction(tx)
             if stored is None:
+                if isinstance(exc, IntegrityError):  # another result took the same proof counter first
+                    raise Refused("proof_replayed") from exc
                 raise
             return self._replay(stored, body_hash), True
 
@@ -186,15 +267,20 @@ class Verifier:
 
     def _accept(self, result: dict[str, Any], body_hash: str) -> dict[str, Any]:
         now = self.clock()
-        cert = self.trust.check(_b64(result["auth_certificate"], "certificate_malformed"), now)
         method = result["method"]
+        if method not in self.policy.allowed_methods:
+            raise Refused("method_not_allowed", f"the verifier's policy does not accept {method}")
+        cert = self.trust.check(judge.b64(result["auth_certificate"], "certificate_malformed"), now,
+                                self.policy.grace_months)
         if result["registration_request"] and method != "pin":
             raise Refused("registration_requires_pin")
         if method == "face":
-            _check_face(result["evidence"])
+            judge.check_face(self.policy, result["evidence"])
         with self.store.transaction() as conn:
             if method == "pin":
-                self._check_pin(conn, result, cert, now)
+                timing = judge.check_pin(self.store, self.policy, conn, result, cert, now)
+            else:
+                timing = judge.unsigned_timing(self.policy, datetime.fromisoformat(result["completed_at"]), now)
             found = self.store.qualification(conn, cert.identifier)
             registration, validity, qualification = "not_registered", "4", None
             if found is not None:
@@ -211,39 +297,30 @@ class Verifier:
                 "received_at": now.isoformat(),
                 "validity": validity,
                 "certificate_status": cert.status,
-                "eligibility_only": cert.status == "grace",
+                "eligibility_only": cert.status == "grace" and not self.policy.grace_medical_consents,
                 "registration": registration,
                 "consents": consents,
                 "prescription": result["prescription"],
                 "method": method,
+                "delayed": timing.delayed,
+                "delay_s": timing.delay_s,
+                "clock_suspect": timing.clock_suspect,
             }
             reception_id = self.store.add_reception(
                 conn, transaction_id=result["transaction_id"], kiosk_id=result["kiosk_id"],
                 received_at=utc_text(now), method=method, cert_id=cert.identifier, validity=validity,
                 certificate_status=cert.status, body_sha256=body_hash, answer=json.dumps(answer, ensure_ascii=False),
+                signed_at=utc_text(timing.signed_at) if timing.signed_at else None,
+                delay_s=timing.delay_s if timing.delayed else None,
+                kiosk_evidence=json.dumps(_kiosk_figures(result), ensure_ascii=False),
             )
+            self.store.refusal_resolved(conn, result["transaction_id"], now)
         if self._xml is not None:
             self._queue_xml(reception_id, result["transaction_id"], now, answer, qualification)
         stored_at = parse_utc(utc_text(now))  # the row's own precision, so a replay names the same file
         return self.full_answer(ReceptionRow(reception_id, result["transaction_id"], result["kiosk_id"], stored_at,
-                                             method, cert.identifier, validity, cert.status, answer, body_hash))
-
-    def _check_pin(self, conn: Any, result: dict[str, Any], cert: CheckedCertificate, now: datetime) -> None:
-        evidence = result["evidence"]
-        issued = self.store.challenge(conn, evidence["challenge_id"])
-        if issued is None or issued["kiosk_id"] != result["kiosk_id"]:
-            raise Refused("challenge_unknown")
-        challenge = _b64(evidence["challenge"], "challenge_mismatch")
-        if challenge != bytes(issued["value"]):
-            raise Refused("challenge_mismatch")
-        if issued["used_by"] is not None:
-            raise Refused("challenge_reused")
-        if now > parse_utc(issued["expires_at"]):
-            raise Refused("challenge_expired")
-        if not cert.verify_card_signature(_b64(evidence["signature"], "card_signature_invalid"), challenge):
-            raise Refused("card_signature_invalid")
-        if not self.store.use_challenge(conn, evidence["challenge_id"], result["transaction_id"]):
-            raise Refused("challenge_reused")
+                                             method, cert.identifier, validity, cert.status, answer, body_hash,
+                                             timing.delay_s if timing.delayed else None))
 
     def _consent_answers(
         self, result: dict[str, Any], cert: CheckedCertificate, validity: str, now: datetime
@@ -251,7 +328,7 @@ class Verifier:
         """OQS flags: '1' with consent and viewing window, '0' otherwise; in the grace period nothing about
         medical information is honoured (eligibility only). 限度額 is always provided (no screen since
         2024-10-07) when the qualification is valid."""
-        honoured = cert.status == "valid" and validity == "1"
+        honoured = (cert.status == "valid" or self.policy.grace_medical_consents) and validity == "1"
         answers: list[dict[str, Any]] = []
         if validity == "1":
             answers.append({"item": "limit_application", "flag": "1", "consent_time": now.isoformat(),
@@ -294,14 +371,35 @@ class Verifier:
         return self._keys[kiosk_id]
 
 
-def _check_face(evidence: dict[str, Any]) -> None:
-    accept = evidence["thresholds"].get("accept", min(evidence["thresholds"].values()))
-    if evidence["liveness"] == "failed" or evidence["distance"] > accept:
-        raise Refused("face_evidence_insufficient")
+def _kiosk_figures(result: dict[str, Any]) -> dict[str, Any]:
+    """What the kiosk said about its own decision (kept for review; the verifier decided by its policy)."""
+    evidence = result["evidence"]
+    figures = {k: evidence[k] for k in ("distance", "thresholds", "model", "liveness", "counter", "signed_at",
+                                        "challenge_id", "staff_id") if k in evidence}
+    return {"method": result["method"], "completed_at": result["completed_at"], **figures}
 
 
-def _b64(text: str, code: str) -> bytes:
+def _strict_times(result: Any) -> None:
+    """Every date-time field RFC 3339 with ASCII digits (a 400), before the schema (whose regex engine would
+    take any Unicode digit for \\d) and before anything parses one."""
+    if not isinstance(result, dict):
+        return
+    for name in ("started_at", "completed_at"):
+        if isinstance(result.get(name), str):
+            rfc3339(result[name], name)
+    consents = result.get("consents")
+    for i, consent in enumerate(consents if isinstance(consents, list) else ()):
+        if isinstance(consent, dict) and isinstance(consent.get("at"), str):
+            rfc3339(consent["at"], f"consents/{i}/at")
+    evidence = result.get("evidence")
+    if isinstance(evidence, dict) and isinstance(evidence.get("signed_at"), str):
+        rfc3339(evidence["signed_at"], "evidence/signed_at")
+
+
+def _transaction_of(body: bytes) -> str | None:
     try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise Refused(code) from exc
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    tx = data.get("transaction_id") if isinstance(data, dict) else None
+    return tx if isinstance(tx, str) and len(tx) == 36 and tx.isascii() else None

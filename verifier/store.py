@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Connection,
@@ -29,7 +30,11 @@ from sqlalchemy import (
     create_engine,
     event,
     insert,
+    inspect,
+    literal,
+    or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.pool import StaticPool
@@ -73,7 +78,67 @@ receptions = Table(
     Column("certificate_status", String(8), nullable=False),
     Column("body_sha256", String(64), nullable=False),
     Column("answer", Text, nullable=False),  # the exact JSON answered, replayed for a repeat
+    Column("signed_at", String(32)),  # when the card signed (PIN path), by the kiosk's clock
+    Column("delay_s", Integer),  # received_at - signed_at, for a result flagged delayed
+    Column("kiosk_evidence", Text),  # the kiosk's own figures (distance, thresholds, liveness): recorded only
 )
+
+# (kiosk, counter) of every accepted PIN-path proof statement: a statement is good for one result only.
+proofs = Table(
+    "proofs", metadata,
+    Column("kiosk_id", String(64), primary_key=True),
+    Column("counter", BigInteger, primary_key=True, autoincrement=False),
+    Column("transaction_id", String(36), nullable=False),
+    Column("signed_at", String(32), nullable=False),
+)
+
+# Results an authenticated kiosk sent and the verifier refused, one row per transaction, updated on each re-send.
+refusals = Table(
+    "refusals", metadata,
+    Column("transaction_id", String(64), primary_key=True),
+    Column("kiosk_id", String(64), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("message", String(300), nullable=False),
+    Column("first_at", String(32), nullable=False),
+    Column("last_at", String(32), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
+    Column("accepted_at", String(32)),  # a later re-send was accepted (the cause was fixed)
+)
+
+# Append-only (database triggers refuse UPDATE and DELETE) and hash-chained: each row's hash covers the previous.
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(80), nullable=False),  # "staff:<user>", "kiosk:<id>", "cli"
+    Column("action", String(40), nullable=False),
+    Column("subject", String(80), nullable=False),
+    Column("detail", String(300), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+staff_users = Table(
+    "staff_users", metadata,
+    Column("username", String(64), primary_key=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
+
+_APPEND_ONLY = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$",
+        "CREATE OR REPLACE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+    ],
+}
 
 
 def utc_text(moment: datetime) -> str:
@@ -106,7 +171,21 @@ def open_engine(url: str) -> Engine:
     else:
         engine = create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
     metadata.create_all(engine)
+    _migrate(engine)
     return engine
+
+
+def _migrate(engine: Engine) -> None:
+    """Columns added since a database was created (create_all makes missing tables, not columns), and the
+    audit log's append-only triggers."""
+    present = {c["name"] for c in inspect(engine).get_columns("receptions")}
+    with engine.begin() as conn:
+        for column in receptions.columns:
+            if column.name not in present:
+                conn.execute(text(f"ALTER TABLE receptions ADD COLUMN {column.name} "
+                                  f"{column.type.compile(engine.dialect)}"))
+        for statement in _APPEND_ONLY.get(engine.dialect.name, ()):
+            conn.execute(text(statement))
 
 
 @dataclass(frozen=True)
@@ -121,6 +200,7 @@ class ReceptionRow:
     certificate_status: str
     answer: dict[str, Any]
     body_sha256: str
+    delay_s: int | None = None
 
 
 class Store:
@@ -182,10 +262,14 @@ class Store:
     # --- registry -----------------------------------------------------------------------------------
 
     def put_qualification(self, cert_id: str, linked: bool, data: dict[str, Any]) -> None:
+        """Upsert: the data is replaced, but a 保険証利用登録 made since (linked) is never undone, so a restart
+        or a re-seed of the registry keeps every registration."""
+        encoded = json.dumps(data, ensure_ascii=False)
         with self.transaction() as conn:
-            conn.execute(qualifications.delete().where(qualifications.c.cert_id == cert_id))
-            conn.execute(insert(qualifications).values(
-                cert_id=cert_id, linked=linked, data=json.dumps(data, ensure_ascii=False)))
+            changed = conn.execute(update(qualifications).where(qualifications.c.cert_id == cert_id).values(
+                data=encoded, linked=or_(qualifications.c.linked, literal(linked)))).rowcount
+            if changed == 0:
+                conn.execute(insert(qualifications).values(cert_id=cert_id, linked=linked, data=encoded))
 
     def qualification(self, conn: Connection, cert_id: str) -> tuple[bool, dict[str, Any]] | None:
         row = conn.execute(select(qualifications.c.linked, qualifications.c.data)
@@ -200,6 +284,49 @@ class Store:
     def add_reception(self, conn: Connection, **values: Any) -> int:
         result = conn.execute(insert(receptions).values(**values).returning(receptions.c.id))
         return int(result.scalar_one())
+
+    # --- PIN-path proofs ------------------------------------------------------------------------------
+
+    def proof_owner(self, conn: Connection, kiosk_id: str, counter: int) -> str | None:
+        """The transaction that already used this (kiosk, counter), if any."""
+        row = conn.execute(select(proofs.c.transaction_id)
+                           .where(proofs.c.kiosk_id == kiosk_id, proofs.c.counter == counter)).first()
+        return str(row[0]) if row else None
+
+    def latest_signed_before(self, conn: Connection, kiosk_id: str, counter: int) -> str | None:
+        """The latest signed_at among this kiosk's statements with a lower counter (a clock set back shows)."""
+        row = conn.execute(select(proofs.c.signed_at).where(proofs.c.kiosk_id == kiosk_id, proofs.c.counter < counter)
+                           .order_by(proofs.c.signed_at.desc()).limit(1)).first()
+        return str(row[0]) if row else None
+
+    def add_proof(self, conn: Connection, kiosk_id: str, counter: int, transaction_id: str, signed_at: str) -> None:
+        conn.execute(insert(proofs).values(kiosk_id=kiosk_id, counter=counter, transaction_id=transaction_id,
+                                           signed_at=signed_at))
+
+    # --- refusals (an authenticated kiosk's results that were turned down) -----------------------------
+
+    def record_refusal(self, kiosk_id: str, transaction_id: str, code: str, message: str, now: datetime) -> None:
+        at = utc_text(now)
+        with self.transaction() as conn:
+            changed = conn.execute(update(refusals).where(refusals.c.transaction_id == transaction_id).values(
+                code=code, message=message[:300], last_at=at, attempts=refusals.c.attempts + 1,
+                kiosk_id=kiosk_id)).rowcount
+            if changed == 0:
+                conn.execute(insert(refusals).values(
+                    transaction_id=transaction_id, kiosk_id=kiosk_id, code=code, message=message[:300],
+                    first_at=at, last_at=at, attempts=1))
+
+    def refusal_resolved(self, conn: Connection, transaction_id: str, now: datetime) -> None:
+        conn.execute(update(refusals).where(refusals.c.transaction_id == transaction_id)
+                     .values(accepted_at=utc_text(now)))
+
+    def refusals_since(self, since: datetime, limit: int = 500) -> list[dict[str, Any]]:
+        """Refusals seen since `since` plus every one still unresolved, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(refusals).where(or_(refusals.c.last_at >= utc_text(since),
+                                                           refusals.c.accepted_at.is_(None)))
+                                .order_by(refusals.c.last_at.desc()).limit(limit)).mappings().all()
+        return [dict(r) for r in rows]
 
     def reception_by_transaction(self, transaction_id: str) -> ReceptionRow | None:
         with self.engine.connect() as conn:
@@ -224,5 +351,5 @@ def _row(row: Any) -> ReceptionRow:
         id=int(m["id"]), transaction_id=m["transaction_id"], kiosk_id=m["kiosk_id"],
         received_at=parse_utc(m["received_at"]), method=m["method"], cert_id=m["cert_id"], validity=m["validity"],
         certificate_status=m["certificate_status"], answer=json.loads(m["answer"]),
-        body_sha256=m["body_sha256"],
+        body_sha256=m["body_sha256"], delay_s=m["delay_s"],
     )

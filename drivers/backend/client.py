@@ -53,7 +53,7 @@ class BackendClient:
         return self.delivery.wait_for(transaction_id, timeout)
 
     def fetch_challenge(self, wait: float = 3.0, certificate_id: str | None = None) -> Challenge:
-        return self.http.fetch_challenge(self.kiosk_id, wait, certificate_id)
+        return self.http.fetch_challenge(self.kiosk_id, wait, certificate_id, signer=self.key)
 
     def next_proof_counter(self) -> int:
         return self.outbox.next_proof_counter()

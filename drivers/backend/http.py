@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -38,6 +39,14 @@ class BackendConfig:
     jitter: float = 0.2  # seconds of random spread added to each backoff
     client_cert: tuple[str, str] | None = None  # (cert PEM, key PEM) for mutual TLS
     ca_bundle: str | None = None  # the verifier's CA; None = system store
+
+
+class RequestSigner(Protocol):
+    """The kiosk's device key (drivers.backend.signing.DeviceKey): the verifier answers only signed requests."""
+
+    key_id: str
+
+    def sign(self, body: bytes) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -105,17 +114,21 @@ class RequestsBackend:
             timeout=self._timeout,
         )
 
-    def fetch_challenge(self, kiosk_id: str, wait: float = 3.0, certificate_id: str | None = None) -> Challenge:
+    def fetch_challenge(self, kiosk_id: str, wait: float = 3.0, certificate_id: str | None = None,
+                        signer: RequestSigner | None = None) -> Challenge:
         """A fresh PIN-path challenge, or BackendUnavailable within about `wait` seconds. Naming the card's
-        certificate identifier (its opaque CN) also tells whether the card is registered for insurance use."""
-        body = json.dumps({"certificate_id": certificate_id}).encode() if certificate_id else b""
-        headers = {"X-Kiosk-Id": kiosk_id}
-        if body:
-            headers["Content-Type"] = "application/json"
+        certificate identifier (its opaque CN) also tells whether the card is registered for insurance use.
+        The request is signed by the device key (the verifier refuses an unsigned one with 401)."""
         deadline = time.monotonic() + wait
         last: Exception | None = None
         while (left := deadline - time.monotonic()) > 0.05:
             timeout = (min(self.config.connect_timeout, left), min(self.config.read_timeout, left))
+            # a fresh nonce and time per attempt: the verifier takes each signed request once
+            body = json.dumps({"certificate_id": certificate_id, "nonce": secrets.token_urlsafe(18),
+                               "requested_at": datetime.now(UTC).isoformat()}).encode()
+            headers = {"X-Kiosk-Id": kiosk_id, "Content-Type": "application/json"}
+            if signer is not None:
+                headers |= {"X-Kiosk-Key-Id": signer.key_id, "X-Kiosk-Signature": signer.sign(body)}
             try:
                 data = self._post_json(self._once, "/v1/challenges", body=body, headers=headers, timeout=timeout)
                 registered = data.get("registered")

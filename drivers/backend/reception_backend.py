@@ -22,7 +22,7 @@ from kiosk.result import ResultFacts, build_result
 class VerifierReceptionBackend:
     def __init__(self, client: BackendClient, *, answer_wait_s: float = 3.0, challenge_wait_s: float = 3.0,
                  software_version: str = "0", submit_deadline_s: float | None = None,
-                 pin_proofs: bool = False) -> None:
+                 pin_proofs: bool = True) -> None:
         self.client = client
         # On once the verifier accepts kiosk-made PIN proofs (kiosk.proof); until then the live challenge.
         self.pin_proofs = pin_proofs

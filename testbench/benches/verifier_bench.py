@@ -3,6 +3,9 @@ time to drain a 1,000-result outbox. Everything printed is measured here, on thi
 
 The verifier runs as its own process (`python -m verifier.server`, SQLite by default) so that it does not
 share the interpreter lock with the kiosks; each kiosk is a thread with its own HTTP session and device key.
+With `mtls` (the default) every kiosk also has its own client certificate (subject CN = kiosk id) and the
+verifier requires it (HTTPS, mutual TLS): auth on as in production. The verifier's per-kiosk and per-address
+rate limits are raised for the run (a policy file): the bench measures throughput, not the limiter.
 """
 
 from __future__ import annotations
@@ -17,11 +20,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from drivers.backend.delivery import Delivery
 from drivers.backend.http import BackendConfig, RequestsBackend
@@ -54,6 +61,7 @@ class BenchFigures:
     server_cpu_ms: float  # verifier process CPU time per accepted result (user + system)
     load_average: float  # 1-minute load when the run ended: other work on the machine skews the latencies
     database: str = "SQLite"
+    auth: str = "mutual TLS + device signatures"
 
     @property
     def per_second(self) -> float:
@@ -78,8 +86,47 @@ def _result(kiosk_id: str, cert_der: bytes) -> ReceptionResult:
     )
 
 
+BENCH_POLICY = """[rate]
+kiosk_results = [5000.0, 10000.0]
+address = [10000.0, 20000.0]
+"""
+
+
+def _tls(directory: Path, kiosk_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """A private CA (its PEM under key "ca"), a server certificate for 127.0.0.1 and one client certificate
+    per kiosk; values are (certificate PEM path, key PEM path)."""
+    import ipaddress
+
+    now = datetime.now(UTC)
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def issue(name: str, ca: tuple[x509.Certificate, ec.EllipticCurvePrivateKey] | None,
+              san: bool = False) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+        key = ec.generate_private_key(ec.SECP256R1())
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+        builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(ca[0].subject if ca else subject)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=2))
+                   .add_extension(x509.BasicConstraints(ca=ca is None, path_length=None), critical=True))
+        if san:
+            builder = builder.add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        return builder.sign(ca[1] if ca else key, hashes.SHA256()), key
+
+    ca = issue("myna bench CA", None)
+    out: dict[str, tuple[str, str]] = {}
+    for name, (cert, key) in {"ca": ca, "server": issue("verifier", ca, san=True),
+                              **{k: issue(k, ca) for k in kiosk_ids}}.items():
+        cert_path, key_path = directory / f"{name}.pem", directory / f"{name}.key"
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+        out[name] = (str(cert_path), str(key_path))
+    return out
+
+
 def run(kiosks: int = 4, per_kiosk: int = 500, drain: int = 1000, db_url: str | None = None,
-        out: Path | None = None) -> BenchFigures:
+        out: Path | None = None, mtls: bool = True) -> BenchFigures:
     with tempfile.TemporaryDirectory(prefix="myna-bench-") as tmp_name:
         tmp = Path(tmp_name)
         pki = make_pki(tmp / "pki")
@@ -100,28 +147,44 @@ def run(kiosks: int = 4, per_kiosk: int = 500, drain: int = 1000, db_url: str | 
             pem.write_bytes(key.public_pem())
             enroll += ["--enroll", kiosk_id, str(pem)]
         port = _free_port()
-        url = f"http://127.0.0.1:{port}"
+        (tmp / "policy.toml").write_text(BENCH_POLICY)
+        tls = _tls(tmp / "tls", list(keys)) if mtls else {}
+        tls_args = ["--tls-cert", tls["server"][0], "--tls-key", tls["server"][1], "--client-ca", tls["ca"][0]] \
+            if mtls else []
+        url = f"{'https' if mtls else 'http'}://127.0.0.1:{port}"
         server = subprocess.Popen(
             [sys.executable, "-m", "verifier.server", "--pki", str(tmp / "pki"), "--port", str(port),
              "--db", db_url or f"sqlite:///{tmp / 'verifier.db'}", "--face-dir", str(tmp / "face"),
-             "--profiles", str(tmp / "profiles"), *enroll],
+             "--profiles", str(tmp / "profiles"), "--policy", str(tmp / "policy.toml"), *tls_args, *enroll],
             stdout=subprocess.DEVNULL,
         )
+
+        def config(kiosk_id: str, **timeouts: float) -> BackendConfig:
+            if not mtls:
+                return BackendConfig(url, **timeouts)  # type: ignore[arg-type]
+            return BackendConfig(url, ca_bundle=tls["ca"][0], client_cert=tls[kiosk_id], **timeouts)  # type: ignore[arg-type]
+
         try:
-            _wait_healthy(url)
-            figures = _measure(url, keys, cert_der, kiosks, per_kiosk, drain, tmp, server.pid)
+            _wait_healthy(config(list(keys)[-1], connect_timeout=0.5, retries=0))
+            figures = _measure(config, keys, cert_der, kiosks, per_kiosk, drain, tmp, server.pid)
         finally:
             server.terminate()
-            server.wait(10)
+            try:
+                server.wait(5)
+            except subprocess.TimeoutExpired:  # uvicorn waits for TLS connections it still counts as open
+                server.kill()
+                server.wait(5)
     if db_url and not db_url.startswith("sqlite"):
         figures = dataclasses.replace(figures, database=db_url.split(":", 1)[0].split("+", 1)[0])
+    if not mtls:
+        figures = dataclasses.replace(figures, auth="device signatures only (plain HTTP)")
     if out is not None:
         out.write_text(json.dumps(figures.__dict__ | {"per_second": figures.per_second}, indent=1))
     return figures
 
 
-def _wait_healthy(url: str) -> None:
-    backend = RequestsBackend(BackendConfig(url, connect_timeout=0.5, retries=0))
+def _wait_healthy(config: BackendConfig) -> None:
+    backend = RequestsBackend(config)
     try:
         for _ in range(200):
             if backend.health().ok:
@@ -137,8 +200,8 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _measure(url: str, keys: dict[str, DeviceKey], cert_der: bytes, kiosks: int, per_kiosk: int, drain: int,
-             tmp: Path, server_pid: int) -> BenchFigures:
+def _measure(config: Callable[..., BackendConfig], keys: dict[str, DeviceKey], cert_der: bytes, kiosks: int,
+             per_kiosk: int, drain: int, tmp: Path, server_pid: int) -> BenchFigures:
     kiosk_ids = list(keys)[:kiosks]
     prepared = {k: [sign_result(_result(k, cert_der), keys[k]) for _ in range(per_kiosk)] for k in kiosk_ids}
     latencies: list[float] = []
@@ -146,7 +209,7 @@ def _measure(url: str, keys: dict[str, DeviceKey], cert_der: bytes, kiosks: int,
     errors: list[str] = []
 
     def kiosk(kiosk_id: str) -> None:
-        backend = RequestsBackend(BackendConfig(url, connect_timeout=2, read_timeout=10, retries=0))
+        backend = RequestsBackend(config(kiosk_id, connect_timeout=2, read_timeout=10, retries=0))
         mine = []
         try:
             for signed in prepared[kiosk_id]:
@@ -161,7 +224,7 @@ def _measure(url: str, keys: dict[str, DeviceKey], cert_der: bytes, kiosks: int,
                 latencies.extend(mine)
 
     # warm-up (first-request costs, certificate chain cache)
-    warm = RequestsBackend(BackendConfig(url, retries=0))
+    warm = RequestsBackend(config(kiosk_ids[0], retries=0))
     warm.submit_raw(sign_result(_result(kiosk_ids[0], cert_der), keys[kiosk_ids[0]]))
     warm.close()
     threads = [threading.Thread(target=kiosk, args=(k,)) for k in kiosk_ids]
@@ -185,7 +248,7 @@ def _measure(url: str, keys: dict[str, DeviceKey], cert_der: bytes, kiosks: int,
         began = time.perf_counter()
         outbox.enqueue(signed)
         enqueue_ms.append((time.perf_counter() - began) * 1000)
-    backend = RequestsBackend(BackendConfig(url, connect_timeout=2, read_timeout=10))
+    backend = RequestsBackend(config(drain_kiosk, connect_timeout=2, read_timeout=10))
     began = time.perf_counter()
     Delivery(outbox, backend).run(until_empty=True)
     drain_seconds = time.perf_counter() - began
@@ -202,7 +265,8 @@ def _measure(url: str, keys: dict[str, DeviceKey], cert_der: bytes, kiosks: int,
 
 def report(figures: BenchFigures) -> str:
     return "\n".join([
-        f"verifier on loopback ({figures.database}), {figures.kiosks} concurrent kiosks, {os.cpu_count()} CPUs:",
+        f"verifier on loopback ({figures.database}, auth: {figures.auth}), {figures.kiosks} concurrent kiosks, "
+        f"{os.cpu_count()} CPUs:",
         f"  accepted {figures.accepted} results in {figures.seconds:.2f} s = {figures.per_second:.0f} results/s"
         "  (target ≥ 200/s)",
         f"  latency p50 {figures.p50_ms:.1f} ms, p95 {figures.p95_ms:.1f} ms (target ≤ 50 ms), "

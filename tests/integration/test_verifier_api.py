@@ -100,7 +100,7 @@ def test_pin_path_registers_an_unregistered_card_and_rejects_a_reused_challenge(
     face_before = backend.submit(sign_result(face_result(env.kiosk_id, card.cert_der), env.key))
     assert face_before.registration == "not_registered" and face_before.validity is Validity.NONE
 
-    challenge = backend.fetch_challenge(env.kiosk_id, wait=3)
+    challenge = backend.fetch_challenge(env.kiosk_id, wait=3, signer=env.key)
     signed = sign_result(pin_result(env.kiosk_id, card, challenge.challenge_id, challenge.value,
                                     registration=True), env.key)
     answer = backend.submit(signed)
@@ -121,7 +121,7 @@ def test_registration_is_refused_without_the_pin_path(env: Env) -> None:
 def test_pin_path_bad_signature_unknown_and_mismatched_challenge(env: Env) -> None:
     backend = client(env)
     card = env.cards.ordinary
-    challenge = backend.fetch_challenge(env.kiosk_id)
+    challenge = backend.fetch_challenge(env.kiosk_id, signer=env.key)
     other = env.cards.unregistered.sign(challenge.value)  # signed by another card's key
     bad = pin_result(env.kiosk_id, card, challenge.challenge_id, challenge.value, signature=other)
     assert refused(env, sign_result(bad, env.key)) == "card_signature_invalid"
@@ -134,12 +134,17 @@ def test_pin_path_bad_signature_unknown_and_mismatched_challenge(env: Env) -> No
     assert backend.submit(sign_result(good, env.key)).validity is Validity.VALID
 
 
-def test_expired_challenge_is_refused(env: Env) -> None:
+def test_a_late_challenge_is_accepted_flagged_delayed_and_too_old_one_refused(env: Env) -> None:
     backend = client(env)
-    challenge = backend.fetch_challenge(env.kiosk_id)
-    env.verifier.clock = lambda: datetime.now(UTC) + timedelta(minutes=5)
-    result = pin_result(env.kiosk_id, env.cards.ordinary, challenge.challenge_id, challenge.value)
-    assert refused(env, sign_result(result, env.key)) == "challenge_expired"
+    challenge = backend.fetch_challenge(env.kiosk_id, signer=env.key)
+    older = backend.fetch_challenge(env.kiosk_id, signer=env.key)
+    env.verifier.clock = lambda: datetime.now(UTC) + timedelta(days=3)  # a 3-day outage after the PIN step
+    late = backend.submit_raw(sign_result(pin_result(env.kiosk_id, env.cards.ordinary, challenge.challenge_id,
+                                                     challenge.value), env.key))
+    assert late["delayed"] is True and late["delay_s"] >= 3 * 86400 - 5
+    env.verifier.clock = lambda: datetime.now(UTC) + timedelta(days=15)  # beyond the policy's 14 days
+    result = pin_result(env.kiosk_id, env.cards.ordinary, older.challenge_id, older.value)
+    assert refused(env, sign_result(result, env.key)) == "proof_too_old"
 
 
 def test_each_bad_input_is_refused_with_its_own_code(env: Env) -> None:
@@ -190,10 +195,17 @@ def test_health_and_stored_result_lookup(env: Env) -> None:
     answer = backend.submit_raw(signed)
     import requests
 
-    stored = requests.get(f"{env.url}/v1/results/{signed.transaction_id}", timeout=5)
+    from tests.integration.verifier_auth import staff_session
+
+    anonymous = requests.get(f"{env.url}/v1/results/{signed.transaction_id}", timeout=5)
+    assert anonymous.status_code == 401 and anonymous.json()["error"] == "staff_login_required"
+    staff = staff_session(env.verifier, env.url)
+    stored = staff.get(f"{env.url}/v1/results/{signed.transaction_id}", timeout=5)
     assert stored.status_code == 200 and stored.json() == answer
-    missing = requests.get(f"{env.url}/v1/results/00000000-0000-4000-8000-000000000000", timeout=5)
+    missing = staff.get(f"{env.url}/v1/results/00000000-0000-4000-8000-000000000000", timeout=5)
     assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+    reads = [r for r in env.verifier.audit.recent() if r["action"] == "read_result"]
+    assert [r["subject"] for r in reads] == ["00000000-0000-4000-8000-000000000000", signed.transaction_id]
 
 
 def test_a_face_xml_lost_with_the_process_is_written_again_at_start(env: Env) -> None:
@@ -212,7 +224,7 @@ def test_concurrent_repeats_of_one_transaction_make_one_record(env: Env) -> None
     from concurrent.futures import ThreadPoolExecutor
 
     backend = client(env)
-    challenge = backend.fetch_challenge(env.kiosk_id)
+    challenge = backend.fetch_challenge(env.kiosk_id, signer=env.key)
     pin = sign_result(pin_result(env.kiosk_id, env.cards.ordinary, challenge.challenge_id, challenge.value), env.key)
     face = sign_result(face_result(env.kiosk_id, env.cards.ordinary.cert_der), env.key)
 
@@ -231,7 +243,7 @@ def test_concurrent_repeats_of_one_transaction_make_one_record(env: Env) -> None
 
 def test_day_old_challenges_are_purged(env: Env) -> None:
     backend = client(env)
-    old = backend.fetch_challenge(env.kiosk_id)
+    old = backend.fetch_challenge(env.kiosk_id, signer=env.key)
     assert env.verifier.store.purge_challenges(datetime.now(UTC)) == 0  # still valid for two minutes
     assert env.verifier.store.purge_challenges(datetime.now(UTC) + timedelta(minutes=3)) == 1
     late = pin_result(env.kiosk_id, env.cards.ordinary, old.challenge_id, old.value)

@@ -55,19 +55,32 @@ def test_staff_page_lists_todays_receptions_in_headless_chromium(env: Env, tmp_p
     backend = RequestsBackend(BackendConfig(env.url))
     backend.submit(sign_result(face_result(env.kiosk_id, env.cards.ordinary.cert_der), env.key))
     backend.submit(sign_result(face_result(env.kiosk_id, env.cards.grace.cert_der), env.key))
-    challenge = backend.fetch_challenge(env.kiosk_id)
+    challenge = backend.fetch_challenge(env.kiosk_id, signer=env.key)
     backend.submit(sign_result(pin_result(env.kiosk_id, env.cards.unregistered, challenge.challenge_id,
                                           challenge.value, registration=True), env.key))
+    with pytest.raises(BackendRejected):  # a refused result is listed with its code
+        backend.submit(sign_result(face_result(env.kiosk_id, env.cards.revoked.cert_der), env.key))
     backend.close()
 
-    dom = chromium("--dump-dom", f"{env.url}/staff", user_data=tmp_path / "profile-dom")
+    import requests
+
+    from tests.integration.verifier_auth import staff_session
+
+    assert requests.get(f"{env.url}/staff", timeout=5).status_code == 401
+    page = staff_session(env.verifier, env.url).get(f"{env.url}/staff", timeout=5)
+    assert page.status_code == 200
+    # Chromium gets the signed-in page as a file: it has no way to be handed the session cookie
+    saved = tmp_path / "staff.html"
+    saved.write_text(page.text, encoding="utf-8")
+    dom = chromium("--dump-dom", saved.as_uri(), user_data=tmp_path / "profile-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
-    assert dom.stdout.count("<tr>") == 4  # header + three receptions
-    for text in ("顔認証 / face", "暗証番号 / PIN", "猶予期間", "本日登録 / today", "薬剤", "有効 / valid"):
+    assert dom.stdout.count("<tr>") == 6  # two headers + one refusal + three receptions
+    for text in ("顔認証 / face", "暗証番号 / PIN", "猶予期間", "本日登録 / today", "薬剤", "有効 / valid",
+                 "certificate_revoked", "未解決 / open"):
         assert text in dom.stdout, text
 
     shot = tmp_path / "verifier-staff-page.png"  # look at it: pytest --basetemp=DIR keeps it
-    rendered = chromium(f"--screenshot={shot}", "--window-size=1280,480", f"{env.url}/staff",
+    rendered = chromium(f"--screenshot={shot}", "--window-size=1280,640", saved.as_uri(),
                         user_data=tmp_path / "profile-shot")
     assert rendered.returncode == 0, rendered.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
@@ -103,7 +116,8 @@ def _tls_material(directory: Path) -> dict[str, Path]:
     def make(name: str, issuer: x509.Name | None, issuer_key: ec.EllipticCurvePrivateKey | None,
              ca: bool, san: x509.GeneralName | None = None) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
         key = ec.generate_private_key(ec.SECP256R1())
-        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)] if name else
+                            [x509.NameAttribute(NameOID.ORGANIZATION_NAME, "myna clinic")])
         builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer or subject)
                    .public_key(key.public_key()).serial_number(x509.random_serial_number())
                    .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
@@ -117,9 +131,11 @@ def _tls_material(directory: Path) -> dict[str, Path]:
                                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
     kiosk_cert, kiosk_key = make("kiosk-1", ca_cert.subject, ca_key, False)
     other_cert, other_key = make("kiosk-2", ca_cert.subject, ca_key, False)
+    nameless_cert, nameless_key = make("", ca_cert.subject, ca_key, False)  # issued by the CA, but no subject CN
     paths = {}
     for name, cert, key in (("ca", ca_cert, ca_key), ("server", server_cert, server_key),
-                            ("kiosk", kiosk_cert, kiosk_key), ("other", other_cert, other_key)):
+                            ("kiosk", kiosk_cert, kiosk_key), ("other", other_cert, other_key),
+                            ("nameless", nameless_cert, nameless_key)):
         paths[name] = directory / f"{name}.pem"
         paths[name].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         paths[f"{name}_key"] = directory / f"{name}.key"
@@ -133,7 +149,8 @@ def test_mutual_tls_admits_only_a_kiosk_with_a_client_certificate(
     tmp_path: Path, test_pki, cards  # type: ignore[no-untyped-def]
 ) -> None:
     tls = _tls_material(Path(tempfile.mkdtemp(dir=tmp_path)))
-    verifier = build_verifier(f"sqlite:///{tmp_path / 'v.db'}", trust_from_pki_dir(test_pki.directory))
+    verifier = build_verifier(f"sqlite:///{tmp_path / 'v.db'}", trust_from_pki_dir(test_pki.directory),
+                              require_client_cert=True)
     from drivers.backend.signing import DeviceKey
 
     key = DeviceKey.generate()
@@ -157,6 +174,16 @@ def test_mutual_tls_admits_only_a_kiosk_with_a_client_certificate(
         with pytest.raises(BackendRejected) as caught:
             other.submit(sign_result(face_result("kiosk-1", cards.ordinary.cert_der), key))
         assert caught.value.reason == "client_certificate_mismatch"
+        # a certificate from the right CA without a subject CN is refused, not waved through
+        nameless = RequestsBackend(BackendConfig(url, ca_bundle=str(tls["ca"]), retries=0,
+                                                 client_cert=(str(tls["nameless"]), str(tls["nameless_key"]))))
+        with pytest.raises(BackendRejected) as caught:
+            nameless.submit(sign_result(face_result("kiosk-1", cards.ordinary.cert_der), key))
+        assert caught.value.reason == "client_certificate_required"
+        with pytest.raises(BackendRejected) as caught:
+            nameless.fetch_challenge("kiosk-1", signer=key)
+        assert caught.value.reason == "client_certificate_required"
+        assert with_cert.fetch_challenge("kiosk-1", signer=key).challenge_id
     finally:
         server.stop()
 
