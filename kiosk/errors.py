@@ -151,7 +151,7 @@ class NoFaceInChipPhoto(KioskError):
 
 class BackendUnavailable(KioskError):
     code = "backend_unavailable"
-    ja = "ただいま確認サービスにつながりません。受付内容は保存され、後で送信されます。"
+    ja = "ただいま資格確認システムに接続できません。受付内容は保存され、後で送信されます。"
     en = "The verification service cannot be reached. Your reception is saved and will be sent later."
 
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QTranslator
 
 from kiosk.config import LANGUAGES
 from kiosk.screens import Text
+from ui.textfmt import local_param, phrase_breaks
 
 log = logging.getLogger(__name__)
 CONTEXT = "kiosk"
@@ -38,17 +39,21 @@ class Catalogue:
     def languages(self) -> tuple[str, ...]:
         return ("en", *self._translators)
 
-    def tr(self, lang: str, key: str) -> str:
+    def raw(self, lang: str, key: str) -> str:
+        """The translation as written (no layout marks): for comparisons and speech."""
         translator = self._translators.get(lang)
         if translator is None:
             return key
         return translator.translate(CONTEXT, key) or key
 
+    def tr(self, lang: str, key: str) -> str:
+        return phrase_breaks(lang, self.raw(lang, key))
+
     def text(self, lang: str, text: Text) -> str:
-        out = self.tr(lang, text.key)
+        out = self.raw(lang, text.key)
         for name, value in text.params:
-            out = out.replace("{" + name + "}", value)
-        return out
+            out = out.replace("{" + name + "}", local_param(lang, name, value))
+        return phrase_breaks(lang, out)
 
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "zh": "中文", "ko": "한국어"}

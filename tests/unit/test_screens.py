@@ -64,7 +64,7 @@ def test_consent_screen_carries_id_version_and_choices() -> None:
     assert model.consent is not None and model.consent.item_id == "comprehensive" and model.consent.version
     assert [b.intent for b in model.buttons] == ["consent:consent_all", "consent:individual", "cancel"]
     zh = screen_model(replace(SAMPLES["consent_item"], lang="zh"))
-    assert zh.consent is not None and zh.consent.lang_shown == "ja" and zh.secondary_lang == "en"
+    assert zh.consent is not None and zh.consent.lang_shown == "zh" and zh.secondary_lang == "en"
     rx = screen_model(SAMPLES["consent_prescription"])
     assert [b.intent for b in rx.buttons][:2] == ["consent:electronic", "consent:paper"]
 
