@@ -36,7 +36,7 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Voice guidance WAVs (assets/voice/, not in git): Open JTalk for Japanese, espeak-ng for en/zh/ko.
+# Voice guidance WAVs (assets/voice/, not in git): Open JTalk for Japanese, espeak-ng for en/zh/ko (docs/voice.md).
 voices: venv
 	@$(PY) packaging/voices/build_voices.py || echo "voices: not built; the kiosk runs silent"
 
