@@ -140,7 +140,7 @@
         <translation>暗証番号が違います</translation>
     </message>
     <message>
-        <source>The kiosk never tries again on its own.</source>
+        <source>To enter the PIN again, press Try again.</source>
         <translation>入力し直す場合は「もう一度」を押してください。</translation>
     </message>
     <message>

@@ -140,7 +140,7 @@
         <translation>비밀번호가 틀렸습니다</translation>
     </message>
     <message>
-        <source>The kiosk never tries again on its own.</source>
+        <source>To enter the PIN again, press Try again.</source>
         <translation>다시 입력하려면 '다시 시도'를 눌러 주세요.</translation>
     </message>
     <message>
@@ -341,7 +341,7 @@
     </message>
     <message>
         <source>Your card is still on the reader!</source>
-        <translation>카드가 아직 리더기 위에 있습니다. 카드를 가져가 주세요.</translation>
+        <translation>카드가 아직 리더기 위에 있습니다. 카드를 챙겨 주세요.</translation>
     </message>
     <message>
         <source>Please hold still.</source>

@@ -140,7 +140,7 @@
         <translation>密码不正确</translation>
     </message>
     <message>
-        <source>The kiosk never tries again on its own.</source>
+        <source>To enter the PIN again, press Try again.</source>
         <translation>如需重新输入，请按“再试一次”。</translation>
     </message>
     <message>

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from kiosk.screen_texts import BUTTON_LABELS, CHOICE_LABELS, ERROR_TEXTS, FACE_HINTS, NOTICES, PHASE_TEXTS
 from kiosk.screens import screen_model
@@ -55,6 +56,7 @@ def test_screen_renders_in_every_language(window: MainWindow, gallery_dir: Path,
     for name in SAMPLES:
         model = screen_model(replace(SAMPLES[name], lang=lang, high_contrast=high_contrast))
         window.show_model(model)
+        QApplication.processEvents()  # new labels and buttons are shown by a queued call, as in the kiosk's loop
         page = window.current_page
         title = plain(page.title.text() if model.consent is None else page.item_title.text())  # type: ignore[attr-defined]
         assert title, name
