@@ -155,3 +155,17 @@ def test_any_touch_counts_as_activity(window: MainWindow, qtbot: object) -> None
     window.activity.connect(lambda: seen.append(True))
     qtbot.mouseClick(window.current_page.title, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert seen == [True], "a touch anywhere restarts the inactivity timer, once"
+
+
+def test_pin_screens_keypad_cancel_and_lengths(window: MainWindow, qtbot: object) -> None:
+    """取消 on the patient keypad is the screen's cancel; the staff keypad takes 4 to 8 digits."""
+    window.show_model(screen_model(replace(SAMPLES["pin_entry"], lang="zh")))
+    pad = window.current_page.keypad  # type: ignore[attr-defined]
+    assert (pad.min_length, pad.max_length) == (4, 4) and pad.cancel_button.text() == "取消\n取消"
+    seen: list[str] = []
+    window.intent.connect(seen.append)
+    qtbot.mouseClick(pad.cancel_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert seen == ["cancel"]
+    window.show_model(screen_model(SAMPLES["staff_pin"]))
+    staff_pad = window.current_page.keypad  # type: ignore[attr-defined]
+    assert (staff_pad.min_length, staff_pad.max_length) == (4, 8)
