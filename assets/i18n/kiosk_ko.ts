@@ -265,7 +265,7 @@
     </message>
     <message>
         <source>The photo on this card is protected after several failed reads; face recognition is not used.</source>
-        <translation>이 카드의 사진은 여러 번 읽기에 실패하여 보호되어 있습니다. 얼굴 인증을 사용하지 않습니다.</translation>
+        <translation>읽기에 여러 번 실패하여 이 카드의 사진은 보호되어 있습니다. 얼굴 인증은 이용할 수 없습니다.</translation>
     </message>
     <message>
         <source>The photo on the card cannot be used for matching.</source>
@@ -353,7 +353,7 @@
     </message>
     <message>
         <source>One person at a time, please.</source>
-        <translation>한 분씩 서 주세요.</translation>
+        <translation>한 분씩 카메라 앞에 서 주세요.</translation>
     </message>
     <message>
         <source>Please come a little closer.</source>

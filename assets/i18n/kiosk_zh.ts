@@ -181,11 +181,11 @@
     </message>
     <message>
         <source>Reception could not be completed</source>
-        <translation>无法完成受理</translation>
+        <translation>无法完成挂号</translation>
     </message>
     <message>
         <source>Reception complete. Please take your card.</source>
-        <translation>受理已完成。请取回您的卡。</translation>
+        <translation>挂号已完成。请取回您的卡。</translation>
     </message>
     <message>
         <source>Thank you. Please wait to be called.</source>
@@ -197,7 +197,7 @@
     </message>
     <message>
         <source>The reception was not completed.</source>
-        <translation>受理未完成。</translation>
+        <translation>挂号未完成。</translation>
     </message>
     <message>
         <source>Staff PIN</source>
@@ -221,11 +221,11 @@
     </message>
     <message>
         <source>There was no input for a while, so the reception was stopped.</source>
-        <translation>由于长时间无操作，受理已中止。</translation>
+        <translation>由于长时间没有操作，挂号已中止。</translation>
     </message>
     <message>
         <source>The reception was cancelled.</source>
-        <translation>受理已取消。</translation>
+        <translation>挂号已取消。</translation>
     </message>
     <message>
         <source>The staff check did not confirm the card holder.</source>
@@ -265,7 +265,7 @@
     </message>
     <message>
         <source>The photo on this card is protected after several failed reads; face recognition is not used.</source>
-        <translation>此卡的照片因多次读取失败而受到保护，不使用人脸识别。</translation>
+        <translation>此卡的照片因多次读取失败而受到保护，无法使用人脸识别。</translation>
     </message>
     <message>
         <source>The photo on the card cannot be used for matching.</source>
@@ -313,7 +313,7 @@
     </message>
     <message>
         <source>The card was removed, so the reception was stopped.</source>
-        <translation>卡片已被拿走，受理已中止。</translation>
+        <translation>卡片已被拿走，挂号已中止。</translation>
     </message>
     <message>
         <source>Thank you.</source>
@@ -329,7 +329,7 @@
     </message>
     <message>
         <source>Your reception is saved and will be sent shortly.</source>
-        <translation>受理内容已保存，稍后将发送。</translation>
+        <translation>挂号信息已保存，稍后将发送。</translation>
     </message>
     <message>
         <source>Wrong staff PIN. {n} tries left.</source>
