@@ -4,13 +4,13 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 
-# Debian packages: PC/SC + vpcd + OpenSC (card), Xvfb + xcb libraries + Japanese fonts (Qt),
+# Debian packages: PC/SC + vpcd + OpenSC (card), Xvfb + xcb libraries + CJK fonts (Qt; Noto CJK for zh/ko),
 # Tesseract with Japanese data (card-face OCR), PostgreSQL and Chromium (verifier tests).
 APT_PACKAGES := pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools \
 	xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libxcb-image0 \
 	libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-shm0 libxcb-sync1 \
 	libxcb-xfixes0 libxcb-util1 libx11-xcb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
-	fonts-ipafont-gothic tesseract-ocr tesseract-ocr-jpn faketime \
+	fonts-ipafont-gothic fonts-noto-cjk tesseract-ocr tesseract-ocr-jpn faketime \
 	postgresql chromium chromium-driver espeak-ng sox \
 	open-jtalk open-jtalk-mecab-naist-jdic fonts-nanum
 
@@ -36,7 +36,7 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Voice guidance WAVs (assets/voice/, not in git): Open JTalk for Japanese, espeak-ng for en/zh/ko.
+# Voice guidance WAVs (assets/voice/, not in git): Open JTalk for Japanese, espeak-ng for en/zh/ko (docs/voice.md).
 voices: venv
 	@$(PY) packaging/voices/build_voices.py || echo "voices: not built; the kiosk runs silent"
 

@@ -98,7 +98,7 @@ PHASE_TEXTS: dict[Phase, tuple[str, ...]] = {
     Phase.PIN_VERIFYING: (QT_TRANSLATE_NOOP("kiosk", "Checking your PIN…"),),
     Phase.PIN_WRONG: (
         QT_TRANSLATE_NOOP("kiosk", "The PIN is not correct"),
-        QT_TRANSLATE_NOOP("kiosk", "The kiosk never tries again on its own."),
+        QT_TRANSLATE_NOOP("kiosk", "To enter the PIN again, press Try again."),
     ),
     Phase.PIN_LOCKED: (
         QT_TRANSLATE_NOOP("kiosk", "Your PIN is locked"),

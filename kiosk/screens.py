@@ -35,6 +35,7 @@ from kiosk.screen_texts import (
     VISUAL_ARMED,
     VISUAL_OFF,
 )
+from kiosk.staff import STAFF_PIN_LENGTHS
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class ScreenModel:
     tries_left: int | None = None
     keypad: bool = False
     keypad_nonce: int = 0  # a new nonce means a fresh, reshuffled keypad
-    pin_length: int = PIN_LENGTH
+    pin_lengths: tuple[int, int] = (PIN_LENGTH, PIN_LENGTH)  # shortest and longest entry the keypad takes
     camera: bool = False
     face_hint: Text | None = None
     face_box: FaceBox | None = None
@@ -143,6 +144,7 @@ def screen_model(s: FlowState) -> ScreenModel:
         tries_left=s.pin_tries if s.phase in {Phase.PIN_ENTRY, Phase.PIN_WRONG, Phase.PIN_LAST_WARNING} else None,
         keypad=s.phase in {Phase.PIN_ENTRY, Phase.STAFF_PIN},
         keypad_nonce=s.pin_entry_count,
+        pin_lengths=STAFF_PIN_LENGTHS if s.phase is Phase.STAFF_PIN else (PIN_LENGTH, PIN_LENGTH),
         camera=s.phase is Phase.FACE_CAPTURE,
         face_hint=Text(FACE_HINTS[s.face_hint])
         if s.phase in {Phase.FACE_CAPTURE, Phase.FACE_RETRY}

@@ -19,6 +19,7 @@ from datetime import date
 # scrypt cost: n=2**14, r=8 takes ~40 ms and 16 MiB on the 2-core kiosk, enough against offline guessing
 # of a short PIN for the minutes the lockout allows nothing else anyway.
 _N, _R, _P = 2**14, 8, 1
+STAFF_PIN_LENGTHS = (4, 8)  # shortest and longest staff PIN that staff-pin-hash accepts
 
 
 def hash_pin(pin: str, salt: bytes | None = None, n: int = _N, r: int = _R, p: int = _P) -> str:

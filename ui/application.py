@@ -1,7 +1,7 @@
 """QApplication setup and the wiring of window, runtime and controller for one kiosk.
 
-Kiosk hardening lives here: full screen, hidden cursor, no context menus. Fonts: IPA Gothic for Japanese
-when installed (Qt would otherwise pick a Chinese face for some kanji)."""
+Kiosk hardening lives here: full screen, hidden cursor, no context menus. Fonts: the Japanese face by
+default (Qt would otherwise pick a Chinese face for some kanji); ui.theme picks each language's face."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QCursor, QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QCursor, QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import KioskConfig
@@ -23,6 +23,7 @@ from kiosk.staff import DailyCounts, StaffGate
 from ui.i18n import Catalogue
 from ui.main_window import MainWindow
 from ui.qt_runtime import Poster, QtTimers, connect_window
+from ui.theme import font_family
 
 
 def _quiet_offscreen(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
@@ -35,11 +36,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     qInstallMessageHandler(_quiet_offscreen)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
-    families = QFontDatabase.families()
-    for family in ("IPAPGothic", "IPAGothic", "Noto Sans CJK JP"):
-        if family in families:
-            app.setFont(QFont(family, 12))
-            break
+    app.setFont(QFont(font_family("ja"), 12))  # each screen then sets its language's face (ui.theme)
     return app
 
 

@@ -12,6 +12,7 @@ import logging
 from kiosk import translations
 from kiosk.config import LANGUAGES
 from kiosk.screens import Text
+from ui.textfmt import local_param, phrase_breaks
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +29,18 @@ class Catalogue:
     def languages(self) -> tuple[str, ...]:
         return (translations.SOURCE_LANG, *self._languages)
 
-    def tr(self, lang: str, key: str) -> str:
+    def raw(self, lang: str, key: str) -> str:
+        """The translation as written (no layout marks): for comparisons and speech."""
         return translations.translate(lang, key)
 
+    def tr(self, lang: str, key: str) -> str:
+        return phrase_breaks(lang, self.raw(lang, key))
+
     def text(self, lang: str, text: Text) -> str:
-        out = self.tr(lang, text.key)
+        out = self.raw(lang, text.key)
         for name, value in text.params:
-            out = out.replace("{" + name + "}", value)
-        return out
+            out = out.replace("{" + name + "}", local_param(lang, name, value))
+        return phrase_breaks(lang, out)
 
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "zh": "中文", "ko": "한국어"}

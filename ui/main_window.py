@@ -45,7 +45,7 @@ class MainWindow(QWidget):
         self.cat = catalogue
         self.resize(*KIOSK_SIZE)
         self.model: ScreenModel | None = None
-        self._high_contrast: bool | None = None
+        self._look: tuple[bool, str] | None = None
         self._last_touch = -1
         self.alarm = label("alarm")
         self.countdown = Countdown()
@@ -92,9 +92,9 @@ class MainWindow(QWidget):
 
     def show_model(self, model: ScreenModel) -> None:
         self.model = model
-        if model.high_contrast != self._high_contrast:
-            self._high_contrast = model.high_contrast
-            self.setStyleSheet(stylesheet(model.high_contrast))
+        if (model.high_contrast, model.lang) != self._look:
+            self._look = (model.high_contrast, model.lang)  # the language picks the font (ui.theme)
+            self.setStyleSheet(stylesheet(model.high_contrast, model.lang))
         page = self.pages[PAGE_FOR_SCREEN.get(model.screen, "message")]
         page.show_model(model)
         self.stack.setCurrentWidget(page)

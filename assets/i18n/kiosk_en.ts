@@ -140,8 +140,8 @@
         <translation>The PIN is not correct</translation>
     </message>
     <message>
-        <source>The kiosk never tries again on its own.</source>
-        <translation>The kiosk never tries again on its own.</translation>
+        <source>To enter the PIN again, press Try again.</source>
+        <translation>To enter the PIN again, press Try again.</translation>
     </message>
     <message>
         <source>Your PIN is locked</source>

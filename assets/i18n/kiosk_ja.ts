@@ -41,7 +41,7 @@
     </message>
     <message>
         <source>It expired more than 3 months ago. Please renew it at your municipal office.</source>
-        <translation>有効期限から3か月以上たっています。お住まいの市区町村の窓口で更新してください。</translation>
+        <translation>有効期限が切れてから3か月以上が過ぎています。お住まいの市区町村の窓口で更新してください。</translation>
     </message>
     <message>
         <source>Your card is not registered for health insurance use</source>
@@ -49,7 +49,7 @@
     </message>
     <message>
         <source>You can register it now. Registration needs your 4-digit PIN.</source>
-        <translation>今ここで利用登録（保険証利用登録）ができます。4桁の暗証番号が必要です。</translation>
+        <translation>この場で健康保険証の利用登録ができます。登録には4桁の暗証番号が必要です。</translation>
     </message>
     <message>
         <source>Your certificate expires soon</source>
@@ -65,7 +65,7 @@
     </message>
     <message>
         <source>For 3 months after expiry only your eligibility can be confirmed; medical information is not shared.</source>
-        <translation>有効期限から3か月間は資格確認のみできます。診療情報などの提供はできません。</translation>
+        <translation>有効期限が切れてから3か月間は、資格確認のみ行えます。診療情報などは提供されません。</translation>
     </message>
     <message>
         <source>Please renew it at your municipal office.</source>
@@ -121,7 +121,7 @@
     </message>
     <message>
         <source>If the PIN is wrong once more, it will be locked and can only be reset at your municipal office.</source>
-        <translation>次に間違えるとロックされ、市区町村の窓口でしか再設定できなくなります。</translation>
+        <translation>次に間違えると暗証番号がロックされ、お住まいの市区町村の窓口で再設定が必要になります。</translation>
     </message>
     <message>
         <source>Enter your 4-digit PIN</source>
@@ -140,8 +140,8 @@
         <translation>暗証番号が違います</translation>
     </message>
     <message>
-        <source>The kiosk never tries again on its own.</source>
-        <translation>自動でやり直すことはありません。</translation>
+        <source>To enter the PIN again, press Try again.</source>
+        <translation>入力し直す場合は「もう一度」を押してください。</translation>
     </message>
     <message>
         <source>Your PIN is locked</source>
@@ -257,7 +257,7 @@
     </message>
     <message>
         <source>The card face was read incorrectly.</source>
-        <translation>カード券面の読み取り結果が違いました。</translation>
+        <translation>カード表面の読み取りに誤りがありました。</translation>
     </message>
     <message>
         <source>The photo on this card cannot be read.</source>
@@ -265,7 +265,7 @@
     </message>
     <message>
         <source>The photo on this card is protected after several failed reads; face recognition is not used.</source>
-        <translation>このカードの顔写真は読み取りの失敗が続いたため保護されています。顔認証は使いません。</translation>
+        <translation>読み取りの失敗が続いたため、このカードの顔写真は保護されています。顔認証はご利用いただけません。</translation>
     </message>
     <message>
         <source>The photo on the card cannot be used for matching.</source>
@@ -277,7 +277,7 @@
     </message>
     <message>
         <source>Your face could not be matched with the card photo.</source>
-        <translation>カードの顔写真と一致しませんでした。</translation>
+        <translation>カードの顔写真と照合できませんでした。</translation>
     </message>
     <message>
         <source>The live check did not succeed.</source>
@@ -301,15 +301,15 @@
     </message>
     <message>
         <source>The verification service cannot be reached.</source>
-        <translation>確認サービスにつながりません。</translation>
+        <translation>資格確認システムに接続できません。</translation>
     </message>
     <message>
         <source>The verification service did not answer in time.</source>
-        <translation>確認サービスから時間内に応答がありませんでした。</translation>
+        <translation>資格確認システムから応答がありません。</translation>
     </message>
     <message>
         <source>The verification service could not confirm this card.</source>
-        <translation>確認サービスでこのカードを確認できませんでした。</translation>
+        <translation>資格確認システムでこのカードの資格を確認できませんでした。</translation>
     </message>
     <message>
         <source>The card was removed, so the reception was stopped.</source>
@@ -353,11 +353,11 @@
     </message>
     <message>
         <source>Your card is still on the reader!</source>
-        <translation>カードが置いたままです！お取りください</translation>
+        <translation>カードが置かれたままです。お取りください。</translation>
     </message>
     <message>
         <source>Please hold still.</source>
-        <translation>そのままお待ちください。</translation>
+        <translation>そのまま動かずにお待ちください。</translation>
     </message>
     <message>
         <source>Please look at the camera.</source>
@@ -417,7 +417,7 @@
     </message>
     <message>
         <source>Stop</source>
-        <translation>やめる</translation>
+        <translation>中止する</translation>
     </message>
     <message>
         <source>Register</source>
@@ -441,7 +441,7 @@
     </message>
     <message>
         <source>I understand, enter the PIN</source>
-        <translation>理解しました。入力する</translation>
+        <translation>暗証番号を入力する</translation>
     </message>
     <message>
         <source>Sound</source>
@@ -473,11 +473,11 @@
     </message>
     <message>
         <source>Same person: confirm</source>
-        <translation>本人と確認した</translation>
+        <translation>本人と一致する</translation>
     </message>
     <message>
         <source>Not the same person</source>
-        <translation>本人と確認できない</translation>
+        <translation>本人と一致しない</translation>
     </message>
     <message>
         <source>Agree to all</source>
@@ -529,7 +529,7 @@
     </message>
     <message>
         <source>Verification service</source>
-        <translation>確認サービス</translation>
+        <translation>資格確認システム</translation>
     </message>
     <message>
         <source>Outbox</source>

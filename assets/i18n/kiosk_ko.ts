@@ -25,7 +25,7 @@
     </message>
     <message>
         <source>Please take your card.</source>
-        <translation>카드를 가져가 주세요.</translation>
+        <translation>카드를 챙겨 주세요.</translation>
     </message>
     <message>
         <source>The card could not be read</source>
@@ -33,7 +33,7 @@
     </message>
     <message>
         <source>Please take your card and ask a member of staff.</source>
-        <translation>카드를 가져가시고 직원에게 문의해 주세요.</translation>
+        <translation>카드를 챙기신 후 직원에게 문의해 주세요.</translation>
     </message>
     <message>
         <source>The certificate on your card has expired</source>
@@ -41,7 +41,7 @@
     </message>
     <message>
         <source>It expired more than 3 months ago. Please renew it at your municipal office.</source>
-        <translation>만료 후 3개월이 지났습니다. 거주지 시구정촌 창구에서 갱신해 주세요.</translation>
+        <translation>만료된 지 3개월 이상 지났습니다. 거주지 시청·구청 등의 창구에서 갱신해 주세요.</translation>
     </message>
     <message>
         <source>Your card is not registered for health insurance use</source>
@@ -49,7 +49,7 @@
     </message>
     <message>
         <source>You can register it now. Registration needs your 4-digit PIN.</source>
-        <translation>지금 여기서 등록할 수 있습니다. 4자리 비밀번호가 필요합니다.</translation>
+        <translation>지금 이 자리에서 건강보험증 이용 등록을 할 수 있습니다. 등록에는 4자리 비밀번호가 필요합니다.</translation>
     </message>
     <message>
         <source>Your certificate expires soon</source>
@@ -57,7 +57,7 @@
     </message>
     <message>
         <source>Please renew it at your municipal office before it expires.</source>
-        <translation>만료되기 전에 거주지 시구정촌 창구에서 갱신해 주세요.</translation>
+        <translation>만료되기 전에 거주지 시청·구청 등의 창구에서 갱신해 주세요.</translation>
     </message>
     <message>
         <source>Your certificate has expired</source>
@@ -69,7 +69,7 @@
     </message>
     <message>
         <source>Please renew it at your municipal office.</source>
-        <translation>거주지 시구정촌 창구에서 갱신해 주세요.</translation>
+        <translation>거주지 시청·구청 등의 창구에서 갱신해 주세요.</translation>
     </message>
     <message>
         <source>How would you like to confirm your identity?</source>
@@ -121,7 +121,7 @@
     </message>
     <message>
         <source>If the PIN is wrong once more, it will be locked and can only be reset at your municipal office.</source>
-        <translation>한 번 더 틀리면 잠기며 시구정촌 창구에서만 재설정할 수 있습니다.</translation>
+        <translation>한 번 더 틀리면 비밀번호가 잠기며, 거주지 시청·구청 등의 창구에서만 재설정할 수 있습니다.</translation>
     </message>
     <message>
         <source>Enter your 4-digit PIN</source>
@@ -140,8 +140,8 @@
         <translation>비밀번호가 틀렸습니다</translation>
     </message>
     <message>
-        <source>The kiosk never tries again on its own.</source>
-        <translation>자동으로 다시 시도하지 않습니다.</translation>
+        <source>To enter the PIN again, press Try again.</source>
+        <translation>다시 입력하려면 '다시 시도'를 눌러 주세요.</translation>
     </message>
     <message>
         <source>Your PIN is locked</source>
@@ -149,7 +149,7 @@
     </message>
     <message>
         <source>It can be reset at your municipal office. Face recognition can still be used today.</source>
-        <translation>거주지 시구정촌 창구에서 재설정할 수 있습니다. 얼굴 인증은 계속 이용할 수 있습니다.</translation>
+        <translation>거주지 시청·구청 등의 창구에서 재설정할 수 있습니다. 오늘은 얼굴 인증을 계속 이용할 수 있습니다.</translation>
     </message>
     <message>
         <source>Please ask a member of staff</source>
@@ -185,15 +185,15 @@
     </message>
     <message>
         <source>Reception complete. Please take your card.</source>
-        <translation>접수가 완료되었습니다. 카드를 가져가 주세요.</translation>
+        <translation>접수가 완료되었습니다. 카드를 챙겨 주세요.</translation>
     </message>
     <message>
         <source>Thank you. Please wait to be called.</source>
-        <translation>감사합니다. 호출될 때까지 기다려 주세요.</translation>
+        <translation>감사합니다. 호명할 때까지 기다려 주세요.</translation>
     </message>
     <message>
         <source>Please take your card</source>
-        <translation>카드를 가져가 주세요</translation>
+        <translation>카드를 챙겨 주세요</translation>
     </message>
     <message>
         <source>The reception was not completed.</source>
@@ -241,11 +241,11 @@
     </message>
     <message>
         <source>The card was removed.</source>
-        <translation>카드가 제거되었습니다.</translation>
+        <translation>카드가 분리되었습니다.</translation>
     </message>
     <message>
         <source>The card gave an unexpected answer.</source>
-        <translation>카드에서 올바른 응답이 없었습니다.</translation>
+        <translation>카드에서 예상하지 못한 응답이 왔습니다.</translation>
     </message>
     <message>
         <source>No card reader was found.</source>
@@ -265,7 +265,7 @@
     </message>
     <message>
         <source>The photo on this card is protected after several failed reads; face recognition is not used.</source>
-        <translation>이 카드의 사진은 여러 번 읽기에 실패하여 보호되어 있습니다. 얼굴 인증을 사용하지 않습니다.</translation>
+        <translation>읽기에 여러 번 실패하여 이 카드의 사진은 보호되어 있습니다. 얼굴 인증은 이용할 수 없습니다.</translation>
     </message>
     <message>
         <source>The photo on the card cannot be used for matching.</source>
@@ -301,19 +301,19 @@
     </message>
     <message>
         <source>The verification service cannot be reached.</source>
-        <translation>확인 서비스에 연결할 수 없습니다.</translation>
+        <translation>자격 확인 시스템에 연결할 수 없습니다.</translation>
     </message>
     <message>
         <source>The verification service did not answer in time.</source>
-        <translation>확인 서비스가 제시간에 응답하지 않았습니다.</translation>
+        <translation>자격 확인 시스템에서 응답이 없습니다.</translation>
     </message>
     <message>
         <source>The verification service could not confirm this card.</source>
-        <translation>확인 서비스에서 이 카드를 확인할 수 없었습니다.</translation>
+        <translation>자격 확인 시스템에서 이 카드의 자격을 확인하지 못했습니다.</translation>
     </message>
     <message>
         <source>The card was removed, so the reception was stopped.</source>
-        <translation>카드가 제거되어 접수를 중지했습니다.</translation>
+        <translation>카드가 분리되어 접수를 중지했습니다.</translation>
     </message>
     <message>
         <source>Thank you.</source>
@@ -353,11 +353,11 @@
     </message>
     <message>
         <source>Your card is still on the reader!</source>
-        <translation>카드가 아직 리더기 위에 있습니다!</translation>
+        <translation>카드가 아직 리더기 위에 있습니다. 카드를 챙겨 주세요.</translation>
     </message>
     <message>
         <source>Please hold still.</source>
-        <translation>그대로 계셔 주세요.</translation>
+        <translation>움직이지 말고 그대로 계세요.</translation>
     </message>
     <message>
         <source>Please look at the camera.</source>
@@ -365,7 +365,7 @@
     </message>
     <message>
         <source>One person at a time, please.</source>
-        <translation>한 분씩 서 주세요.</translation>
+        <translation>한 분씩 카메라 앞에 서 주세요.</translation>
     </message>
     <message>
         <source>Please come a little closer.</source>
@@ -417,7 +417,7 @@
     </message>
     <message>
         <source>Stop</source>
-        <translation>그만두기</translation>
+        <translation>중지</translation>
     </message>
     <message>
         <source>Register</source>
@@ -441,7 +441,7 @@
     </message>
     <message>
         <source>I understand, enter the PIN</source>
-        <translation>이해했습니다. 입력하기</translation>
+        <translation>비밀번호 입력</translation>
     </message>
     <message>
         <source>Sound</source>
@@ -473,11 +473,11 @@
     </message>
     <message>
         <source>Same person: confirm</source>
-        <translation>본인 확인 완료</translation>
+        <translation>본인과 일치</translation>
     </message>
     <message>
         <source>Not the same person</source>
-        <translation>본인이 아님</translation>
+        <translation>본인과 불일치</translation>
     </message>
     <message>
         <source>Agree to all</source>
@@ -529,7 +529,7 @@
     </message>
     <message>
         <source>Verification service</source>
-        <translation>확인 서비스</translation>
+        <translation>자격 확인 시스템</translation>
     </message>
     <message>
         <source>Outbox</source>

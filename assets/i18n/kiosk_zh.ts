@@ -41,7 +41,7 @@
     </message>
     <message>
         <source>It expired more than 3 months ago. Please renew it at your municipal office.</source>
-        <translation>已过期超过3个月。请到居住地的市区町村窗口更新。</translation>
+        <translation>已过期3个月以上。请到居住地的市区町村政府窗口办理更新。</translation>
     </message>
     <message>
         <source>Your card is not registered for health insurance use</source>
@@ -49,7 +49,7 @@
     </message>
     <message>
         <source>You can register it now. Registration needs your 4-digit PIN.</source>
-        <translation>现在即可在此登记。需要4位密码。</translation>
+        <translation>现在可以在这里登记为健康保险证使用。登记需要4位数密码。</translation>
     </message>
     <message>
         <source>Your certificate expires soon</source>
@@ -57,7 +57,7 @@
     </message>
     <message>
         <source>Please renew it at your municipal office before it expires.</source>
-        <translation>请在到期前到居住地的市区町村窗口更新。</translation>
+        <translation>请在到期前到居住地的市区町村政府窗口办理更新。</translation>
     </message>
     <message>
         <source>Your certificate has expired</source>
@@ -69,7 +69,7 @@
     </message>
     <message>
         <source>Please renew it at your municipal office.</source>
-        <translation>请到居住地的市区町村窗口更新。</translation>
+        <translation>请到居住地的市区町村政府窗口办理更新。</translation>
     </message>
     <message>
         <source>How would you like to confirm your identity?</source>
@@ -77,7 +77,7 @@
     </message>
     <message>
         <source>Choose face recognition or your 4-digit PIN.</source>
-        <translation>请选择人脸识别或4位密码。</translation>
+        <translation>请选择人脸识别或4位数密码。</translation>
     </message>
     <message>
         <source>Reading the front of your card…</source>
@@ -121,11 +121,11 @@
     </message>
     <message>
         <source>If the PIN is wrong once more, it will be locked and can only be reset at your municipal office.</source>
-        <translation>如果再次输错，密码将被锁定，只能到市区町村窗口重置。</translation>
+        <translation>如果再输错一次，密码将被锁定，只能到市区町村政府窗口重新设置。</translation>
     </message>
     <message>
         <source>Enter your 4-digit PIN</source>
-        <translation>请输入4位密码</translation>
+        <translation>请输入4位数密码</translation>
     </message>
     <message>
         <source>Shield the keypad with your hand.</source>
@@ -140,8 +140,8 @@
         <translation>密码不正确</translation>
     </message>
     <message>
-        <source>The kiosk never tries again on its own.</source>
-        <translation>系统不会自动重试。</translation>
+        <source>To enter the PIN again, press Try again.</source>
+        <translation>如需重新输入，请按“再试一次”。</translation>
     </message>
     <message>
         <source>Your PIN is locked</source>
@@ -149,7 +149,7 @@
     </message>
     <message>
         <source>It can be reset at your municipal office. Face recognition can still be used today.</source>
-        <translation>可到居住地的市区町村窗口重置。今天仍可使用人脸识别。</translation>
+        <translation>可到居住地的市区町村政府窗口重新设置。今天仍可使用人脸识别。</translation>
     </message>
     <message>
         <source>Please ask a member of staff</source>
@@ -181,15 +181,15 @@
     </message>
     <message>
         <source>Reception could not be completed</source>
-        <translation>无法完成受理</translation>
+        <translation>无法完成挂号</translation>
     </message>
     <message>
         <source>Reception complete. Please take your card.</source>
-        <translation>受理完成。请取回您的卡。</translation>
+        <translation>挂号已完成。请取回您的卡。</translation>
     </message>
     <message>
         <source>Thank you. Please wait to be called.</source>
-        <translation>谢谢。请等待叫号。</translation>
+        <translation>谢谢。请等候叫号。</translation>
     </message>
     <message>
         <source>Please take your card</source>
@@ -197,7 +197,7 @@
     </message>
     <message>
         <source>The reception was not completed.</source>
-        <translation>受理未完成。</translation>
+        <translation>挂号未完成。</translation>
     </message>
     <message>
         <source>Staff PIN</source>
@@ -221,11 +221,11 @@
     </message>
     <message>
         <source>There was no input for a while, so the reception was stopped.</source>
-        <translation>由于长时间无操作，受理已中止。</translation>
+        <translation>由于长时间没有操作，挂号已中止。</translation>
     </message>
     <message>
         <source>The reception was cancelled.</source>
-        <translation>受理已取消。</translation>
+        <translation>挂号已取消。</translation>
     </message>
     <message>
         <source>The staff check did not confirm the card holder.</source>
@@ -241,7 +241,7 @@
     </message>
     <message>
         <source>The card was removed.</source>
-        <translation>卡片已被取走。</translation>
+        <translation>卡片已被拿走。</translation>
     </message>
     <message>
         <source>The card gave an unexpected answer.</source>
@@ -265,7 +265,7 @@
     </message>
     <message>
         <source>The photo on this card is protected after several failed reads; face recognition is not used.</source>
-        <translation>此卡的照片因多次读取失败而受到保护，不使用人脸识别。</translation>
+        <translation>此卡的照片因多次读取失败而受到保护，无法使用人脸识别。</translation>
     </message>
     <message>
         <source>The photo on the card cannot be used for matching.</source>
@@ -301,19 +301,19 @@
     </message>
     <message>
         <source>The verification service cannot be reached.</source>
-        <translation>无法连接确认服务。</translation>
+        <translation>无法连接资格确认系统。</translation>
     </message>
     <message>
         <source>The verification service did not answer in time.</source>
-        <translation>确认服务未在规定时间内响应。</translation>
+        <translation>资格确认系统没有响应。</translation>
     </message>
     <message>
         <source>The verification service could not confirm this card.</source>
-        <translation>确认服务无法确认此卡。</translation>
+        <translation>资格确认系统无法确认此卡的资格。</translation>
     </message>
     <message>
         <source>The card was removed, so the reception was stopped.</source>
-        <translation>卡片已被取走，受理已中止。</translation>
+        <translation>卡片已被拿走，挂号已中止。</translation>
     </message>
     <message>
         <source>Thank you.</source>
@@ -353,7 +353,7 @@
     </message>
     <message>
         <source>Your card is still on the reader!</source>
-        <translation>您的卡还在读卡器上！</translation>
+        <translation>您的卡还在读卡器上，请取回。</translation>
     </message>
     <message>
         <source>Please hold still.</source>
@@ -365,7 +365,7 @@
     </message>
     <message>
         <source>One person at a time, please.</source>
-        <translation>请一次一人。</translation>
+        <translation>请一次一人站在摄像头前。</translation>
     </message>
     <message>
         <source>Please come a little closer.</source>
@@ -429,7 +429,7 @@
     </message>
     <message>
         <source>PIN (4 digits)</source>
-        <translation>密码（4位）</translation>
+        <translation>密码（4位数）</translation>
     </message>
     <message>
         <source>Ask staff</source>
@@ -441,7 +441,7 @@
     </message>
     <message>
         <source>I understand, enter the PIN</source>
-        <translation>我已了解，输入密码</translation>
+        <translation>输入密码</translation>
     </message>
     <message>
         <source>Sound</source>
@@ -509,11 +509,11 @@
     </message>
     <message>
         <source>Electronic prescription</source>
-        <translation>电子处方笺</translation>
+        <translation>电子处方</translation>
     </message>
     <message>
         <source>Paper prescription</source>
-        <translation>纸质处方笺</translation>
+        <translation>纸质处方</translation>
     </message>
     <message>
         <source>Card reader</source>
@@ -529,7 +529,7 @@
     </message>
     <message>
         <source>Verification service</source>
-        <translation>确认服务</translation>
+        <translation>资格确认系统</translation>
     </message>
     <message>
         <source>Outbox</source>

@@ -58,10 +58,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_staff_pin_hash(args: argparse.Namespace) -> int:
     import getpass
 
-    from kiosk.staff import hash_pin
+    from kiosk.staff import STAFF_PIN_LENGTHS, hash_pin
 
     pin = getpass.getpass("staff PIN: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
-    if not pin.isdigit() or not 4 <= len(pin) <= 8:
+    shortest, longest = STAFF_PIN_LENGTHS
+    if not pin.isdigit() or not shortest <= len(pin) <= longest:
         print("the staff PIN must be 4 to 8 digits", file=sys.stderr)
         return 2
     print(f'[staff]\npin_hash = "{hash_pin(pin)}"')

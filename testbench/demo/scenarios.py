@@ -189,11 +189,14 @@ class ScenarioPlayer:
         if screen == self._last_screen:
             return
         self._last_screen = screen
+        from ui.textfmt import plain
+
         cat = self._catalogue
         line = TranscriptLine(
             t_ms=round((time.perf_counter() - self._t0) * 1000, 1),
             screen=screen,
-            title=model.consent.title if model.consent else cat.text(model.lang, model.title),
+            # plain(): the transcript carries the words, not the invisible phrase-break marks of the labels
+            title=model.consent.title if model.consent else plain(cat.text(model.lang, model.title)),
             title_en=model.consent.title_en if model.consent else cat.text("en", model.title),
             buttons=[b.code for b in model.buttons],
         )

@@ -11,6 +11,7 @@ from kiosk.app.cli import main
 from kiosk.flow_types import Notice
 from testbench.cli import main as bench_cli
 from testbench.demo.scenarios import SCENARIOS, ScenarioPlayer
+from ui.textfmt import plain
 
 pytestmark = pytest.mark.ui
 
@@ -44,7 +45,7 @@ def test_card_pulled_returns_to_idle_and_wipes(qapp: object) -> None:
         player.run(timeout_s=15)
         assert player.kiosk.runtime.vault.summary is None and player.kiosk.runtime.vault.nonce is None
         assert player.kiosk.controller.state.notice is Notice.CARD_REMOVED
-        assert "カード" in player.kiosk.window.current_page.notice.text()  # type: ignore[attr-defined]
+        assert "カード" in plain(player.kiosk.window.current_page.notice.text())  # type: ignore[attr-defined]
     finally:
         player.close()
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from PySide6.QtCore import Qt
 
 from kiosk.flow_types import StaffCornerTapped
 from kiosk.ports import FaceBox, PreviewFrame
+from kiosk.staff import STAFF_PIN_LENGTHS
 from ui.i18n import Catalogue
 from ui.screens.attract import AttractScreen
 from ui.widgets.camera_view import CameraView
@@ -21,30 +24,90 @@ def test_keypad_is_shuffled_masked_and_wiped(qtbot: object) -> None:
     qtbot.addWidget(pad)  # type: ignore[attr-defined]
     orders = set()
     for nonce in range(8):
-        pad.reset(nonce, 4)
+        pad.reset(nonce, (4, 4))
         orders.add(pad.digit_order())
         assert sorted(pad.digit_order()) == list("0123456789")
-    assert len(orders) > 1
+    assert len(orders) == 8
     submitted: list[str] = []
     pad.submitted.connect(submitted.append)
     by_digit = {b.text(): b for b in pad.digit_buttons}
-    for d in "1234":
+    for d in "12":
         qtbot.mouseClick(by_digit[d], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
-    assert pad.display.text() == "●●●●" and "1" not in pad.display.text()
-    qtbot.mouseClick(pad.clear_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
-    assert pad.display.text() == "●●●○" and not pad.ok_button.isEnabled()
-    qtbot.mouseClick(by_digit["4"], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
-    qtbot.mouseClick(by_digit["9"], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]  (5th digit ignored)
+    assert pad.display.text() == "●●○○" and "1" not in pad.display.text()
+    qtbot.mouseClick(pad.clear_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]  (訂正)
+    assert pad.display.text() == "○○○○" and not pad.ok_button.isEnabled()
+    for d in "12349":  # the 5th digit is ignored
+        qtbot.mouseClick(by_digit[d], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert pad.display.text() == "●●●●"
     qtbot.mouseClick(pad.ok_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert submitted == ["1234"] and pad.display.text() == "○○○○"
-    pad.reset(8, 4)
+    pad.reset(8, (4, 4))
     assert pad.display.text() == "○○○○"
-    pad.reset(8, 4)  # same nonce: no reshuffle while the patient is typing
     order = pad.digit_order()
-    pad.reset(8, 4)
+    pad.reset(8, (4, 4))  # same nonce: no reshuffle while the patient is typing
     assert pad.digit_order() == order
-    pad.reset(8, 6)  # the length comes from the screen model
+    pad.reset(8, (6, 6))  # the lengths come from the screen model
     assert pad.display.text() == "○○○○○○"
+
+
+def test_two_consecutive_entries_have_different_layouts(qtbot: object) -> None:
+    """Also across patients: the flow's nonce restarts at 0 for each patient, the layout must not."""
+    pad = Keypad()
+    qtbot.addWidget(pad)  # type: ignore[attr-defined]
+    layouts = []
+    for _ in range(50):
+        pad.reset(0, (4, 4))  # every patient's first entry has nonce 0
+        pad.show()
+        layouts.append(pad.digit_order())
+        by_digit = {b.text(): b for b in pad.digit_buttons}
+        for d in "5555":
+            qtbot.mouseClick(by_digit[d], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+        qtbot.mouseClick(pad.ok_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+        layouts.append(pad.digit_order())  # the retry after a wrong PIN
+        pad.hide()
+    assert all(a != b for a, b in itertools.pairwise(layouts)), "a layout repeated on the next entry"
+    assert "0123456789" not in layouts and "1234567890" not in layouts
+
+
+def test_keypad_from_a_usb_numeric_keypad(qtbot: object) -> None:
+    pad = Keypad()
+    pad.reset(0, (4, 4))
+    qtbot.addWidget(pad)  # type: ignore[attr-defined]
+    pad.show()
+    submitted: list[str] = []
+    cancelled: list[bool] = []
+    pad.submitted.connect(submitted.append)
+    pad.cancelled.connect(lambda: cancelled.append(True))
+    keypad = Qt.KeyboardModifier.KeypadModifier
+    for d in "98":
+        qtbot.keyClick(pad, getattr(Qt.Key, f"Key_{d}"), keypad)  # type: ignore[attr-defined]
+    assert pad.display.text() == "●●○○"
+    qtbot.keyClick(pad, Qt.Key.Key_Backspace)  # type: ignore[attr-defined]  (訂正)
+    assert pad.display.text() == "○○○○"
+    for d in "2468":
+        qtbot.keyClick(pad, getattr(Qt.Key, f"Key_{d}"), keypad)  # type: ignore[attr-defined]
+    qtbot.keyClick(pad, Qt.Key.Key_Enter, keypad)  # type: ignore[attr-defined]
+    assert submitted == ["2468"]
+    qtbot.keyClick(pad, Qt.Key.Key_1, keypad)  # type: ignore[attr-defined]
+    qtbot.keyClick(pad, Qt.Key.Key_Escape)  # type: ignore[attr-defined]  (取消)
+    assert cancelled == [True] and pad.display.text() == "○○○○"
+    assert pad.clear_button.text() == "訂正" and pad.cancel_button.text() == "取消"
+    pad.set_language("ko")
+    assert pad.clear_button.text() == "정정\n訂正"
+
+
+def test_staff_keypad_takes_4_to_8_digits(qtbot: object) -> None:
+    pad = Keypad()
+    pad.reset(0, STAFF_PIN_LENGTHS)
+    qtbot.addWidget(pad)  # type: ignore[attr-defined]
+    submitted: list[str] = []
+    pad.submitted.connect(submitted.append)
+    for pin in ("123", "1234", "12345678", "123456789"):
+        for d in pin:
+            qtbot.keyClick(pad, getattr(Qt.Key, f"Key_{d}"))  # type: ignore[attr-defined]
+        qtbot.keyClick(pad, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+        pad.wipe()
+    assert submitted == ["1234", "12345678", "12345678"]  # 3 is too short; a 9th digit is not taken
 
 
 def test_camera_view_paints_frame_and_box(qtbot: object) -> None:

@@ -62,7 +62,9 @@ def test_catalogue_has_every_screen_with_id_version_and_hash() -> None:
     for item in catalogue.items.values():
         assert item.version and len(item.sha256("ja")) == 64 and item.text("ja")
         assert item.sha256("ja") != item.sha256("en")
-    assert catalogue.get("comprehensive").lang_shown("zh") == "ja"  # no Chinese text: shown in Japanese
+    assert catalogue.get("comprehensive").lang_shown("zh") == "zh"  # every packaged screen has zh and ko
+    raw = 'id = "x"\nversion = "1"\nkind = "agree"\n[title]\nja = "t"\n[text]\nja = "a"\n'
+    assert parse_consent("x", raw).lang_shown("zh") == "ja"  # a facility text without Chinese: shown in Japanese
 
 
 def test_changed_text_changes_the_hash() -> None:

@@ -48,7 +48,7 @@ def test_pin_entry_shows_tries_and_keypad() -> None:
     assert model.keypad and model.tries_left == 3 and model.keypad_nonce == 1
     assert any(t.params == (("n", "3"),) for t in model.body)
     assert Pressed(Intent.USE_PIN) not in {b.press for b in model.buttons}
-    assert model.pin_length == 4
+    assert model.pin_lengths == (4, 4)
 
 
 def test_locked_pin_offers_no_pin() -> None:
@@ -71,7 +71,7 @@ def test_consent_screen_carries_id_version_and_choices() -> None:
         ConsentAnswered("comprehensive", "consent_all"), ConsentAnswered("comprehensive", "individual"),
         Pressed(Intent.CANCEL)]  # fmt: skip
     zh = screen_model(replace(SAMPLES["consent_item"], lang="zh"))
-    assert zh.consent is not None and zh.consent.lang_shown == "ja" and zh.secondary_lang == "en"
+    assert zh.consent is not None and zh.consent.lang_shown == "zh" and zh.secondary_lang == "en"
     rx = screen_model(SAMPLES["consent_prescription"])
     assert [b.code for b in rx.buttons][:2] == ["consent:electronic", "consent:paper"]
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 from kiosk.screens import ScreenModel
 from ui.i18n import Catalogue
 from ui.screens.base import Screen
+from ui.textfmt import phrase_breaks
 from ui.widgets.basic import label
 
 
@@ -39,8 +40,8 @@ class ConsentScreen(Screen):
             return
         self.title.setVisible(False)
         self.title2.setVisible(False)
-        self.item_title.setText(view.title)
-        self.text.setText(view.text)
+        self.item_title.setText(phrase_breaks(view.lang_shown, view.title))
+        self.text.setText(phrase_breaks(view.lang_shown, view.text))
         second = view.lang_shown != "en" and view.text_en != view.text
         self.item_title2.setText(view.title_en if second else "")
         self.text2.setText(view.text_en if second else "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from kiosk.flow_types import PinEntered, StaffPinEntered
+from kiosk.flow_types import Intent, PinEntered, Pressed, StaffPinEntered
 from kiosk.screens import ScreenModel
 from ui.i18n import Catalogue
 from ui.screens.base import Screen
@@ -20,9 +20,12 @@ class PinEntryScreen(Screen):
         self.content.addWidget(self.keypad)
         event = StaffPinEntered if staff else PinEntered
         self.keypad.submitted.connect(lambda pin: self.sent.emit(event(pin)))
+        back = Intent.STAFF_EXIT if staff else Intent.CANCEL  # 取消: the way out this screen offers
+        self.keypad.cancelled.connect(lambda: self.sent.emit(Pressed(back)))
 
     def render_content(self, model: ScreenModel) -> None:
-        self.keypad.reset(model.keypad_nonce, model.pin_length)
+        self.keypad.set_language(model.lang)
+        self.keypad.reset(model.keypad_nonce, model.pin_lengths)
         self.keypad.setEnabled(not model.busy)
 
     def hideEvent(self, event: object) -> None:
