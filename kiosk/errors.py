@@ -69,6 +69,23 @@ class MalformedResponse(CardError):
     en = "The card gave an unexpected answer. Please place it again."
 
 
+class CardTimeout(CardError):
+    """The card (or the reader) did not answer one command within its deadline."""
+
+    code = "card_timeout"
+    ja = "カードから応答がありませんでした。カードを置き直してください。"
+    en = "The card did not answer. Please place it again."
+
+
+class CardNotAuthentic(CardError):
+    """The 券面 record's issuer signature did not verify against any configured issuer key (or none is
+    configured): its photo and attributes are not used for anything."""
+
+    code = "card_not_authentic"
+    ja = "カードの情報を確認できませんでした。暗証番号か職員による確認をご利用ください。"
+    en = "The card's data could not be verified. Please use your PIN or ask staff to check."
+
+
 class CardCommandFailed(CardError):
     """A status word the protocol does not expect at this point."""
 

@@ -90,7 +90,7 @@ class FakeCard:
         _wait(self.delay_s, cancel)
         if verification_b != self.verification_b:
             raise VerificationBWrong(9)
-        return CardFace(date(1980, 1, 1), Sex.FEMALE, date(2031, 1, 1), b"FAKE-JP2", None)
+        return CardFace(date(1980, 1, 1), Sex.FEMALE, date(2031, 1, 1), b"FAKE-JP2", True)  # a fake "verified" record
 
     def sign_challenge(self, pin: str, challenge: bytes, cancel: CancelToken | None = None) -> bytes:
         _wait(self.delay_s, cancel)

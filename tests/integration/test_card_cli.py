@@ -52,7 +52,8 @@ def test_card_photo_writes_the_chip_photo(vcard: Callable[..., object], profile_
     vcard(Variant.ORDINARY)
     out = tmp_path / "photo.jp2"
     digits = str(read_profile(profile_dir(Variant.ORDINARY)).secrets["verification_b"])
-    result = cli("card", "photo", "--verification-b", digits, "--out", str(out))
+    issuer = read_profile(profile_dir(Variant.ORDINARY)).pki_dir / "issuer_public.pem"
+    result = cli("card", "photo", "--verification-b", digits, "--out", str(out), "--issuer-key", str(issuer))
     assert result.returncode == 0, result.stderr
     assert out.read_bytes() == (profile_dir(Variant.ORDINARY) / "photo.jp2").read_bytes()
 
@@ -61,7 +62,9 @@ def test_card_photo_refuses_the_last_try(vcard: Callable[..., object], profile_d
                                          tmp_path: Path) -> None:
     card = vcard(Variant.B_LAST_TRY)
     digits = str(read_profile(profile_dir(Variant.B_LAST_TRY)).secrets["verification_b"])
-    result = cli("card", "photo", "--verification-b", digits, "--out", str(tmp_path / "p.jp2"))
+    issuer = read_profile(profile_dir(Variant.B_LAST_TRY)).pki_dir / "issuer_public.pem"
+    result = cli("card", "photo", "--verification-b", digits, "--out", str(tmp_path / "p.jp2"), "--issuer-key",
+                 str(issuer))
     assert result.returncode == 3 and "refused" in result.stderr
     assert not (tmp_path / "p.jp2").exists()
     remove_and_wait(card)  # type: ignore[arg-type]
