@@ -17,7 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from drivers.card import iso7816, jpki, kenhojo, kenkaku
 from drivers.card.apdu import StatusWord
@@ -59,6 +61,16 @@ def _subject_key(cert: x509.Certificate) -> tuple[str, bytes] | None:
     return cert.subject.rfc4514_string(), ski
 
 
+def _public_key(auth: CertificateInfo) -> rsa.RSAPublicKey:
+    try:
+        key = x509.load_der_x509_certificate(auth.der).public_key()
+    except ValueError as exc:
+        raise MalformedResponse("the auth certificate's key cannot be parsed") from exc
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise MalformedResponse("the auth certificate does not hold an RSA key")
+    return key
+
+
 class MyNumberCardService:
     def __init__(self, reader: str | None = None, *, issuer_keys: Sequence[rsa.RSAPublicKey] = (),
                  issuer_key: rsa.RSAPublicKey | None = None, extended: bool | None = False,
@@ -69,6 +81,7 @@ class MyNumberCardService:
         self._extended = extended  # True: always; False: never; None: where the card takes them
         self._extended_by_atr: dict[bytes, bool] = {}
         self._ca_cache: dict[tuple[str, bytes], CertificateInfo] = {}
+        self._auth_key: rsa.RSAPublicKey | None = None  # of the card read_summary last read
         self._connect = connect or (lambda name, exclusive: PcscConnection(
             name, exclusive=exclusive, apdu_deadline_s=apdu_deadline_s))
         self.last = ReadStats()
@@ -115,6 +128,7 @@ class MyNumberCardService:
             atr = connection.atr
             jpki.select(channel)  # UnsupportedCard when this is not a My Number card
             auth = certificate_info(self._read(channel, atr, jpki.EF_AUTH_CERT))
+            self._auth_key = _public_key(auth)
             auth_ca = self._auth_ca(channel, atr, auth)
             try:
                 pin_tries: int | None = jpki.auth_pin_tries_left(channel)
@@ -161,9 +175,20 @@ class MyNumberCardService:
             return kenkaku.to_card_face(record, self._issuer_keys)
 
     def sign_challenge(self, pin: str, challenge: bytes, cancel: CancelToken | None = None) -> bytes:
+        """VERIFY the PIN and sign; the signature is checked against the card's auth certificate (the one
+        read_summary saw, else read here) so that a damaged answer is an error, never a result."""
         with self._channel(cancel, exclusive=True, reset_after=True) as (channel, connection), \
                 connection.transaction():
-            return jpki.sign_with_auth_key(channel, pin, challenge)
+            key = self._auth_key
+            if key is None:
+                jpki.select(channel)
+                key = _public_key(certificate_info(self._read(channel, connection.atr, jpki.EF_AUTH_CERT)))
+            signature = jpki.sign_with_auth_key(channel, pin, challenge)
+        try:
+            key.verify(signature, challenge, padding.PKCS1v15(), hashes.SHA256())
+        except InvalidSignature as exc:
+            raise MalformedResponse("the card's signature does not verify with its auth certificate") from exc
+        return signature
 
     def read_basic_info(self, pin: str, cancel: CancelToken | None = None) -> BasicInfo:
         with self._channel(cancel, exclusive=True, reset_after=True) as (channel, connection), \
