@@ -55,6 +55,16 @@ def list_readers() -> list[str]:
         return list(readers)
 
 
+def reader_status(name: str | None) -> str:
+    """The reader the kiosk would use, or NoReader saying which of three things is wrong: no PC/SC service
+    (pcscd not running), no reader at all, or no reader by the configured name."""
+    hresult, hcontext = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    if hresult != scard.SCARD_S_SUCCESS:
+        raise NoReader(f"PC/SC service (pcscd) not running: {_describe(hresult)}")
+    scard.SCardReleaseContext(hcontext)
+    return choose_reader(name)
+
+
 def choose_reader(name: str | None) -> str:
     """The named reader (exact or as a prefix), or the first one; NoReader when there is none."""
     readers = list_readers()

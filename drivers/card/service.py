@@ -25,6 +25,7 @@ from drivers.card import iso7816, jpki, kenhojo, kenkaku
 from drivers.card.apdu import StatusWord
 from drivers.card.certificate import certificate_info
 from drivers.card.connection import CardChannel
+from drivers.card.issuer import load_issuer_keys as load_issuer_keys  # for the composition root
 from drivers.card.pcsc import DEFAULT_APDU_DEADLINE_S, PcscConnection, choose_reader
 from kiosk.domain import BasicInfo, CardFace, CardSummary, CertificateInfo, TriesLeft
 from kiosk.errors import CardCommandFailed, CardError, CardRemoved, CardTimeout, MalformedResponse, NoReader

@@ -72,8 +72,7 @@ def card_info(args: argparse.Namespace) -> int:
 
 
 def card_photo(args: argparse.Namespace) -> int:
-    from drivers.card.issuer import load_issuer_keys
-    from drivers.card.service import MyNumberCardService
+    from drivers.card.service import MyNumberCardService, load_issuer_keys
 
     digits = args.verification_b
     if len(digits) != 14 or not digits.isdigit():
