@@ -136,7 +136,8 @@ def test_fault_matrix_every_kind_at_every_apdu(pcscd: Pcscd, profile_dir: Callab
             assert isinstance(result, CardSummary)
             return (result.auth_certificate.der == (card_dir / "auth_cert.der").read_bytes()
                     and result.auth_ca_certificate.der == (card_dir / "auth_ca.der").read_bytes()
-                    and result.tries == TriesLeft(auth_pin=3, verification_b=3))
+                    and result.tries == TriesLeft(auth_pin=3, verification_b=3)
+                    and result.applications == ("JPKI", "券面事項確認AP", "券面事項入力補助AP"))
         if name == "card_face":
             assert isinstance(result, CardFace)
             return result.signature_valid is True and result.photo_jp2 == (card_dir / "photo.jp2").read_bytes()
