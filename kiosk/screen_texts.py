@@ -144,6 +144,10 @@ ERROR_TEXTS: dict[str, str] = {
     "card_removed": QT_TRANSLATE_NOOP("kiosk", "The card was removed."),
     "malformed_response": QT_TRANSLATE_NOOP("kiosk", "The card gave an unexpected answer."),
     "no_reader": QT_TRANSLATE_NOOP("kiosk", "No card reader was found."),
+    "card_timeout": QT_TRANSLATE_NOOP("kiosk", "The card did not answer. Please place it again."),
+    "card_not_authentic": QT_TRANSLATE_NOOP(
+        "kiosk", "The card's data could not be verified, so its photo is not used."
+    ),
     "card_face_unreadable": QT_TRANSLATE_NOOP(
         "kiosk", "The front of the card could not be read. Place it face up and try again."
     ),
@@ -232,6 +236,9 @@ UI_LABELS: dict[str, str] = {
     "reader": QT_TRANSLATE_NOOP("kiosk", "Card reader"),
     "card_face_camera": QT_TRANSLATE_NOOP("kiosk", "Card-face camera"),
     "camera": QT_TRANSLATE_NOOP("kiosk", "Camera"),
+    "face_camera": QT_TRANSLATE_NOOP("kiosk", "Face camera"),
+    "quarantine": QT_TRANSLATE_NOOP("kiosk", "Refused results"),
+    "disk": QT_TRANSLATE_NOOP("kiosk", "Disk"),
     "backend": QT_TRANSLATE_NOOP("kiosk", "Verification service"),
     "outbox": QT_TRANSLATE_NOOP("kiosk", "Outbox"),
     "version": QT_TRANSLATE_NOOP("kiosk", "Version"),
