@@ -254,3 +254,22 @@ def test_no_secret_reaches_a_log_or_a_repr(caplog: pytest.LogCaptureFixture) -> 
     text = caplog.text + repr(request) + repr(k.controller.state) + "".join(repr(s) for s in k.screens)
     for secret in ("8642", "1357", "FAKE-NONCE", "FAKE-JP2"):
         assert secret not in text
+
+
+class UnsignedCard(FakeCard):
+    """A card whose 券面 record came back without a verified issuer signature (a swapped photo)."""
+
+    def read_card_face(self, verification_b: str, cancel: object = None) -> Any:
+        from dataclasses import replace
+
+        return replace(super().read_card_face(verification_b, cancel), signature_valid=None)  # type: ignore[arg-type]
+
+
+def test_an_unverified_card_face_is_refused_before_any_face_matching() -> None:
+    face = ScriptedFaceVerifier(frame_s=0)
+    k = Kiosk(card=UnsignedCard(delay_s=0), face=face)
+    k.insert()
+    k.send(Pressed(Intent.USE_FACE))
+    assert k.phase is Phase.FACE_FAILED and k.controller.state.error == "card_not_authentic"
+    assert k.runtime.vault.chip_photo is None and k.runtime.vault.verification_b is None
+    assert k.frames == 0  # the camera was never started: nothing was matched against the photo
