@@ -59,6 +59,7 @@ def sqlite_texts(path: Path) -> Iterator[str]:
         db.close()
 
 
+@pytest.mark.timeout(1500)  # 100 real receptions: ~5 s each on the shared 2-core machine
 def test_no_personal_data_after_100_receptions(capsys: pytest.CaptureFixture[str], qapp: object,
                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # the demo keeps its cards, outbox and verifier database under ./var
