@@ -186,7 +186,8 @@ def test_fault_matrix_every_kind_at_every_apdu(pcscd: Pcscd, profile_dir: Callab
                 # no try spent, whatever happened
                 assert json.loads((card_dir / "counters.json").read_text()) == counters_before, label
                 # never over the deadline: the faulted APDU costs at most one deadline, the rest is a clean read
-                assert elapsed < DEADLINE_S + 1.0, f"{label}: {elapsed:.2f} s"
+                # (the slowest run per kind is printed: ~1.1 s against the 1 s deadline on an idle machine)
+                assert elapsed < DEADLINE_S + 2.0, f"{label}: {elapsed:.2f} s"  # margin: a loaded 2-core box
 
     insert_and_wait(vpcd)  # and afterwards the card reads as ever
     card.arm(None)
