@@ -117,7 +117,9 @@ class MyNumberCardService:
             if exc.sw not in _NO_EXTENDED_SW:
                 raise
             self._extended_by_atr[atr] = False
-        except (MalformedResponse, CardError):
+        except MalformedResponse:
+            pass  # this answer was damaged: read short this time, probe again next time
+        except CardError:  # the reader could not carry it
             self._extended_by_atr[atr] = False
         else:
             self._extended_by_atr[atr] = True
