@@ -87,3 +87,13 @@ def test_a_secret_is_never_sent_twice_and_stray_data_is_refused() -> None:
     assert len(card.sent) == 1 and response.sw == 0x6C04  # 6Cxx to VERIFY: not resent
     with pytest.raises(MalformedResponse):
         CardChannel(Scripted(b"\x01\x02\x90\x00")).send(verify(None))  # data to a command that wants none
+
+
+def test_a_corrupted_certificate_subject_is_a_typed_error(profile_dir) -> None:  # type: ignore[no-untyped-def]
+    from drivers.card.certificate import certificate_info
+
+    der = bytearray((profile_dir(Variant.ORDINARY) / "auth_cert.der").read_bytes())
+    at = der.find(bytes.fromhex("0603550403"))  # the CN attribute: its value's string tag becomes INTEGER
+    der[at + 5] = 0x02
+    with pytest.raises(MalformedResponse):
+        certificate_info(bytes(der))
