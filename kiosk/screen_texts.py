@@ -144,10 +144,6 @@ ERROR_TEXTS: dict[str, str] = {
     "card_removed": QT_TRANSLATE_NOOP("kiosk", "The card was removed."),
     "malformed_response": QT_TRANSLATE_NOOP("kiosk", "The card gave an unexpected answer."),
     "no_reader": QT_TRANSLATE_NOOP("kiosk", "No card reader was found."),
-    "card_timeout": QT_TRANSLATE_NOOP("kiosk", "The card did not answer. Please place it again."),
-    "card_not_authentic": QT_TRANSLATE_NOOP(
-        "kiosk", "The card's data could not be verified, so its photo is not used."
-    ),
     "card_face_unreadable": QT_TRANSLATE_NOOP(
         "kiosk", "The front of the card could not be read. Place it face up and try again."
     ),
