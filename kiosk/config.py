@@ -96,7 +96,7 @@ class DeviceSettings:
     backend_ca: str = ""  # the verifier's CA bundle (PEM); empty = the system store
     client_cert: str = ""  # PEM certificate and key for mutual TLS; empty = none
     client_key: str = ""
-    issuer_public_key: str = ""  # PEM of the 券面 issuer key, to check the card-face signature; empty = skip
+    issuer_public_key: str = ""  # 券面 issuer key(s): PEM file or directory; empty = the chip photo is never used
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ class ErrorCode(StrEnum):
     CARD_FACE_UNREADABLE = "card_face_unreadable"
     NO_FACE_IN_CHIP_PHOTO = "no_face_in_chip_photo"
     BACKEND_UNAVAILABLE = "backend_unavailable"
+    CARD_TIMEOUT = "card_timeout"
+    CARD_NOT_AUTHENTIC = "card_not_authentic"
     OUTBOX_ERROR = "outbox_error"
     OUT_OF_SERVICE = "out_of_service"
     BACKEND_REJECTED = "backend_rejected"
@@ -93,6 +95,19 @@ class UnsupportedCard(CardError):
 
 class MalformedResponse(CardError):
     code = ErrorCode.MALFORMED_RESPONSE
+
+
+class CardTimeout(CardError):
+    """The card (or the reader) did not answer one command within its deadline."""
+
+    code = ErrorCode.CARD_TIMEOUT
+
+
+class CardNotAuthentic(CardError):
+    """The 券面 record's issuer signature did not verify against any configured issuer key (or none is
+    configured): its photo and attributes are not used for anything."""
+
+    code = ErrorCode.CARD_NOT_AUTHENTIC
 
 
 class CardCommandFailed(CardError):

@@ -22,7 +22,7 @@ from typing import Protocol
 from kiosk import __version__
 from kiosk.consent import ConsentCatalogue
 from kiosk.domain import CardSummary
-from kiosk.errors import ErrorCode, KioskError, OutOfService, PinWrong
+from kiosk.errors import CardNotAuthentic, ErrorCode, KioskError, OutOfService, PinWrong
 from kiosk.flow import step
 from kiosk.flow_types import (
     Alarm,
@@ -300,6 +300,9 @@ class Runtime:
             return JobFailed(token, ErrorCode.CARD_FACE_UNREADABLE)
         started = self._now()
         face = self._d.card.read_chip_front(verification_b, cancel)
+        if face.signature_valid is not True:  # an unsigned or altered 券面 record is never matched against
+            self._store(gen, verification_b=None)
+            raise CardNotAuthentic("the card-face record was not verified against an issuer key")
         self._store(gen, chip_photo=face.photo_jp2, verification_b=None)  # 照合番号B is not needed again
         self._timed(gen, "chip_photo", started)
         return ChipPhotoRead(token)

@@ -173,6 +173,10 @@ ERROR_TEXTS: dict[ErrorCode, str] = {
     ErrorCode.BACKEND_UNAVAILABLE: QT_TRANSLATE_NOOP("kiosk", "The verification service cannot be reached."),
     ErrorCode.BACKEND_TIMEOUT: QT_TRANSLATE_NOOP("kiosk", "The verification service did not answer in time."),
     ErrorCode.BACKEND_REJECTED: QT_TRANSLATE_NOOP("kiosk", "The verification service could not confirm this card."),
+    ErrorCode.CARD_TIMEOUT: QT_TRANSLATE_NOOP("kiosk", "The card did not answer. Please place it again."),
+    ErrorCode.CARD_NOT_AUTHENTIC: QT_TRANSLATE_NOOP(
+        "kiosk", "The card's data could not be verified. Please use your PIN or ask staff to check."
+    ),
     ErrorCode.OUT_OF_SERVICE: QT_TRANSLATE_NOOP("kiosk", "Staff have been told on the staff panel."),
     ErrorCode.OUTBOX_ERROR: QT_TRANSLATE_NOOP(
         "kiosk", "The reception could not be saved. Please ask a member of staff."
@@ -275,6 +279,8 @@ STAFF_LABELS: dict[str, str] = {
     "reader": QT_TRANSLATE_NOOP("kiosk", "Card reader"),
     "card_face_camera": QT_TRANSLATE_NOOP("kiosk", "Card-face camera"),
     "camera": QT_TRANSLATE_NOOP("kiosk", "Camera"),
+    "face_camera": QT_TRANSLATE_NOOP("kiosk", "Face camera"),
+    "disk": QT_TRANSLATE_NOOP("kiosk", "Disk"),
     "backend": QT_TRANSLATE_NOOP("kiosk", "Verification service"),
     "outbox": QT_TRANSLATE_NOOP("kiosk", "Outbox"),
     "quarantine": QT_TRANSLATE_NOOP("kiosk", "Refused results held"),

@@ -10,11 +10,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
+import logging
+import os
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 # scrypt cost: n=2**14, r=8 takes ~40 ms and 16 MiB on the 2-core kiosk, enough against offline guessing
 # of a short PIN for the minutes the lockout allows nothing else anyway.
@@ -54,20 +61,29 @@ class StaffCheck:
 
 
 class StaffGate:
-    """Counts wrong staff PINs; after `max_failures` in a row it refuses every PIN for `lockout_s`."""
+    """Counts wrong staff PINs; after `max_failures` in a row it refuses every PIN for `lockout_s`.
+
+    With `state_path` (in the kiosk's data dir) the count and the lockout survive a restart: pulling the
+    plug is no way round the lockout. The file holds two numbers, never a PIN. The lockout's end is kept
+    as wall-clock time and capped at `lockout_s` when read back, so a clock set back cannot lock staff out
+    for longer than one lockout. A file that cannot be written is logged and the gate keeps counting in
+    memory (the self-test's disk row shows the unwritable data dir).
+    """
 
     def __init__(
-        self, pin_hash: str, max_failures: int = 5, lockout_s: float = 300.0, clock: Callable[[], float] | None = None
+        self, pin_hash: str, max_failures: int = 5, lockout_s: float = 300.0, clock: Callable[[], float] | None = None,
+        *, state_path: Path | None = None, wall: Callable[[], float] | None = None,
     ) -> None:
-        import time
-
         self._hash = pin_hash
         self._max = max_failures
         self._lockout_s = lockout_s
         self._clock = clock or time.monotonic
+        self._wall = wall or time.time
+        self._path = state_path
         self._failures = 0
         self._locked_until = 0.0
         self._lock = threading.Lock()
+        self._load()
 
     def check(self, pin: str) -> StaffCheck:
         with self._lock:
@@ -78,13 +94,53 @@ class StaffGate:
         with self._lock:
             if ok:
                 self._failures = 0
+                self._save(now)
                 return StaffCheck(True, 0, self._max)
             self._failures += 1
             if self._failures >= self._max:
                 self._failures = 0
                 self._locked_until = now + self._lockout_s
+                self._save(now)
                 return StaffCheck(False, _ceil(self._lockout_s), 0)
+            self._save(now)
             return StaffCheck(False, 0, self._max - self._failures)
+
+    def _load(self) -> None:
+        if self._path is None:
+            return
+        try:
+            raw = json.loads(self._path.read_text())
+            failures, until_wall = int(raw["failures"]), float(raw["locked_until"])
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            # unreadable state: start locked (fail safe), the staff can wait one lockout
+            log.warning("staff lockout state unreadable (%s): locked for one lockout", type(exc).__name__)
+            failures, until_wall = 0, self._wall() + self._lockout_s
+        self._failures = max(0, min(failures, self._max - 1))
+        remaining = min(self._lockout_s, until_wall - self._wall())
+        if remaining > 0:
+            self._locked_until = self._clock() + remaining
+
+    def _save(self, now: float) -> None:
+        if self._path is None:
+            return
+        remaining = max(0.0, self._locked_until - now)
+        state = {"failures": self._failures, "locked_until": self._wall() + remaining if remaining else 0.0}
+        tmp = self._path.with_name(self._path.name + ".tmp")
+        try:
+            with open(tmp, "w") as f:
+                json.dump(state, f)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self._path)
+        except OSError as exc:
+            log.warning("staff lockout state not saved: %s", type(exc).__name__)
+
+
+def staff_state_path(data_dir: str) -> Path:
+    """Where the kiosk keeps the staff lockout: beside its outbox."""
+    return Path(data_dir) / "staff_lockout.json"
 
 
 def _ceil(seconds: float) -> int:

@@ -45,6 +45,7 @@ class VerificationBGate:
         self._lock = threading.Lock()
         self._state = GuardState(card_id="")
         self._summary: CardSummary | None = None
+        self._fresh_tries: int | None = None  # the summary's 照合番号B counter, until a value is sent or rescanned
         self._scan_id = 0
 
     # --- CardService ---------------------------------------------------------------------------------------
@@ -56,6 +57,8 @@ class VerificationBGate:
             if card_id != self._state.card_id:  # another card: forget everything about the last one
                 self._state = GuardState(card_id=card_id)
             self._summary = summary
+            # the counter the summary just read: the first scan of this insertion needs no second query
+            self._fresh_tries = summary.tries.verification_b
         return summary
 
     def read_chip_front(self, verification_b: str, cancel: CancelToken | None = None) -> ChipFrontRecord:
@@ -79,7 +82,9 @@ class VerificationBGate:
 
     def scan(self, cancel: CancelToken | None = None) -> str:
         """Look at the card front until a value the guard lets through; CardFaceUnreadable on timeout."""
-        tries = self._card.verification_b_tries_left(cancel)
+        with self._lock:
+            fresh, self._fresh_tries = self._fresh_tries, None
+        tries = fresh if fresh is not None else self._card.verification_b_tries_left(cancel)
         with self._lock:
             self._scan_id += 1
             scan_id, state, summary = self._scan_id, self._state, self._summary
@@ -100,4 +105,5 @@ class VerificationBGate:
 
     def _record(self, scan_id: int, value: str, *, accepted: bool) -> None:
         with self._lock:
+            self._fresh_tries = None
             self._state = record_attempt(self._state, scan_id=scan_id, value=value, accepted=accepted)

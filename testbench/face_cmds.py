@@ -46,6 +46,8 @@ def register(commands: Any, bench: Any) -> None:
     ver.add_argument("--card-front", type=Path, required=True, help="picture of the card's front (for 照合番号B)")
     ver.add_argument("--video", type=Path, required=True, help="recorded video played as the camera")
     ver.add_argument("--reader", default=None, help="PC/SC reader name or prefix (default: the first reader)")
+    ver.add_argument("--issuer-key", type=Path, default=None,
+                     help="券面 issuer public key(s) (PEM file or directory); without it the chip photo is refused")
     ver.add_argument("--thresholds", type=Path, default=None, help="thresholds JSON (default: packaged)")
     ver.add_argument("--speed", type=float, default=1.0, help="play the video faster than recorded (tests)")
     ver.add_argument("--json", action="store_true", help="print the decision record as JSON")
@@ -262,6 +264,7 @@ def run_verify(args: argparse.Namespace) -> int:
     """The kiosk's face path in one command. 照合番号B and the chip photo stay in memory; only the decision
     record (numbers and codes) is printed. One 照合番号B try at most, and never one of the last two."""
     from drivers.camera import Camera, VideoFileSource
+    from drivers.card.issuer import load_issuer_keys
     from drivers.card.service import MyNumberCardService
     from drivers.cardface.reader import CardFrontReader
     from drivers.face.encoder import DlibEncoder
@@ -276,7 +279,8 @@ def run_verify(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         reading = CardFrontReader().read(args.card_front)
         timings["ocr"] = (time.perf_counter() - t0) * 1000.0
-        service = MyNumberCardService(args.reader)
+        keys = load_issuer_keys(args.issuer_key) if args.issuer_key is not None else ()
+        service = MyNumberCardService(args.reader, issuer_keys=keys)
         tries = service.verification_b_tries_left()
         allowed = guard(GuardState(card_id="face-verify"), scan_id=1, value=reading.verification_b, tries_left=tries)
         if not allowed.send or reading.verification_b is None:

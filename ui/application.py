@@ -19,7 +19,7 @@ from kiosk.flow import initial_state
 from kiosk.flow_types import Effect, Event, FlowState, Settings
 from kiosk.runtime import Devices, KioskController, Probe, Runtime, Speaker
 from kiosk.screens import ScreenModel
-from kiosk.staff import DailyCounts, StaffGate
+from kiosk.staff import DailyCounts, StaffGate, staff_state_path
 from ui.i18n import Catalogue
 from ui.main_window import MainWindow
 from ui.qt_runtime import Poster, QtTimers, connect_window
@@ -72,7 +72,8 @@ def build_kiosk(
     holder: list[KioskController] = []
     poster = Poster(lambda event: holder[0].dispatch(event))
     timers = QtTimers(poster.post)
-    staff_gate = StaffGate(config.staff.pin_hash, config.staff.max_failures, config.staff.lockout_s)
+    staff_gate = StaffGate(config.staff.pin_hash, config.staff.max_failures, config.staff.lockout_s,
+                           state_path=staff_state_path(config.devices.data_dir))
     runtime = Runtime(
         devices, consents, poster.post, timers, speaker, staff_gate,
         counts=DailyCounts(), probes=probes, preview=poster.post_frame,

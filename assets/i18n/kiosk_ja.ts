@@ -619,5 +619,21 @@
         <source>Refused results held</source>
         <translation>送信を拒否された受付結果</translation>
     </message>
+    <message>
+        <source>The card did not answer. Please place it again.</source>
+        <translation>カードから応答がありませんでした。カードを置き直してください。</translation>
+    </message>
+    <message>
+        <source>The card's data could not be verified. Please use your PIN or ask staff to check.</source>
+        <translation>カードの情報を確認できませんでした。暗証番号か職員による確認をご利用ください。</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>ディスク</translation>
+    </message>
+    <message>
+        <source>Face camera</source>
+        <translation>顔認証カメラ</translation>
+    </message>
 </context>
 </TS>

@@ -619,5 +619,21 @@
         <source>Refused results held</source>
         <translation>수신이</translation>
     </message>
+    <message>
+        <source>The card did not answer. Please place it again.</source>
+        <translation>카드가 응답하지 않았습니다. 카드를 다시 올려 주십시오.</translation>
+    </message>
+    <message>
+        <source>The card's data could not be verified. Please use your PIN or ask staff to check.</source>
+        <translation>카드 정보를 확인할 수 없었습니다. 비밀번호를 입력하시거나 직원의 확인을 받아 주십시오.</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>디스크</translation>
+    </message>
+    <message>
+        <source>Face camera</source>
+        <translation>얼굴</translation>
+    </message>
 </context>
 </TS>

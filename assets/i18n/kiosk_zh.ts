@@ -619,5 +619,21 @@
         <source>Refused results held</source>
         <translation>被拒收的受理结果</translation>
     </message>
+    <message>
+        <source>The card did not answer. Please place it again.</source>
+        <translation>卡片没有响应。请重新放置卡片。</translation>
+    </message>
+    <message>
+        <source>The card's data could not be verified. Please use your PIN or ask staff to check.</source>
+        <translation>无法验证卡片信息。请使用密码，或请工作人员确认。</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>磁盘</translation>
+    </message>
+    <message>
+        <source>Face camera</source>
+        <translation>人脸识别摄像头</translation>
+    </message>
 </context>
 </TS>

@@ -46,7 +46,9 @@ class CardChannel:
 
     def send(self, command: CommandApdu) -> ResponseApdu:
         response = self._raw(command)
-        if response.sw >> 8 == 0x6C:  # wrong Le: the card tells the right one
+        # wrong Le: the card tells the right one. Only for reads: a command that carries a secret is never
+        # sent twice (a second VERIFY could spend a try nobody asked for).
+        if response.sw >> 8 == 0x6C and command.le is not None and not command.secret_data:
             response = self._raw(command.with_le(response.sw & 0xFF or 256))
             if response.sw >> 8 == 0x6C:
                 raise MalformedResponse("card asked twice for a different Le")
@@ -64,4 +66,8 @@ class CardChannel:
             data += response.data
             if len(data) > MAX_RESPONSE_BYTES:
                 raise MalformedResponse("61xx chain past the largest possible response")
+        if command.le is None and data:
+            raise MalformedResponse(f"{len(data)} bytes of data to a command that expects none")
+        if command.le is not None and chain == 0 and len(data) > command.le:
+            raise MalformedResponse(f"{len(data)} bytes to a command that asked for {command.le}")
         return ResponseApdu(data, response.sw)

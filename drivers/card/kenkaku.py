@@ -10,6 +10,7 @@ with SHA-256 by the issuer key.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from drivers.card import iso7816, tlv
 from drivers.card.connection import CardChannel
 from kiosk.domain import ChipFrontRecord, Sex
-from kiosk.errors import MalformedResponse, UnsupportedCard, VerificationBBlocked, VerificationBWrong
+from kiosk.errors import CardNotAuthentic, MalformedResponse, UnsupportedCard, VerificationBBlocked, VerificationBWrong
 
 AID = bytes.fromhex("D3921000310001010402")
 EF_CARD_FACE = 0x0002
@@ -87,7 +88,16 @@ def _parse_date(value: bytes, what: str) -> date:
         raise MalformedResponse(f"card face {what} is not YYYYMMDD") from exc
 
 
-def to_card_face(record: CardFaceRecord, issuer_key: rsa.RSAPublicKey | None) -> ChipFrontRecord:
+def to_card_face(record: CardFaceRecord, issuer_keys: Sequence[rsa.RSAPublicKey]) -> ChipFrontRecord:
+    """The record as a ChipFrontRecord, only when its issuer signature verifies against one of `issuer_keys`.
+
+    The signature is checked first: nothing of an unsigned or altered record (photo, birth date, sex) is
+    used, and with no issuer key configured nothing is accepted at all (CardNotAuthentic).
+    """
+    if not issuer_keys:
+        raise CardNotAuthentic("no 券面 issuer key is configured: the card-face record cannot be checked")
+    if not any(signature_valid(record, key) for key in issuer_keys):
+        raise CardNotAuthentic("the card-face record's issuer signature does not verify")
     fields = record.fields
     try:
         sex = Sex(fields[TAG_SEX].decode("ascii"))
@@ -101,7 +111,7 @@ def to_card_face(record: CardFaceRecord, issuer_key: rsa.RSAPublicKey | None) ->
         sex=sex,
         expiry=_parse_date(fields[TAG_EXPIRY], "expiry"),
         photo_jp2=photo,
-        signature_valid=None if issuer_key is None else signature_valid(record, issuer_key),
+        signature_valid=True,
     )
 
 
@@ -111,6 +121,6 @@ def signature_valid(record: CardFaceRecord, issuer_key: rsa.RSAPublicKey) -> boo
         return False
     try:
         issuer_key.verify(signature, record.signed_message(), padding.PKCS1v15(), hashes.SHA256())
-    except InvalidSignature:
+    except (InvalidSignature, ValueError):
         return False
     return True

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from smartcard import scard
 
-from kiosk.errors import Cancelled, CardError, CardRemoved, NoCard, NoReader
+from drivers.card.deadline import BoundedCaller
+from kiosk.errors import Cancelled, CardError, CardRemoved, CardTimeout, NoCard, NoReader
 from kiosk.ports import CancelToken, CardPresenceListener
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,16 @@ def list_readers() -> list[str]:
         return list(readers)
 
 
+def reader_status(name: str | None) -> str:
+    """The reader the kiosk would use, or NoReader saying which of three things is wrong: no PC/SC service
+    (pcscd not running), no reader at all, or no reader by the configured name."""
+    hresult, hcontext = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    if hresult != scard.SCARD_S_SUCCESS:
+        raise NoReader(f"PC/SC service (pcscd) not running: {_describe(hresult)}")
+    scard.SCardReleaseContext(hcontext)
+    return choose_reader(name)
+
+
 def choose_reader(name: str | None) -> str:
     """The named reader (exact or as a prefix), or the first one; NoReader when there is none."""
     readers = list_readers()
@@ -66,48 +78,76 @@ def choose_reader(name: str | None) -> str:
     raise NoReader(f"no reader named {name!r} (found: {', '.join(readers)})")
 
 
-class PcscConnection:
-    """A connection to the card in one reader. `exclusive` keeps every other PC/SC client out."""
+DEFAULT_APDU_DEADLINE_S = 5.0  # card-protocol.md §4: a signature takes a few hundred ms; give ≥ 5 s
+DEFAULT_CONNECT_DEADLINE_S = 5.0
 
-    def __init__(self, reader: str, *, exclusive: bool = False) -> None:
+
+class PcscConnection:
+    """A connection to the card in one reader. `exclusive` keeps every other PC/SC client out.
+
+    Every call that reaches the card (connect, status, transmit, transaction) has a deadline
+    (drivers/card/deadline.py); one missed deadline is a CardTimeout and leaves the connection broken.
+    """
+
+    def __init__(self, reader: str, *, exclusive: bool = False, apdu_deadline_s: float = DEFAULT_APDU_DEADLINE_S,
+                 connect_deadline_s: float = DEFAULT_CONNECT_DEADLINE_S) -> None:
         self.reader = reader
+        self.apdu_deadline_s = apdu_deadline_s
+        self._calls = BoundedCaller(f"pcsc {reader}")
+        self._closed = True
         hresult, self._hcontext = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
         if hresult != scard.SCARD_S_SUCCESS:
             raise NoReader(f"PC/SC service not available: {_describe(hresult)}")
         share = scard.SCARD_SHARE_EXCLUSIVE if exclusive else scard.SCARD_SHARE_SHARED
-        hresult, self._hcard, self._protocol = scard.SCardConnect(
-            self._hcontext, reader, share, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
+        try:
+            hresult, self._hcard, self._protocol = self._calls.call(
+                lambda: scard.SCardConnect(self._hcontext, reader, share,
+                                           scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1),
+                connect_deadline_s, "connect")
+        except CardTimeout:
+            self._abandon()
+            raise
         if hresult != scard.SCARD_S_SUCCESS:
             scard.SCardReleaseContext(self._hcontext)
             if hresult in (scard.SCARD_E_NO_SMARTCARD, scard.SCARD_W_REMOVED_CARD):
                 raise NoCard(f"no card in {reader}")
             if hresult in (scard.SCARD_E_UNKNOWN_READER, scard.SCARD_E_READER_UNAVAILABLE):
                 raise NoReader(f"reader {reader} is gone")
+            if hresult == scard.SCARD_E_TIMEOUT:
+                raise CardTimeout(f"connect: {_describe(hresult)}")
             raise CardError(f"cannot connect to the card: {_describe(hresult)}")
         self._closed = False
 
     @property
     def atr(self) -> bytes:
-        hresult, _reader, _state, _protocol, atr = scard.SCardStatus(self._hcard)
+        hresult, _reader, _state, _protocol, atr = self._calls.call(
+            lambda: scard.SCardStatus(self._hcard), self.apdu_deadline_s, "card status")
         if hresult != scard.SCARD_S_SUCCESS:
             raise CardRemoved(f"card status: {_describe(hresult)}")
         return bytes(atr)
 
     def transmit(self, apdu: bytes) -> bytes:
-        hresult, response = scard.SCardTransmit(self._hcard, self._protocol, list(apdu))
+        deadline = self.apdu_deadline_s
+        started = time.monotonic()
+        hresult, response = self._calls.call(
+            lambda: scard.SCardTransmit(self._hcard, self._protocol, list(apdu)), deadline, f"APDU {apdu[:4].hex()}")
         if hresult != scard.SCARD_S_SUCCESS:
             if hresult in _REMOVED:
                 raise CardRemoved(f"card removed during a command: {_describe(hresult)}")
             if hresult in _NO_SERVICE:
                 raise NoReader(f"PC/SC service went away: {_describe(hresult)}")
+            if hresult == scard.SCARD_E_TIMEOUT:
+                raise CardTimeout(f"transmit: {_describe(hresult)}")
             raise CardError(f"transmit failed: {_describe(hresult)}")
-        if len(response) < 2 and self._card_left():
+        if len(response) < 2 and self._card_left(min(1.5, deadline - (time.monotonic() - started))):
             # vpcd (and some readers) answer an APDU cut off by a pulled card with an empty response
             raise CardRemoved("card removed during a command (empty response)")
         return bytes(response)
 
     def _card_left(self, within: float = 1.5) -> bool:
         """Whether the card leaves the reader within `within` seconds (pcscd notices on its next poll)."""
+        if within <= 0:
+            return False
         try:
             wait_for_card(self.reader, present=False, timeout=within)
         except (NoCard, NoReader):
@@ -117,21 +157,48 @@ class PcscConnection:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """An exclusive PC/SC transaction: no other client can send APDUs in between (PIN + sign)."""
-        hresult = scard.SCardBeginTransaction(self._hcard)
+        hresult = self._calls.call(lambda: scard.SCardBeginTransaction(self._hcard), self.apdu_deadline_s,
+                                   "begin transaction")
         if hresult != scard.SCARD_S_SUCCESS:
             raise CardRemoved(f"cannot begin a transaction: {_describe(hresult)}")
         try:
             yield
         finally:
-            scard.SCardEndTransaction(self._hcard, scard.SCARD_LEAVE_CARD)
+            if self._calls.broken is None:
+                with suppress(CardTimeout):
+                    self._calls.call(lambda: scard.SCardEndTransaction(self._hcard, scard.SCARD_LEAVE_CARD),
+                                     self.apdu_deadline_s, "end transaction")
 
     def close(self, *, reset: bool = False) -> None:
         """Disconnect; `reset` drops every verified PIN on the card (used after signing)."""
         if self._closed:
             return
         self._closed = True
-        scard.SCardDisconnect(self._hcard, scard.SCARD_RESET_CARD if reset else scard.SCARD_LEAVE_CARD)
+        disposition = scard.SCARD_RESET_CARD if reset else scard.SCARD_LEAVE_CARD
+        if self._calls.broken is not None:
+            self._abandon(disposition)
+            return
+        try:
+            self._calls.call(lambda: scard.SCardDisconnect(self._hcard, disposition), self.apdu_deadline_s,
+                             "disconnect")
+        except CardTimeout:
+            self._abandon()
+            return
+        self._calls.stop()
         scard.SCardReleaseContext(self._hcontext)
+
+    def _abandon(self, disposition: int | None = None) -> None:
+        """After a missed deadline: let go of the card on a daemon thread, which waits behind the stuck call
+        (a reset drops any verified PIN even then) and never holds up the caller."""
+        hcard = getattr(self, "_hcard", None)
+        hcontext = self._hcontext
+
+        def release() -> None:
+            if hcard is not None:
+                scard.SCardDisconnect(hcard, scard.SCARD_RESET_CARD if disposition is None else disposition)
+            scard.SCardReleaseContext(hcontext)
+
+        threading.Thread(target=release, name="pcsc-release", daemon=True).start()
 
     def __enter__(self) -> PcscConnection:
         return self

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.errors import KioskError
+from kiosk.errors import CardNotAuthentic, KioskError
 
 REFUSE_AT_TRIES = 1  # never spend the last 照合番号B try from a command line
 
@@ -24,6 +24,9 @@ def register(commands: Any) -> None:
     photo = sub.add_parser("photo", help="write the chip photo (JPEG 2000) after VERIFY 照合番号B")
     photo.add_argument("--verification-b", required=True, metavar="DIGITS", help="照合番号B (14 digits)")
     photo.add_argument("--out", required=True, type=Path, help="file to write the JPEG 2000 photo to")
+    photo.add_argument("--issuer-key", required=True, type=Path, metavar="PEM",
+                       help="券面 issuer public key(s): a PEM file or a directory of them; the photo is written "
+                            "only when the record's issuer signature verifies")
     photo.add_argument("--reader")
     photo.set_defaults(run=card_photo)
 
@@ -69,22 +72,24 @@ def card_info(args: argparse.Namespace) -> int:
 
 
 def card_photo(args: argparse.Namespace) -> int:
-    from drivers.card.service import MyNumberCardService
+    from drivers.card.service import MyNumberCardService, load_issuer_keys
 
     digits = args.verification_b
     if len(digits) != 14 or not digits.isdigit():
         print("照合番号B は14桁の数字です / 照合番号B is 14 digits", file=sys.stderr)
         return 2
-    service = MyNumberCardService(args.reader)
     try:
+        service = MyNumberCardService(args.reader, issuer_keys=load_issuer_keys(args.issuer_key))
         tries = service.verification_b_tries_left()
         if tries <= REFUSE_AT_TRIES:
             print(f"照合番号B の残り回数が {tries} 回のため中止しました（最後の1回は使いません）/ "
                   f"refused: 照合番号B has {tries} tries left and the last one is never spent", file=sys.stderr)
             return 3
-        face = service.read_chip_front(digits)
+        face = service.read_chip_front(digits)  # CardNotAuthentic unless the issuer signature verifies
     except KioskError as exc:
         return fail(exc)
+    if face.signature_valid is not True:
+        return fail(CardNotAuthentic("the card-face record was not verified"))
     args.out.write_bytes(face.photo_jp2)
     print(f"写真を書き出しました / photo written: {args.out} ({len(face.photo_jp2)} bytes)")
     return 0

@@ -24,7 +24,7 @@ def register(commands: Any) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.config import load_config
     from kiosk.consent import load_catalogue
-    from kiosk.errors import ConfigError, KioskError
+    from kiosk.errors import ConfigError
 
     try:
         config = load_config(args.config)
@@ -34,22 +34,87 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     from kiosk.app import wiring
     from ui.application import build_kiosk, make_application
+    from ui.out_of_service import OutOfServiceWindow
     from ui.sound import WavSpeaker
 
     app = make_application()
-    try:
-        devices, presence, probes = wiring.build_devices(config)
-    except KioskError as exc:  # no reader, camera missing, bad key file …: say so, do not start half a kiosk
-        print(f"{exc.message()}\n{exc.detail}", file=sys.stderr)
+    full_screen = not args.windowed
+    out_of_service = OutOfServiceWindow()
+    built = _build_until_ready(wiring, config, out_of_service, app.processEvents, full_screen)
+    if built is None:
         return 2
+    devices, presence, probes, watch = built
+    out_of_service.hide()
     speaker = WavSpeaker()
-    kiosk = build_kiosk(config, consents, devices, speaker, probes=probes, full_screen=not args.windowed)
+    kiosk = build_kiosk(config, consents, devices, speaker, probes=probes, full_screen=full_screen)
     kiosk.runtime.watch_presence(presence)
+    _watch_while_idle(kiosk, watch, out_of_service, full_screen)
     try:
         return int(app.exec())
     finally:
         speaker.close()
         kiosk.close()
+
+
+RECHECK_S = 10.0  # out of service: how often to look again
+IDLE_CHECK_S = 60.0  # in service: how often the attract screen re-runs the essential probes
+
+
+def _build_until_ready(wiring: Any, config: Any, screen: Any, pump: Any, full_screen: bool) -> Any:
+    """Build the devices and pass the essential probes; until then show the out-of-service screen with the
+    reason and try again every RECHECK_S (a plugged-in reader or a started pcscd brings the kiosk up).
+    Returns None only when interrupted."""
+    import time
+
+    from kiosk.app.health import HealthWatch
+    from kiosk.errors import KioskError
+
+    built = None
+    while True:
+        try:
+            if built is None:
+                built = wiring.build_devices(config)
+            watch = HealthWatch(built[2])
+            reasons = watch.wait(30.0, pump) or []
+        except KioskError as exc:  # unwritable data dir, bad key file …: say so, never a traceback
+            reasons = [f"{exc.code}: {exc.detail}" if exc.detail else exc.code]
+        if not reasons and built is not None:
+            return (*built, watch)
+        print("休止中 / out of service: " + "; ".join(reasons), file=sys.stderr)
+        screen.show_reasons(reasons, full_screen=full_screen)
+        until = time.monotonic() + RECHECK_S
+        try:
+            while time.monotonic() < until:
+                pump()
+                time.sleep(0.05)
+        except KeyboardInterrupt:
+            return None
+
+
+def _watch_while_idle(kiosk: Any, watch: Any, screen: Any, full_screen: bool) -> None:
+    """On the attract screen, re-run the essential probes now and then; cover the kiosk with the
+    out-of-service screen while one fails, and take it away once all pass."""
+    import time
+
+    from kiosk.flow_types import Phase
+    from ui.out_of_service import every
+
+    last = [time.monotonic()]
+
+    def tick() -> None:
+        if watch.running:
+            return
+        reasons = watch.reasons
+        if reasons:
+            screen.show_reasons(reasons, full_screen=full_screen)
+        elif screen.isVisible():
+            screen.hide()
+        due = time.monotonic() - last[0] >= IDLE_CHECK_S
+        if reasons or (due and kiosk.controller.state.phase is Phase.ATTRACT):
+            last[0] = time.monotonic()
+            watch.start()
+
+    kiosk.window.health_timer = every(kiosk.window, RECHECK_S, tick)  # kept alive with the window
 
 
 # --- staff PIN ----------------------------------------------------------------------------------------------

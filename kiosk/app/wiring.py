@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import __version__
+from kiosk.app.health import camera_probe, disk_probe, ensure_data_dir, guarded
 from kiosk.cardface import GuardPolicy
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
@@ -40,15 +41,6 @@ def source_factory(spec: str) -> Callable[[], FrameSource]:
     return lambda: VideoFileSource(path, loop=True)
 
 
-def _probe(check: Callable[[], str]) -> Probe:
-    def run() -> tuple[bool, str]:
-        try:
-            return True, check()
-        except KioskError as exc:
-            return False, exc.code
-    return run
-
-
 class RealDevices:
     """Everything `build_devices` made, with what must be stopped when the kiosk closes."""
 
@@ -63,28 +55,26 @@ class RealDevices:
 def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource] | None = None,
                        card_face_camera: Callable[[], FrameSource] | None = None) -> RealDevices:
     """The devices named in `config`; the demo passes its own camera sources (video, rendered card front)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
     from drivers.backend.client import BackendClient
     from drivers.backend.http import BackendConfig
     from drivers.backend.reception_backend import VerifierReceptionBackend
-    from drivers.card.pcsc import PcscPresenceSource, choose_reader
-    from drivers.card.service import MyNumberCardService
+    from drivers.card.pcsc import PcscPresenceSource, reader_status
+    from drivers.card.service import MyNumberCardService, load_issuer_keys
     from drivers.cardface.scanner import DocumentCameraFrontReader
     from drivers.face.verifier import LiveFaceVerifier
 
     settings = config.devices
-    issuer_key = None
-    if settings.issuer_public_key:
-        loaded = serialization.load_pem_public_key(Path(settings.issuer_public_key).read_bytes())
-        issuer_key = loaded if isinstance(loaded, rsa.RSAPublicKey) else None
-    card = MyNumberCardService(settings.reader or None, issuer_key=issuer_key)
-    front = DocumentCameraFrontReader(card_face_camera or source_factory(settings.card_face_camera or settings.camera))
+    data_dir = Path(settings.data_dir)
+    ensure_data_dir(data_dir)  # ConfigError with the reason, before anything writes there
+    # No issuer key configured: the chip photo is never accepted (face matching falls back to PIN/staff).
+    issuer_keys = load_issuer_keys(settings.issuer_public_key) if settings.issuer_public_key else ()
+    card = MyNumberCardService(settings.reader or None, issuer_keys=issuer_keys, extended=None)
+    card_face_source = card_face_camera or source_factory(settings.card_face_camera or settings.camera)
+    face_source = camera or source_factory(settings.camera)
+    front = DocumentCameraFrontReader(card_face_source)
     gate = VerificationBGate(card, front, policy=GuardPolicy(stop_at=config.face.min_verification_b_tries - 1),
                              scan_timeout_s=max(1.0, config.timeouts.card_face_scan_s - 2.0))
-    face = LiveFaceVerifier(camera or source_factory(settings.camera))
-    data_dir = Path(settings.data_dir)
+    face = LiveFaceVerifier(face_source)
     client_cert = (settings.client_cert, settings.client_key) if settings.client_cert else None
     d = config.delivery
     client = BackendClient(BackendConfig(settings.backend_url, ca_bundle=settings.backend_ca or None,
@@ -100,9 +90,21 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
         health = client.health()
         return health.ok, f"{health.latency_ms:.0f} ms" if health.ok else health.detail
 
+    def quarantine() -> str:
+        outbox = client.status().outbox
+        if outbox.quarantined:
+            codes = ", ".join(outbox.refusal_codes)
+            raise KioskError(f"{outbox.quarantined} result(s) refused by the verifier ({codes})")
+        return "0"
+
+    # The self-test's rows (the runtime adds the outbox depth); the ESSENTIAL ones decide out-of-service.
     probes: dict[str, Probe] = {
-        "reader": _probe(lambda: choose_reader(settings.reader or None)),
+        "reader": guarded(lambda: reader_status(settings.reader or None)),
+        "card_face_camera": camera_probe(card_face_source),
+        "face_camera": camera_probe(face_source),
         "backend": backend_health,
+        "quarantine": guarded(quarantine),
+        "disk": disk_probe(data_dir),
     }
     devices = Devices(card=gate, scanner=gate, face=face, backend=backend)
     return RealDevices(devices, PcscPresenceSource(settings.reader or None), probes, client)

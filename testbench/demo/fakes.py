@@ -92,7 +92,7 @@ class FakeCard:
         _wait(self.delay_s, cancel)
         if verification_b != self.verification_b:
             raise VerificationBWrong(9)
-        return ChipFrontRecord(date(1980, 1, 1), Sex.FEMALE, date(2031, 1, 1), b"FAKE-JP2", None)
+        return ChipFrontRecord(date(1980, 1, 1), Sex.FEMALE, date(2031, 1, 1), b"FAKE-JP2", True)  # "verified"
 
     def sign_challenge(self, pin: str, challenge: bytes, cancel: CancelToken | None = None) -> bytes:
         _wait(self.delay_s, cancel)

@@ -59,6 +59,8 @@ def load_card_model(directory: Path, *, persist_counters: bool = True) -> CardMo
                            KENKAKU_A: _secret(secrets["verification_a"], 10),
                            KENKAKU_BIRTH: _secret(secrets["birth_key"], 10)}
     kenkaku_app.keys = {0x001A: Key(card_key, None)}
+    kenkaku_app.efs[0x0003] = Ef(records.kenkaku_ap_info(card_key))  # free (card-protocol.md §6.1)
+    kenkaku_app.efs[0x0004] = Ef(records.cv_certificate(card_key, issuer_key))  # free
 
     my_number_ef = records.my_number_record(str(secrets["verification_a"]))
     kenhojo_app = Application("券面事項入力補助AP", kenhojo.AID)
@@ -72,6 +74,8 @@ def load_card_model(directory: Path, *, persist_counters: bool = True) -> CardMo
                            KENHOJO_A: _secret(secrets["verification_a"], 10),
                            KENHOJO_B: _secret(secrets["verification_b"], 10)}
     kenhojo_app.keys = {0x0013: Key(card_key, None)}
+    kenhojo_app.efs[0x0004] = Ef(records.cv_certificate(card_key, issuer_key))  # free (card-protocol.md §5.1)
+    kenhojo_app.efs[0x0005] = Ef(records.kenhojo_ap_info(card_key))  # free
 
     applications = [jpki_app, kenkaku_app, kenhojo_app]
     counters = CounterStore(directory / "counters.json" if persist_counters else None, counter_defaults(applications))

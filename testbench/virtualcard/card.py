@@ -8,6 +8,7 @@ Every request is answered at once (vpcd has no timeout: a hung card would hang p
 from __future__ import annotations
 
 import logging
+import re
 import secrets as random_bytes
 from dataclasses import dataclass
 
@@ -18,6 +19,14 @@ from testbench.virtualcard.model import Application, CardModel
 log = logging.getLogger(__name__)
 
 OK = b"\x90\x00"
+JPKI_AID = bytes.fromhex("D392F000260100000001")
+KENHOJO_AID = bytes.fromhex("D3921000310001010408")
+# The values CHANGE REFERENCE DATA accepts, per (AP, secret EF) — card-protocol.md §8.
+SECRET_FORMATS = {
+    (JPKI_AID, 0x0018): re.compile(rb"[0-9]{4}"),  # 利用者証明用暗証番号
+    (JPKI_AID, 0x001B): re.compile(rb"[A-Z0-9]{6,16}"),  # 署名用パスワード
+    (KENHOJO_AID, 0x0011): re.compile(rb"[0-9]{4}"),  # 券面事項入力補助用暗証番号
+}
 
 
 class CardStatus(Exception):
@@ -205,15 +214,27 @@ class VirtualMyNumberCard:
         raise CardStatus(0x63C0 | (tries - 1))
 
     def _change_reference_data(self, apdu: ParsedApdu) -> bytes:
+        """`00 24 01 80 Lc new` after VERIFY of the same secret (card-protocol.md §11.6). A new value outside
+        the secret's format is refused with 6A80 and changes nothing — the format is the one OpenSC's
+        pkcs15-jpki and jpki/myna enforce (4 digits; 6–16 of A–Z 0–9); a real card's exact answer is not
+        published, 6A80 is ISO 7816-4's "incorrect data". 照合番号A/B and the birth key follow from the
+        card's printed data and cannot be changed (6985)."""
         app = self._current_app()
         fid = self._target_fid(apdu.p2)
         secret = app.secrets.get(fid)
         if secret is None:
             raise CardStatus(0x6A82)
+        if apdu.p1 != 0x01:
+            raise CardStatus(0x6A86)
         if fid not in self._verified.get(app.aid, set()):
             raise CardStatus(0x6982)
         if not apdu.data:
             raise CardStatus(0x6700)
+        rule = SECRET_FORMATS.get((app.aid, fid))
+        if rule is None:
+            raise CardStatus(0x6985)
+        if not rule.fullmatch(apdu.data):
+            raise CardStatus(0x6A80)
         secret.value = apdu.data
         return b""
 

@@ -94,3 +94,39 @@ def token_info() -> bytes:
     label = TOKEN_LABEL.ljust(32, b" ")
     return (label + b"JPKI".ljust(32, b" ") + b"PKCS#15 emulated".ljust(16, b" ") + b"0".rjust(16, b"0")).ljust(
         160, b"\x00")
+
+
+# --- freely readable EFs of the 券面 APs (card-protocol.md §5.4, §6.4; read by jpki/myna `text basic-info`
+# and `visual basic-info`). Test values: the real ones chain to J-LIS 券面 CAs the project cannot have.
+
+
+def key_id(key: rsa.RSAPublicKey) -> bytes:
+    """A 16-byte key identifier (the test PKI's choice: the first half of SHA-256 of the modulus)."""
+    return hashlib.sha256(key.public_numbers().n.to_bytes(256, "big")).digest()[:16]
+
+
+def cv_certificate(subject: rsa.RSAPrivateKey, issuer: rsa.RSAPrivateKey) -> bytes:
+    """EF 0004 of either 券面 AP: `7F21 { 5F4E <issuer key id, subject key id, public key>, 5F37 <sig> }`."""
+    body = tlv.encode(0x5F4E, key_id(issuer.public_key()) + key_id(subject.public_key()) + public_key_record(subject))
+    signature = issuer.sign(body, padding.PKCS1v15(), hashes.SHA256())
+    return tlv.encode(0x7F21, body + tlv.encode(0x5F37, signature))
+
+
+def kenhojo_ap_info(ap_key: rsa.RSAPrivateKey) -> bytes:
+    """Kenhojo EF 0005: `FF40 { DF41 <layout 01 03 0E 01>, DF42 <key id>, DF43 <32 bytes + 96 × FF> }`."""
+    filler = hashlib.sha256(b"kenhojo-ap-info" + key_id(ap_key.public_key())).digest() + b"\xff" * 96
+    return tlv.encode(0xFF40, tlv.encode(0xDF41, bytes.fromhex("01030E01")) + tlv.encode(0xDF42, key_id(
+        ap_key.public_key())) + tlv.encode(0xDF43, filler))
+
+
+def kenkaku_ap_info(ap_key: rsa.RSAPrivateKey, municipality: str = "13101") -> bytes:
+    """Kenkaku EF 0003: `FF30 { DF31 layout, DF32 key id, DF33 version, DF34 municipality, DF35 … }`.
+
+    DF35 holds, on a real card, the 照合番号 encrypted under a key held off the card; here it is a key id and
+    256 bytes derived from the AP key only — never from any secret of the profile.
+    """
+    opaque = b"".join(hashlib.sha256(b"kenkaku-df35" + bytes([i])).digest() for i in range(8))
+    return tlv.encode(0xFF30, tlv.encode(0xDF31, bytes.fromhex("06030E01"))
+                      + tlv.encode(0xDF32, key_id(ap_key.public_key())) + tlv.encode(0xDF33, b"\x01")
+                      + tlv.encode(0xDF34, municipality.encode("ascii"))
+                      + tlv.encode(0xDF35, key_id(ap_key.public_key()) + opaque))

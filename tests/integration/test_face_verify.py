@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import pytest
 
-from testbench.virtualcard.profile import Variant
+from testbench.virtualcard.profile import Variant, read_profile
 from testbench.virtualcard.serving import Pcscd
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,8 +44,9 @@ def test_someone_else_in_front_of_the_camera_is_rejected(
 ) -> None:
     vcard(Variant.ORDINARY)  # the card holder's photo is Obama's portrait (tests/cardbench.py)
     front = card_picture(profile_dir(Variant.ORDINARY), tmp_path / "front.png")
+    issuer = read_profile(profile_dir(Variant.ORDINARY)).pki_dir / "issuer_public.pem"
     result = cli("face", "verify", "--card-front", str(front), "--video",
-                 str(FIX / "video/WDA_KatieHill_000.mp4"), "--speed", "3", "--json")
+                 str(FIX / "video/WDA_KatieHill_000.mp4"), "--speed", "3", "--json", "--issuer-key", str(issuer))
     assert result.returncode == 1, result.stderr[-3000:]
     record = json.loads(result.stdout)
     assert record["verdict"] in ("reject", "liveness_failed")

@@ -12,8 +12,8 @@ import unicodedata
 import pytest
 from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 
-from kiosk.consent import load_catalogue
 from kiosk import screen_texts
+from kiosk.consent import load_catalogue
 from kiosk.screen_texts import (
     BUTTON_LABELS,
     CHOICE_LABELS,

@@ -317,3 +317,22 @@ def test_a_kiosk_short_of_disk_is_out_of_service_before_touching_the_card() -> N
     assert k.phase is Phase.READ_FAILED and k.controller.state.error == "out_of_service"
     assert k.screens[-1].title.key == "This kiosk is out of service"
     assert k.card.pin_tries == 3 and not k.backend.submitted
+
+
+class UnsignedCard(FakeCard):
+    """A card whose 券面 record came back without a verified issuer signature (a swapped photo)."""
+
+    def read_chip_front(self, verification_b: str, cancel: object = None) -> Any:
+        from dataclasses import replace
+
+        return replace(super().read_chip_front(verification_b, cancel), signature_valid=None)  # type: ignore[arg-type]
+
+
+def test_an_unverified_card_face_is_refused_before_any_face_matching() -> None:
+    face = ScriptedFaceVerifier(frame_s=0)
+    k = Kiosk(card=UnsignedCard(delay_s=0), face=face)
+    k.insert()
+    k.send(Pressed(Intent.USE_FACE))
+    assert k.phase is Phase.FACE_FAILED and k.controller.state.error is ErrorCode.CARD_NOT_AUTHENTIC
+    assert k.runtime.vault.chip_photo is None and k.runtime.vault.verification_b is None
+    assert k.frames == 0  # the camera was never started: nothing was matched against the photo

@@ -16,10 +16,10 @@ from kiosk.verification_b_gate import VerificationBGate
 GOOD, BAD = "55021720300123", "55021720300124"
 
 
-def summary(card_id: str) -> CardSummary:
+def summary(card_id: str, b_tries: int = 3) -> CardSummary:
     start, end = datetime(2024, 1, 1, tzinfo=UTC), datetime(2029, 1, 1, tzinfo=UTC)
     cert = CertificateInfo(b"", card_id, 1, "CN=test", start, end)
-    return CardSummary("reader", b"", ("JPKI",), cert, cert, TriesLeft(3, 3))
+    return CardSummary("reader", b"", ("JPKI",), cert, cert, TriesLeft(3, b_tries))
 
 
 class FakeCard:
@@ -28,7 +28,7 @@ class FakeCard:
         self.card_id = "CARD1"
 
     def read_summary(self, cancel: object = None) -> CardSummary:
-        return summary(self.card_id)
+        return summary(self.card_id, self.tries)  # the counter as the card has it
 
     def verification_b_tries_left(self, cancel: object = None) -> int:
         return self.tries
@@ -113,3 +113,23 @@ def test_a_new_card_starts_with_a_clean_memory() -> None:
     g.read_summary()
     g._reader = FakeReader([BAD])  # type: ignore[assignment]
     assert g.scan() == BAD  # the other card's failure does not count against this one
+
+
+class CountingCard(FakeCard):
+    def __init__(self) -> None:
+        super().__init__(tries=10)
+        self.queries = 0
+
+    def verification_b_tries_left(self, cancel: object = None) -> int:
+        self.queries += 1
+        return super().verification_b_tries_left(cancel)
+
+
+def test_first_scan_uses_the_summary_counter_later_scans_ask_the_card() -> None:
+    card = CountingCard()
+    g, _ = gate(card, ["11111111111111", GOOD])
+    with pytest.raises(VerificationBWrong):
+        g.read_chip_front(g.scan())
+    assert card.queries == 0  # the counter read with the summary, nothing sent since
+    g.read_chip_front(g.scan())
+    assert card.queries == 1  # a value was sent: the counter may have changed, so it is asked again

@@ -101,3 +101,40 @@ def test_counters_persist_across_loads(profile_dir) -> None:  # type: ignore[no-
     sw(second, JPKI)
     sw(second, "00A4020C020018")
     assert sw(second, "00200080") == "63C2"
+
+
+def test_free_efs_of_the_card_face_aps(card: VirtualMyNumberCard) -> None:
+    """What jpki/myna's `text basic-info` (Kenhojo EF 0005) and `visual basic-info` (Kenkaku EF 0003) read,
+    and both APs' CV certificates (EF 0004): no VERIFY needed (card-protocol.md §5.1, §6.1)."""
+    from drivers.card import kenhojo, tlv
+
+    for aid, fid, tag in ((kenhojo.AID, 0x0004, 0x7F21), (kenhojo.AID, 0x0005, 0xFF40),
+                          (kenkaku.AID, 0x0003, 0xFF30), (kenkaku.AID, 0x0004, 0x7F21)):
+        sw(card, "00A4040C0A" + aid.hex())
+        assert sw(card, f"00A4020C02{fid:04X}") == "9000"
+        answer = card.execute(bytes.fromhex("00B00000000000"))  # extended Le: the whole EF
+        assert answer[-2:] == b"\x90\x00"
+        assert tlv.parse_one(answer[:-2]).tag == tag
+    sw(card, "00A4040C0A" + kenkaku.AID.hex())
+    sw(card, "00A4020C020003")
+    info = tlv.children(card.execute(bytes.fromhex("00B00000000000"))[:-2], 0xFF30)
+    assert info[0xDF34].value == b"13101" and len(info[0xDF35].value) == 16 + 256  # municipality, opaque
+
+
+def test_change_reference_data_refuses_malformed_values(card: VirtualMyNumberCard) -> None:
+    sw(card, JPKI)
+    sw(card, "00A4020C020018")
+    assert sw(card, "0024018002" + b"AB".hex()) == "6982"  # not verified yet
+    assert sw(card, "002000800431323334") == "9000"
+    for bad in (b"AB", b"12345", b"123", b"12a4", b""):
+        assert sw(card, f"00240180{len(bad):02X}" + bad.hex()) in ("6A80", "6700"), bad
+    assert sw(card, "002400800435363738") == "6A86"  # P1 00 (old + new in one) is not modelled
+    assert sw(card, "002401800435363738") == "9000"
+    sw(card, JPKI)
+    sw(card, "00A4020C020018")
+    assert sw(card, "002000800435363738") == "9000"  # the new PIN works, the malformed ones never took
+    sw(card, "00A4020C02001B")
+    assert sw(card, "00200080085445535431323334") == "9000"  # TEST1234
+    assert sw(card, "0024018005" + b"ABCDE".hex()) == "6A80"  # sign password: 6–16 of A–Z 0–9
+    assert sw(card, "0024018006" + b"abcdef".hex()) == "6A80"
+    assert sw(card, "0024018006" + b"ABC123".hex()) == "9000"
