@@ -549,7 +549,7 @@
     </message>
     <message>
         <source>Face</source>
-        <translation>얼굴</translation>
+        <translation>얼굴 인증 카메라</translation>
     </message>
     <message>
         <source>PIN</source>
@@ -633,7 +633,7 @@
     </message>
     <message>
         <source>Face camera</source>
-        <translation>얼굴</translation>
+        <translation>얼굴 인증 카메라</translation>
     </message>
 </context>
 </TS>
