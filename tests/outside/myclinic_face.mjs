@@ -188,6 +188,16 @@ export function readFace(xml, { asFixed = false } = {}) {
       "InsuredCardExpirationDate"]) {
       if (!isDate(person[name])) formats.push(`${name} is not YYYYMMDD: ${person[name]}`);
     }
+    // consent triplets, which the consumer does not read: flag 0-3 (OQSCD016), times yyyyMMddHHmmss
+    for (const [name, value] of Object.entries(person)) {
+      if (name.endsWith("ConsFlg")) {
+        if (!["0", "1", "2", "3"].includes(value)) formats.push(`${name} is not a consent flag: ${value}`);
+        checked.add(`${where}/${name}`);
+      } else if (name.endsWith("ConsTime") || name.endsWith("AvailableTime")) {
+        if (!/^\d{14}$/.test(value)) formats.push(`${name} is not yyyyMMddHHmmss: ${value}`);
+        checked.add(`${where}/${name}`);
+      }
+    }
   });
   const header = msg.MessageHeader;
   const valid = header.SegmentOfResult === "1" && body.ProcessingResultStatus === "1"
