@@ -5,18 +5,19 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 
 # Debian packages: PC/SC + vpcd + OpenSC (card), Xvfb + xcb libraries + CJK fonts (Qt; Noto CJK for zh/ko),
-# Tesseract with Japanese data (card-face OCR), PostgreSQL and Chromium (verifier tests).
+# Tesseract with Japanese data (card-face OCR), PostgreSQL and Chromium (verifier tests), faketime (the delivery
+# fault run), Node.js + npm (the outside face-XML consumer the verifier tests run).
 APT_PACKAGES := pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools \
 	xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libxcb-image0 \
 	libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-shm0 libxcb-sync1 \
 	libxcb-xfixes0 libxcb-util1 libx11-xcb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	fonts-ipafont-gothic fonts-noto-cjk tesseract-ocr tesseract-ocr-jpn faketime \
 	postgresql chromium chromium-driver espeak-ng sox \
-	open-jtalk open-jtalk-mecab-naist-jdic fonts-nanum
+	open-jtalk open-jtalk-mecab-naist-jdic fonts-nanum nodejs
 
-.PHONY: setup apt venv test check demo lint clean voices i18n
+.PHONY: setup apt venv test check demo lint clean voices i18n outside
 
-setup: apt venv voices
+setup: apt venv voices outside
 
 apt:
 	@missing=$$(dpkg-query -W -f='$${Status} $${Package}\n' $(APT_PACKAGES) 2>/dev/null \
@@ -35,6 +36,18 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+# npm packages of the outside-parser tests (tests/outside), into .cache/outside; tests run without network.
+# Debian's nodejs comes without npm (a nodejs that bundles npm conflicts with Debian's npm: only if missing).
+OUTSIDE := .cache/outside
+$(OUTSIDE)/.stamp: tests/outside/package.json tests/outside/package-lock.json
+	@command -v npm >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null; }
+	@mkdir -p $(OUTSIDE) && cp tests/outside/package.json tests/outside/package-lock.json $(OUTSIDE)/
+	@cd $(OUTSIDE) && npm ci --no-audit --no-fund --silent
+	@touch $@
+
+outside: apt $(OUTSIDE)/.stamp
 
 # Voice guidance WAVs (assets/voice/, not in git): Open JTalk for Japanese, espeak-ng for en/zh/ko (docs/voice.md).
 voices: venv

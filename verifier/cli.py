@@ -25,7 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
                        "default: the PKI named by the first profile under --profiles")
     serve.add_argument("--profiles", type=Path, help="seed the registry from these virtual card profiles first")
     serve.add_argument("--face-dir", type=Path, help="folder for OQSsiquc01res_face_*.xml")
-    serve.add_argument("--xml-encoding", choices=("utf-8", "shift_jis"), default="utf-8")
+    serve.add_argument("--xml-encoding", choices=("utf-8", "shift_jis", "shift_jis-map"), default="utf-8",
+                       help="shift_jis refuses what code page 932 lacks; shift_jis-map maps known variants")
+    serve.add_argument("--face-name-template", help="face XML file name ({institution} {process} {reception} "
+                       "{timestamp}); default as the readers name them")
+    serve.add_argument("--face-retention-days", type=int, help="delete written face XML older than this")
     serve.add_argument("--enroll", nargs=2, action="append", default=[], metavar=("KIOSK_ID", "PUBLIC_PEM"))
     serve.add_argument("--tls-cert")
     serve.add_argument("--tls-key")

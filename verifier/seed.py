@@ -17,10 +17,17 @@ from verifier.store import Store
 
 
 def qualification_for(identifier: str, holder: dict[str, Any], today: date) -> dict[str, Any]:
+    """A registry record as an insurer holds it (codes and formats as docs/facexml.md lists them).
+
+    By age: 75 and over 後期高齢者 (insurer 39xxxxxx, no symbol, 1–3割 in InsuredPartialContributionRatio),
+    70–74 高齢受給者 (ElderlyRecipientCertificateInfo 2 or 3割), under 70 an employee plan. About one card in
+    three has a 限度額 certificate, one in ten a 特定疾病 certificate.
+    """
     digits = str(int.from_bytes(hashlib.sha256(identifier.encode()).digest()[:8], "big")).zfill(20)
     birth = date.fromisoformat(str(holder["birth_date"]))
     age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-    copay = "010" if age >= 75 else "020" if age >= 70 or age < 6 else "030"
+    pick = int(digits[19])
+    since = date(max(birth.year + 18, today.year - 1 - int(digits[17])), 4, 1)  # stable, before today
     data: dict[str, Any] = {
         "validity": "1",
         "card_classification": "01",
@@ -34,16 +41,36 @@ def qualification_for(identifier: str, holder: dict[str, Any], today: date) -> d
         "name_kana": str(holder.get("name_kana", "")),
         "birth_date": birth.strftime("%Y%m%d"),
         "sex": str(holder["sex"]),
-        "copay_ratio": copay,
-        "limit_category": "A0" + digits[18],
+        "qualification_date": since.strftime("%Y%m%d"),
+        "issuance_date": since.strftime("%Y%m%d"),
+        "valid_from": since.strftime("%Y%m%d"),
         "reference_number": "P" + digits[12:18],
     }
-    if 70 <= age < 75:
+    if holder.get("address"):
+        data["address"] = str(holder["address"])
+    if age >= 75:
+        data.update(insurer_number="39" + digits[:6], insurer_name="テスト県後期高齢者医療広域連合",
+                    number=digits[10:18], copay_ratio=("010", "020", "030")[pick % 3])
+        del data["symbol"], data["branch"]
+    elif age >= 70:
         data["elderly"] = {"issue_date": f"{today.year}0801", "valid_from": f"{today.year}0801",
-                           "valid_until": f"{today.year + 1}0731", "ratio": copay}
-    if int(digits[19]) == 0:
-        data["specific_disease"] = {"category": "01", "self_pay": "10000"}
+                           "valid_until": f"{today.year + 1}0731", "ratio": "030" if pick % 4 == 0 else "020"}
+    if pick % 3 == 0:
+        data["limit"] = _limit(age, int(digits[18]), today)
+    if pick == 0:
+        data["specific_disease"] = {"category": str(1 + int(digits[18]) % 3), "self_pay": "10000",
+                                    "issue_date": since.strftime("%Y%m%d"), "valid_from": since.strftime("%Y%m%d")}
     return data
+
+
+def _limit(age: int, pick: int, today: date) -> dict[str, str]:
+    """限度額: income class A01–A05 under 70, B02/B03 (現役並み) or B05/B06 (低所得) from 70; the low-income
+    classes come on a 限度額適用・標準負担額減額認定証 (02), the others on a 限度額適用認定証 (01)."""
+    flag = ("A01", "A02", "A03", "A04", "A05")[pick % 5] if age < 70 else ("B02", "B03", "B05", "B06")[pick % 4]
+    low_income = flag in ("A05", "B05", "B06")
+    start = date(today.year if today.month >= 8 else today.year - 1, 8, 1)
+    return {"classification": "02" if low_income else "01", "flag": flag, "issue_date": start.strftime("%Y%m%d"),
+            "valid_from": start.strftime("%Y%m%d"), "valid_until": f"{start.year + 1}0731"}
 
 
 def seed_profiles(store: Store, profiles: Path, today: date | None = None) -> list[str]:

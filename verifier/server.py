@@ -7,11 +7,13 @@ the benchmark use `ServerThread` (in-process) or that module entry (a separate p
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import ssl
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
@@ -23,6 +25,7 @@ from verifier.policy import Policy
 from verifier.seed import seed_profiles
 from verifier.service import Verifier, VerifierSettings
 from verifier.store import Store, open_engine
+from verifier.watched_folder import FolderPolicy
 
 
 def trust_from_pki_dir(pki: Path, require_crl: bool = True) -> TrustStore:
@@ -35,12 +38,28 @@ def trust_from_pki_dir(pki: Path, require_crl: bool = True) -> TrustStore:
 
 def build_verifier(db_url: str, trust: TrustStore, face_dir: Path | None = None,
                    xml_encoding: str = "utf-8", institution_code: str = "1300000001", *,
-                   policy: Policy | None = None, require_client_cert: bool = False) -> Verifier:
+                   policy: Policy | None = None, require_client_cert: bool = False,
+                   face_policy: FolderPolicy | None = None) -> Verifier:
     """`require_client_cert` must be set whenever the server runs with a client CA (mutual TLS): then every
     kiosk request needs a certificate whose subject CN is the kiosk id (none, or one without a CN: refused)."""
     settings = VerifierSettings(institution_code=institution_code, face_dir=face_dir, xml_encoding=xml_encoding,
-                                policy=policy or Policy(), require_client_cert=require_client_cert)
+                                policy=policy or Policy(), require_client_cert=require_client_cert,
+                                face_policy=face_policy)
     return Verifier(Store(open_engine(db_url)), trust, settings)
+
+
+XML_ENCODINGS = ("utf-8", "shift_jis", "shift_jis-map")
+
+
+def face_policy_from(args: argparse.Namespace) -> FolderPolicy:
+    """--face-name-template / --face-retention-days (both optional) as the watched folder's policy."""
+    template = getattr(args, "face_name_template", None)
+    days = getattr(args, "face_retention_days", None)
+    policy = FolderPolicy(template=template) if template else FolderPolicy()
+    if days:
+        policy = dataclasses.replace(policy, retention=timedelta(days=days))
+    policy.name("1300000001", 1, "20260101000000")  # a bad template fails at start, not at the first file
+    return policy
 
 
 class TlsScopeProtocol(HttpToolsProtocol):
@@ -110,7 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8470)
     parser.add_argument("--face-dir", type=Path, help="folder for OQSsiquc01res_face_*.xml")
-    parser.add_argument("--xml-encoding", choices=("utf-8", "shift_jis"), default="utf-8")
+    parser.add_argument("--xml-encoding", choices=XML_ENCODINGS, default="utf-8",
+                        help="shift_jis refuses a file with a character code page 932 lacks; shift_jis-map maps known "
+                             "variants (𠮷 -> 吉) and refuses the rest")
+    parser.add_argument("--face-name-template", help="file name, fields {institution} {process} {reception} "
+                        "{timestamp}; default OQSsiquc01res_face_{institution}{process}{reception:08d}_{timestamp}.xml")
+    parser.add_argument("--face-retention-days", type=int, help="delete written files older than this (default: keep)")
     parser.add_argument("--profiles", type=Path, help="seed the registry from these virtual card profiles")
     parser.add_argument("--enroll", nargs=2, action="append", default=[], metavar=("KIOSK_ID", "PUBLIC_PEM"))
     parser.add_argument("--tls-cert")
@@ -125,7 +149,8 @@ def serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING)
     policy = Policy.load(args.policy) if getattr(args, "policy", None) else Policy()
     verifier = build_verifier(args.db, trust_from_pki_dir(args.pki), args.face_dir, args.xml_encoding,
-                              policy=policy, require_client_cert=bool(args.client_ca))
+                              policy=policy, require_client_cert=bool(args.client_ca),
+                              face_policy=face_policy_from(args))
     if args.profiles:
         seed_profiles(verifier.store, args.profiles)
     for kiosk_id, pem in args.enroll:

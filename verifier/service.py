@@ -42,6 +42,7 @@ from verifier.limits import loads_strict, rfc3339
 from verifier.pki import CheckedCertificate, TrustStore
 from verifier.policy import Policy
 from verifier.store import ReceptionRow, Store, parse_utc, utc_text
+from verifier.watched_folder import FolderPolicy
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,9 @@ def load_result_schema() -> dict[str, Any]:
 class VerifierSettings:
     institution_code: str = "1300000001"
     face_dir: Path | None = None
-    xml_encoding: str = "utf-8"  # or "shift_jis"
-    challenge_ttl: timedelta = timedelta(seconds=120)  # the kiosk should use it this soon; later is only delayed
+    xml_encoding: str = "utf-8"  # or "shift_jis" (refuses what it cannot carry) or "shift_jis-map"
+    face_policy: FolderPolicy | None = None  # file naming and retention (watched_folder)
+    challenge_ttl: timedelta = timedelta(seconds=120)
     consent_validity: timedelta = timedelta(hours=24)
     policy: Policy = field(default_factory=Policy)
     require_client_cert: bool = False  # mutual TLS on: every kiosk request needs a certificate naming the kiosk
@@ -80,7 +82,9 @@ class Verifier:
         self._validator = jsonschema.Draft202012Validator(load_result_schema())
         self._keys: dict[str, tuple[str, Ed25519PublicKey]] = {}
         self._issued = 0
-        self._xml = facexml.FaceXmlWriter(self.settings.face_dir) if self.settings.face_dir else None
+        self._xml_options = facexml.FaceXmlOptions.from_setting(self.settings.xml_encoding, self.settings.face_policy)
+        self._xml = facexml.FaceXmlWriter(self.settings.face_dir, self._xml_options.policy) \
+            if self.settings.face_dir else None
         self.audit = AuditLog(store)
         self._nonces: dict[str, float] = {}
         self._nonce_lock = threading.Lock()
@@ -238,7 +242,8 @@ class Verifier:
         """The stored answer plus what follows from the row itself (its id and face XML file name)."""
         answer = dict(stored.answer, reception_id=stored.id)
         if self.settings.face_dir:
-            answer["face_xml"] = facexml.file_name(self.settings.institution_code, stored.id, stored.received_at)
+            answer["face_xml"] = facexml.file_name(self.settings.institution_code, stored.id, stored.received_at,
+                                                   self._xml_options.policy)
         return answer
 
     def answer_for(self, transaction_id: str) -> dict[str, Any] | None:
@@ -251,8 +256,9 @@ class Verifier:
             return 0
         repaired = 0
         for stored in self.store.receptions_since(self.clock() - timedelta(days=days), limit=100_000):
-            name = facexml.file_name(self.settings.institution_code, stored.id, stored.received_at)
-            if not (self._xml.folder / name).exists():
+            name = facexml.file_name(self.settings.institution_code, stored.id, stored.received_at,
+                                     self._xml_options.policy)
+            if not self._xml.was_written(name):  # a file the reader already took stays taken
                 with self.store.engine.connect() as conn:
                     found = self.store.qualification(conn, stored.cert_id)
                 self._queue_xml(stored.id, stored.transaction_id, stored.received_at, stored.answer,
@@ -349,14 +355,11 @@ class Verifier:
     def _queue_xml(self, reception_id: int, tx: str, received_at: datetime, answer: dict[str, Any],
                    qualification: Mapping[str, Any] | None) -> None:
         assert self._xml is not None
-        name = facexml.file_name(self.settings.institution_code, reception_id, received_at)
-        content = facexml.build(
-            institution_code=self.settings.institution_code, transaction_id=tx, received_at=received_at,
-            validity=answer["validity"], prescription=answer.get("prescription"),
-            qualification=qualification if answer["registration"] != "not_registered" else None,
-            consents=answer["consents"], encoding=self.settings.xml_encoding,
-        )
-        self._xml.put(name, content)
+        name = facexml.file_name(self.settings.institution_code, reception_id, received_at, self._xml_options.policy)
+        content = facexml.render_reception(self._xml_options, self.settings.institution_code, tx, received_at,
+                                           answer, qualification)
+        if content is not None:
+            self._xml.put(name, content)
 
     def _kiosk_key(self, kiosk_id: str) -> tuple[str, Ed25519PublicKey]:
         cached = self._keys.get(kiosk_id)

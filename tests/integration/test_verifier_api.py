@@ -26,6 +26,8 @@ from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     postgres_fixture,
     start_env,
 )
+from verifier.service import Verifier
+from verifier.watched_folder import LEDGER
 
 pytestmark = pytest.mark.server  # a real server process or database on loopback
 
@@ -70,7 +72,7 @@ def test_face_reception_is_accepted_with_consents_and_face_xml(env: Env) -> None
     assert body.findtext("PrescriptionIssueSelect") == "1"
     person = body.find("ResultList/ResultOfQualificationConfirmation")
     assert person is not None
-    assert person.findtext("Name") == "佐藤\u3000花子" and person.findtext("NameKana") == "サトウ ハナコ"
+    assert person.findtext("Name") == "佐藤\u3000花子" and person.findtext("NameKana") == "ｻﾄｳ ﾊﾅｺ"
     assert person.findtext("PharmacistsInfoConsFlg") == "1" and person.findtext("OperationInfoConsFlg") == "0"
     assert len(person.findtext("PharmacistsInfoAvailableTime") or "") == 14
     assert person.findtext("ReferenceNumber", "").startswith("P")
@@ -214,10 +216,22 @@ def test_a_face_xml_lost_with_the_process_is_written_again_at_start(env: Env) ->
     env.verifier.flush_xml()
     written = env.face_dir / answer_json_name(env, signed.transaction_id)
     content = written.read_bytes()
-    written.unlink()  # as if the process died between the commit and the file
-    assert env.verifier.repair_face_xml() == 1
+    # as if the process died between the commit and the file: no file, and the folder's ledger never heard of it
+    written.unlink()
+    (env.face_dir / LEDGER).write_text("")
+    restarted = Verifier(env.verifier.store, env.verifier.trust, env.verifier.settings)  # its start repairs
     assert written.read_bytes() == content
-    assert env.verifier.repair_face_xml() == 0
+    assert restarted.repair_face_xml() == 0
+
+
+def test_a_face_xml_the_reader_already_took_is_not_written_again(env: Env) -> None:
+    signed = sign_result(face_result(env.kiosk_id, env.cards.ordinary.cert_der), env.key)
+    client(env).submit(signed)
+    env.verifier.flush_xml()
+    written = env.face_dir / answer_json_name(env, signed.transaction_id)
+    written.unlink()  # imported and deleted by the clinic's watcher (as the public Node watcher does)
+    restarted = Verifier(env.verifier.store, env.verifier.trust, env.verifier.settings)
+    assert not written.exists() and restarted.repair_face_xml() == 0
 
 
 def test_concurrent_repeats_of_one_transaction_make_one_record(env: Env) -> None:

@@ -99,19 +99,27 @@ def test_grace_period_month_arithmetic() -> None:
     assert add_months(datetime(2027, 12, 15, tzinfo=UTC), 3) == datetime(2028, 3, 15, tzinfo=UTC)
 
 
-def test_face_xml_in_shift_jis_replaces_what_it_cannot_encode() -> None:
-    content = facexml.build(
-        institution_code="1300000001", transaction_id="t", received_at=NOW, validity="1", prescription="paper",
-        qualification={"name": "髙橋\u3000𠮷子", "name_kana": "タカハシ ヨシコ", "birth_date": "19800101"},
-        consents=[{"item": "pharmacists", "flag": "1", "consent_time": NOW.isoformat(),
-                   "available_until": (NOW + timedelta(hours=24)).isoformat()}],
-        encoding="shift_jis",
-    )
-    text = content.decode("cp932")
+def test_face_xml_in_shift_jis_maps_known_variants_and_refuses_the_rest() -> None:
+    def sjis(name: str, unmappable: facexml.Unmappable) -> bytes:
+        return facexml.build(
+            institution_code="1300000001", transaction_id="t", received_at=NOW, validity="1", prescription="paper",
+            qualification={"name": name, "name_kana": "タカハシ ヨシコ", "birth_date": "19800101", "sex": "2",
+                           "card_classification": "01", "insurer_name": "テスト健康保険組合"},
+            consents=[{"item": "pharmacists", "flag": "1", "consent_time": NOW.isoformat(),
+                       "available_until": (NOW + timedelta(hours=24)).isoformat()}],
+            encoding="shift_jis", unmappable=unmappable,
+        )
+
+    text = sjis("髙橋\u3000𠮷子", facexml.Unmappable.MAP).decode("cp932")
     assert text.startswith('<?xml version="1.0" encoding="Shift_JIS"?>')
     assert "<CharacterCodeIdentifier>1</CharacterCodeIdentifier>" in text
-    assert "<Name>髙橋\u3000〓子</Name>" in text  # 𠮷 is outside Shift_JIS
+    assert "<Name>髙橋\u3000吉子</Name>" in text and "〓" not in text  # 𠮷 -> 吉 by the table, 髙 is in cp932
+    assert "<NameKana>ﾀｶﾊｼ ﾖｼｺ</NameKana>" in text
     assert "<PharmacistsInfoConsTime>20261121133000</PharmacistsInfoConsTime>" in text  # Japan time
     assert "<PharmacistsInfoAvailableTime>20261122133000</PharmacistsInfoAvailableTime>" in text
     assert "<PrescriptionIssueSelect>2</PrescriptionIssueSelect>" in text
+    with pytest.raises(facexml.FaceXmlEncodingError, match=r"<Name> holds U\+20BB7"):
+        sjis("髙橋\u3000𠮷子", facexml.Unmappable.REFUSE)
+    with pytest.raises(facexml.FaceXmlEncodingError, match=r"U\+29E3D"):  # 𩸽: no mapping either
+        sjis("𩸽\u3000太郎", facexml.Unmappable.MAP)
     assert facexml.file_name("1300000001", 42, NOW) == "OQSsiquc01res_face_13000000010100000042_20261121133000.xml"
