@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "kiosk.app.card_cmds",
     "kiosk.app.cardface_cmds",
     "kiosk.app.config_cmds",
+    "kiosk.app.doctor",
 )
 
 
