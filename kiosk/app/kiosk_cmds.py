@@ -33,7 +33,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"{exc.message()}\n{exc.detail}", file=sys.stderr)
         return 2
     from kiosk.app import wiring
+    from kiosk.app.sdnotify import SystemdNotifier
+    from kiosk.app.watchdog import KioskWatchdog
     from ui.application import build_kiosk, make_application
+    from ui.heartbeat import start_heartbeat
     from ui.sound import WavSpeaker
 
     app = make_application()
@@ -43,11 +46,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"{exc.message()}\n{exc.detail}", file=sys.stderr)
         return 2
     speaker = WavSpeaker()
-    kiosk = build_kiosk(config, consents, devices, speaker, probes=probes, full_screen=not args.windowed)
+    watchdog = KioskWatchdog(SystemdNotifier())  # systemd: READY=1 at the attract screen, WATCHDOG=1 per beat
+    kiosk = build_kiosk(config, consents, devices, speaker, probes=probes, full_screen=not args.windowed,
+                        on_render=watchdog.on_render)
     kiosk.runtime.watch_presence(presence)
+    heartbeat = start_heartbeat(watchdog.interval_s, watchdog.beat) if watchdog.enabled else None
     try:
         return int(app.exec())
     finally:
+        watchdog.stopping()
+        if heartbeat is not None:
+            heartbeat.stop()
         speaker.close()
         kiosk.close()
 
