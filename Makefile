@@ -5,16 +5,18 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 
 # Debian packages: PC/SC + vpcd + OpenSC (card), Xvfb + xcb libraries + Japanese fonts (Qt),
-# Tesseract with Japanese data (card-face OCR), PostgreSQL and Chromium (verifier tests).
+# Tesseract with Japanese data (card-face OCR), PostgreSQL and Chromium (verifier tests); cage, lintian,
+# mmdebstrap and systemd-nspawn for the Debian packages and their install test.
 APT_PACKAGES := pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools \
 	xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libxcb-image0 \
 	libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-shm0 libxcb-sync1 \
 	libxcb-xfixes0 libxcb-util1 libx11-xcb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	fonts-ipafont-gothic tesseract-ocr tesseract-ocr-jpn \
 	postgresql chromium chromium-driver espeak-ng sox \
-	open-jtalk open-jtalk-mecab-naist-jdic fonts-nanum
+	open-jtalk open-jtalk-mecab-naist-jdic fonts-nanum \
+	cage lintian mmdebstrap systemd-container
 
-.PHONY: setup apt venv test demo lint clean voices i18n
+.PHONY: setup apt venv test demo lint clean voices i18n deb deb-check
 
 setup: apt venv voices
 
@@ -56,6 +58,15 @@ test: lint
 
 demo: setup
 	$(VENV)/bin/myna-testbench demo
+
+# Debian packages myna-kiosk and myna-verifier into dist/ (each with its own Python environment under /opt).
+deb: setup
+	$(PY) packaging/build_deb.py --out dist
+
+# What CI runs on the packages: lintian (no errors) and systemd-analyze verify on the installed units.
+deb-check: deb
+	lintian --fail-on error dist/myna-kiosk_*.deb dist/myna-verifier_*.deb
+	tests/isolated $(PY) -m pytest tests/packaging -q
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

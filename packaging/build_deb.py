@@ -272,6 +272,8 @@ def build(spec: PackageSpec, out: Path, deb_version: str) -> Path:
     started = time.monotonic()
     root = stage(spec, out, deb_version)
     deb = out / f"{spec.name}_{deb_version}_amd64.deb"
+    for old in out.glob(f"{spec.name}_*_amd64.deb"):  # one version per package in --out (CI globs it)
+        old.unlink()
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(_commit_time())}
     run("dpkg-deb", "--root-owner-group", "-Zxz", "-z6", "--build", root, deb, env=env)
     print(f"{deb.name}: {deb.stat().st_size / 2**20:.1f} MiB (installed "
