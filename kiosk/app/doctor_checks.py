@@ -19,7 +19,6 @@ import stat
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from importlib import resources
 from pathlib import Path
@@ -297,28 +296,23 @@ def check_voices(context: DoctorContext) -> list[Check]:
 
 
 def check_outbox(context: DoctorContext) -> list[Check]:
+    from kiosk.app.metrics import read_outbox_counts
+
     path = Path(context.config.devices.data_dir) / "outbox.sqlite3"
-    if not path.exists():
-        return [Check("outbox", Status.OK, f"empty (no {path} yet)")]
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-        try:
-            counts = dict(db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
-            oldest = db.execute("SELECT MIN(enqueued_at) FROM outbox WHERE state = 'pending'").fetchone()[0]
-        finally:
-            db.close()
+        counts = read_outbox_counts(path)
     except sqlite3.Error as exc:
         return [Check("outbox", Status.FAIL, f"{path} unreadable: {exc}",
                       f"check {path} ownership; do not delete it (undelivered results)")]
-    pending = int(counts.get("pending", 0))
-    held = sum(int(n) for state, n in counts.items() if state not in ("pending", "delivered"))
-    age = (datetime.now(UTC) - datetime.fromisoformat(oldest)).total_seconds() if oldest else 0.0
-    detail = f"{pending} pending" + (f" (oldest {age / 60:.0f} min)" if pending else "") + \
-        f", {held} quarantined/refused, {counts.get('delivered', 0)} delivered"
+    if counts is None:
+        return [Check("outbox", Status.OK, f"empty (no {path} yet)")]
+    age = counts.oldest_pending_age_s or 0.0
+    detail = f"{counts.pending} pending" + (f" (oldest {age / 60:.0f} min)" if counts.pending else "") + \
+        f", {counts.quarantined} quarantined, {counts.delivered} delivered"
     lines = [Check("outbox", Status.WARN if age > STALE_PENDING_S else Status.OK, detail,
                    "results are waiting for the verifier: see the verifier line")]
-    if held:
-        lines.append(Check("quarantine", Status.WARN, f"{held} result(s) refused by the verifier",
+    if counts.quarantined:
+        lines.append(Check("quarantine", Status.WARN, f"{counts.quarantined} result(s) refused by the verifier",
                            "staff: see the verifier's staff page and re-do those receptions at the desk"))
     return lines
 
