@@ -268,14 +268,15 @@ def _normalise_modes(root: Path) -> None:
             path.chmod(0o755 if path.stat().st_mode & 0o111 else 0o644)
 
 
-def build(spec: PackageSpec, out: Path, deb_version: str) -> Path:
+def build(spec: PackageSpec, out: Path, deb_version: str, compression: str = "xz") -> Path:
     started = time.monotonic()
     root = stage(spec, out, deb_version)
     deb = out / f"{spec.name}_{deb_version}_amd64.deb"
     for old in out.glob(f"{spec.name}_*_amd64.deb"):  # one version per package in --out (CI globs it)
         old.unlink()
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(_commit_time())}
-    run("dpkg-deb", "--root-owner-group", "-Zxz", "-z6", "--build", root, deb, env=env)
+    run("dpkg-deb", "--root-owner-group", f"-Z{compression}", "-z6" if compression == "xz" else "-z1", "--build",
+        root, deb, env=env)
     print(f"{deb.name}: {deb.stat().st_size / 2**20:.1f} MiB (installed "
           f"{int((root / 'DEBIAN' / 'control').read_text().split('Installed-Size: ')[1].split()[0]) / 1024:.0f} MiB)"
           f", built in {time.monotonic() - started:.0f} s")
@@ -286,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "dist")
     parser.add_argument("--only", choices=sorted(SPECS), action="append")
+    parser.add_argument("--compression", choices=("xz", "gzip"), default="xz",
+                        help="xz: smallest (minutes for the kiosk); gzip: fast, for test builds")
     args = parser.parse_args(argv)
     if not Path(PYTHON).exists():
         raise SystemExit(f"{PYTHON} missing: the packages are built for Debian 12's python3.11")
@@ -295,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     deb_version = version()
     for name in args.only or SPECS:
-        build(SPECS[name], args.out, deb_version)
+        build(SPECS[name], args.out, deb_version, args.compression)
     return 0
 
 
