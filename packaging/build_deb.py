@@ -33,6 +33,9 @@ HOMEPAGE = "https://example.org/myna-kiosk"
 # Imported only by the verifier (kiosk → verifier is HTTP only); everything else in pyproject is the kiosk's.
 VERIFIER_ONLY = {"fastapi", "uvicorn", "httptools", "uvloop", "sqlalchemy", "psycopg", "jsonschema", "jinja2"}
 VERIFIER_SHARED = {"cryptography"}
+# No Linux wheel on PyPI: built from the sdist, and rebuilt on every package build so that the extension is
+# compiled against Debian's python3.11 (a wheel cached from another interpreter carries its RUNPATH).
+BUILT_FROM_SOURCE = ("pyscard",)
 
 
 @dataclass(frozen=True)
@@ -169,8 +172,9 @@ def build_venv(spec: PackageSpec, root: Path, work: Path, pyversion: str) -> Non
     uv = shutil.which("uv") or str(Path(sys.executable).with_name("uv"))
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_COMPILE_BYTECODE": "0"}
     env.pop("VIRTUAL_ENV", None)
+    refresh = [arg for name in BUILT_FROM_SOURCE for arg in ("--refresh-package", name)]
     run(uv, "pip", "install", "-q", "--python", venv / "bin" / "python", "--override", work / "overrides.txt",
-        "--no-config", "--link-mode", "copy", src, cwd=work, env=env)
+        "--no-config", "--link-mode", "copy", *refresh, src, cwd=work, env=env)
     staged = str(venv)
     for path in [*(venv / "bin").iterdir(), venv / "pyvenv.cfg"]:  # the staged path → the installed one
         if path.is_file() and not path.is_symlink():

@@ -135,12 +135,12 @@ def main(argv: list[str] | None = None) -> int:
 
     timed(figures, "fresh_root_s", lambda: sh(["mmdebstrap", "--variant=apt", "--include=systemd,systemd-sysv,dbus,"
                                                "ca-certificates", "bookworm", str(root), *MIRRORS]))
-    (root / "tmp" / "debs").mkdir(parents=True)
+    (root / "root" / "debs").mkdir(parents=True)  # nspawn mounts a tmpfs on /tmp
     for deb in debs:
-        shutil.copy2(deb, root / "tmp" / "debs" / deb.name)
+        shutil.copy2(deb, root / "root" / "debs" / deb.name)
     started = time.monotonic()
     timed(figures, "install_s", lambda: inside(root, "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
-                                               "apt-get install -y -qq --no-install-recommends /tmp/debs/*.deb"))
+                                               "apt-get install -y -qq --no-install-recommends /root/debs/*.deb"))
     figures["installed_mib"] = int(inside(root, "du -sm /opt/myna-kiosk /opt/myna-verifier | awk '{s+=$1} END "
                                           "{print s}'").stdout.strip() or 0)
     figures["user"] = inside(root, "id myna-kiosk").stdout.strip()
