@@ -189,18 +189,14 @@ def build_venv(spec: PackageSpec, root: Path, work: Path, pyversion: str) -> Non
 
 
 def _strip_elf(venv: Path) -> None:
-    """As dh_strip would: wheels ship their extension modules with symbols (and often mode 0755)."""
-    objects = []
+    """Shared objects to mode 0644 (wheels often ship them 0755). They are NOT stripped: auditwheel rewrote
+    them with patchelf, and strip then corrupts them (NumPy's bundled OpenBLAS stopped loading, "ELF load
+    command address/offset not page-aligned", caught by the install test); lintian's tag is overridden."""
     for path in venv.rglob("*"):
         if path.is_file() and not path.is_symlink() and ".so" in path.name:
             with path.open("rb") as handle:
                 if handle.read(4) == b"\x7fELF":
-                    objects.append(path)
-    for start in range(0, len(objects), 200):
-        run("strip", "--strip-unneeded", "--remove-section=.comment", "--remove-section=.note",
-            *objects[start:start + 200])
-    for path in objects:
-        path.chmod(0o644)
+                    path.chmod(0o644)
 
 
 def maintainer_script(spec: PackageSpec, kind: str) -> str:
