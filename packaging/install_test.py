@@ -149,8 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     figures["systemd_analyze_verify"] = verify.stdout.strip() or "clean"
     doctor = inside(root, "myna-kiosk doctor --json", check=False)
     figures["doctor_rc"] = doctor.returncode
-    try:
-        figures["doctor"] = [f"{c['status']} {c['name']}: {c['detail']}" for c in json.loads(doctor.stdout)["checks"]]
+    try:  # systemd-nspawn may add a line of its own after the JSON
+        report, _ = json.JSONDecoder().raw_decode(doctor.stdout[doctor.stdout.index("{"):])
+        figures["doctor"] = [f"{c['status']} {c['name']}: {c['detail']}" for c in report["checks"]]
     except (ValueError, KeyError):
         figures["doctor"] = doctor.stdout[-2000:] + doctor.stderr[-2000:]
 
