@@ -81,6 +81,11 @@ if started.returncode == 0 and state.get("ActiveState") == "active":
     result.update(freeze_to_attract_again_s=round(back - frozen, 2),
                   watchdog_fired_after_s=round((left_active or back) - frozen, 2),
                   kill_to_attract_again_s=round(back - (left_active or back), 2), after=state)
+doctor = subprocess.run(["myna-kiosk", "doctor", "--json"], capture_output=True, text=True)
+try:
+    result["doctor_booted"] = [f"{c['status']} {c['name']}: {c['detail']}" for c in json.loads(doctor.stdout)["checks"]]
+except ValueError:
+    result["doctor_booted"] = doctor.stdout[-1500:] + doctor.stderr[-1500:]
 journal = subprocess.run(["journalctl", "-u", "myna-kiosk", "-o", "cat", "--no-pager"], capture_output=True,
                          text=True).stdout
 result["journal_tail"] = journal.splitlines()[-25:]
@@ -160,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     shutil.copytree(REPO / "testbench", bench / "src" / "testbench",
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(FIXTURE_VIDEOS, bench / "shared" / "fixtures" / "video")
-    inside(root, "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends vsmartcard-vpcd")
+    inside(root, "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends vsmartcard-vpcd "
+                 "fonts-ipafont-gothic")  # the bench's virtual card reader and the font of its card front
     reception = timed(figures, "headless_reception_s", lambda: inside(
         root, "cd /srv/bench && QT_QPA_PLATFORM=offscreen PYTHONPATH=/srv/bench/src:"
               "/opt/myna-verifier/venv/lib/python3.11/site-packages /opt/myna-kiosk/venv/bin/python -m testbench "
