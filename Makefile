@@ -6,7 +6,8 @@ STAMP := $(VENV)/.stamp
 
 # Debian packages: PC/SC + vpcd + OpenSC (card), Xvfb + xcb libraries + Japanese fonts (Qt),
 # Tesseract with Japanese data (card-face OCR), PostgreSQL and Chromium (verifier tests); cage, lintian,
-# mmdebstrap and systemd-nspawn for the Debian packages and their install test.
+# mmdebstrap and systemd-nspawn for the Debian packages and their install test; python3.11-dev to build
+# pyscard against Debian's python3.11 for the package.
 APT_PACKAGES := pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools \
 	xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libxcb-image0 \
 	libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-shm0 libxcb-sync1 \
@@ -14,9 +15,9 @@ APT_PACKAGES := pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools \
 	fonts-ipafont-gothic tesseract-ocr tesseract-ocr-jpn \
 	postgresql chromium chromium-driver espeak-ng sox \
 	open-jtalk open-jtalk-mecab-naist-jdic fonts-nanum \
-	cage lintian mmdebstrap systemd-container
+	cage lintian mmdebstrap systemd-container python3.11-dev
 
-.PHONY: setup apt venv test demo lint clean voices i18n deb deb-check
+.PHONY: setup apt venv test demo lint clean voices i18n deb deb-check deb-install-test
 
 setup: apt venv voices
 
@@ -67,6 +68,11 @@ deb: setup
 deb-check: deb
 	lintian --fail-on error dist/myna-kiosk_*.deb dist/myna-verifier_*.deb
 	tests/isolated $(PY) -m pytest tests/packaging -q
+
+# Both packages in a fresh Debian 12 root (mmdebstrap + systemd-nspawn, as root): doctor, a headless
+# reception, the watchdog restart under a booted systemd. About 4 minutes here, most of it apt downloads.
+deb-install-test: deb
+	$(PY) packaging/install_test.py --debs dist --json dist/install-test.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
