@@ -6,7 +6,7 @@
 3. `systemd-analyze verify` of the installed units with the real binaries, and `myna-kiosk doctor --json`.
 4. A headless reception with the installed kiosk: the test bench (never in the package) is copied into
    /srv/bench for this test only, with vsmartcard-vpcd and the two demo videos, and run with the kiosk's
-   Python; the verifier it starts is the packaged one (its site-packages appended to PYTHONPATH).
+   Python; the verifier it starts is the packaged one (its site-packages appended to sys.path).
 5. The watchdog under a real systemd: the root is booted (`systemd-nspawn -b`), the kiosk unit runs with a
    drop-in that replaces cage (no display in a container) by Qt's offscreen platform and keeps Type=notify,
    WatchdogSec, Restart=always and the hardening; the kiosk process is frozen with SIGSTOP and the time until
@@ -165,11 +165,15 @@ def main(argv: list[str] | None = None) -> int:
     shutil.copytree(REPO / "testbench", bench / "src" / "testbench",
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(FIXTURE_VIDEOS, bench / "shared" / "fixtures" / "video")
+    # The bench starts `python -m verifier`: the packaged verifier's site-packages go *after* the kiosk's
+    # (on PYTHONPATH they would come first and its own small `assets` package would hide the kiosk's).
+    (bench / "src" / "sitecustomize.py").write_text(
+        "import sys\nsys.path.append('/opt/myna-verifier/venv/lib/python3.11/site-packages')\n")
     inside(root, "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends vsmartcard-vpcd "
                  "fonts-ipafont-gothic")  # the bench's virtual card reader and the font of its card front
     reception = timed(figures, "headless_reception_s", lambda: inside(
-        root, "cd /srv/bench && QT_QPA_PLATFORM=offscreen PYTHONPATH=/srv/bench/src:"
-              "/opt/myna-verifier/venv/lib/python3.11/site-packages /opt/myna-kiosk/venv/bin/python -m testbench "
+        root, "cd /srv/bench && QT_QPA_PLATFORM=offscreen PYTHONPATH=/srv/bench/src "
+              "/opt/myna-kiosk/venv/bin/python -m testbench "
               f"demo --headless --scenario {SCENARIO}", check=False, timeout=600))
     assert isinstance(reception, subprocess.CompletedProcess)
     figures["reception_rc"] = reception.returncode
