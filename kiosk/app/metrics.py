@@ -144,7 +144,8 @@ class KioskMetrics:
 
 def write_textfile(path: Path, text: str) -> None:
     """Atomically: node_exporter must never read half a file."""
-    path.parent.mkdir(mode=0o750, parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.chmod(0o750)  # mkdir's mode is cut by the service's UMask=0077
     partial = path.with_name(f".{path.name}.{os.getpid()}")
     partial.write_text(text, encoding="utf-8")
     partial.chmod(0o640)  # the service's UMask is 0077; node_exporter reads it as a member of the kiosk's group

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -55,11 +56,18 @@ def test_outbox_depth_and_delivery_age_in_the_textfile(tmp_path: Path) -> None:
     assert counts is not None and (counts.pending, counts.quarantined, counts.delivered) == (1, 1, 1)
     assert counts.last_delivery_age_s is not None and 0 <= counts.last_delivery_age_s < 60
     writer = MetricsWriter(KioskMetrics(), tmp_path, lambda: {"face": 1})
-    writer.write_once()
+    old = os.umask(0o077)  # as under the unit's UMask=0077
+    try:
+        writer.write_once()
+    finally:
+        os.umask(old)
     text = (tmp_path / "metrics" / "myna_kiosk.prom").read_text()
     got = values(text)
     assert got["myna_kiosk_outbox_pending"] == 1 and got["myna_kiosk_outbox_quarantined"] == 1
     assert "myna_kiosk_last_delivery_age_seconds" in got and got['myna_kiosk_receptions_total{method="face"}'] == 1
     assert "t0" not in text and "kiosk-1" not in text  # counts only
     assert [p.name for p in (tmp_path / "metrics").iterdir()] == ["myna_kiosk.prom"]  # no partial file left
+    # node_exporter reads it as a member of the kiosk's group, whatever the service's umask
+    assert (tmp_path / "metrics").stat().st_mode & 0o777 == 0o750
+    assert (tmp_path / "metrics" / "myna_kiosk.prom").stat().st_mode & 0o777 == 0o640
     assert read_outbox_counts(tmp_path / "none.sqlite3") is None
