@@ -6,16 +6,18 @@ STAMP := $(VENV)/.stamp
 
 # Debian packages: PC/SC + vpcd + OpenSC (card), Xvfb + xcb libraries + CJK fonts (Qt; Noto CJK for zh/ko),
 # Tesseract with Japanese data (card-face OCR), PostgreSQL and Chromium (verifier tests), faketime (the delivery
-# fault run), Node.js + npm (the outside face-XML consumer the verifier tests run).
+# fault run), Node.js + npm (the outside face-XML consumer the verifier tests run); cage, lintian, mmdebstrap and
+# systemd-nspawn for the Debian packages and their install test; python3.11-dev to build pyscard for the package.
 APT_PACKAGES := pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools \
 	xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libxcb-image0 \
 	libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-shm0 libxcb-sync1 \
 	libxcb-xfixes0 libxcb-util1 libx11-xcb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	fonts-ipafont-gothic fonts-noto-cjk tesseract-ocr tesseract-ocr-jpn faketime \
 	postgresql chromium chromium-driver espeak-ng sox \
-	open-jtalk open-jtalk-mecab-naist-jdic fonts-nanum nodejs
+	open-jtalk open-jtalk-mecab-naist-jdic fonts-nanum nodejs \
+	cage lintian mmdebstrap systemd-container python3.11-dev
 
-.PHONY: setup apt venv test check demo lint clean voices i18n outside
+.PHONY: setup apt venv test check demo lint clean voices i18n outside deb deb-check deb-install-test
 
 setup: apt venv voices outside
 
@@ -73,6 +75,20 @@ check: lint
 
 demo: setup
 	$(VENV)/bin/myna-testbench demo
+
+# Debian packages myna-kiosk and myna-verifier into dist/ (each with its own Python environment under /opt).
+DEB_COMPRESSION ?= xz  # gzip for a quick test build (CI)
+deb: setup
+	$(PY) packaging/build_deb.py --out dist --compression $(DEB_COMPRESSION)
+
+# What CI runs on the packages: lintian (no errors) and systemd-analyze verify on the installed units.
+deb-check: deb
+	lintian --fail-on error dist/myna-kiosk_*.deb dist/myna-verifier_*.deb
+
+# Both packages in a fresh Debian 12 root (mmdebstrap + systemd-nspawn, as root): doctor, a headless
+# reception, the watchdog restart under a booted systemd. About 4 minutes here, most of it apt downloads.
+deb-install-test: deb
+	$(PY) packaging/install_test.py --debs dist --json dist/install-test.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

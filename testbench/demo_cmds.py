@@ -55,8 +55,17 @@ def _has_display() -> bool:
 # --- demo ---------------------------------------------------------------------------------------------------
 
 
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    import signal
+
     from testbench.demo.scenarios import SCENARIOS
+
+    # SIGTERM as Ctrl-C: the `finally` blocks stop pcscd, the verifier and the virtual card the demo started
+    signal.signal(signal.SIGTERM, _interrupt)
 
     if args.fake:
         catalogue = {name: s.about for name, s in SCENARIOS.items()}

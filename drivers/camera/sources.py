@@ -57,12 +57,14 @@ class DeviceSource:
 
     realtime = True
 
-    def __init__(self, index: int = 0, width: int = 640, height: int = 480, max_failures: int = 10) -> None:
+    def __init__(self, index: int | str = 0, width: int = 640, height: int = 480, max_failures: int = 10) -> None:
+        # index: an OpenCV index, or a V4L2 device path (/dev/v4l/by-id/…: stable across re-plugging)
         self.index, self.width, self.height, self.max_failures = index, width, height, max_failures
         self.name = f"device:{index}"
 
     def frames(self) -> Iterator[Frame]:
-        cap = cv2.VideoCapture(self.index)
+        by_path = isinstance(self.index, str)
+        cap = cv2.VideoCapture(self.index, cv2.CAP_V4L2) if by_path else cv2.VideoCapture(self.index)
         try:
             if not cap.isOpened():
                 raise CameraLost(f"camera {self.index} did not open")

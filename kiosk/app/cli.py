@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "kiosk.app.kiosk_cmds",
     "kiosk.app.card_cmds",
     "kiosk.app.cardface_cmds",
+    "kiosk.app.config_cmds",
+    "kiosk.app.doctor",
 )
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kiosk.screens import ScreenModel
 
 
 def register(commands: Any) -> None:
@@ -33,7 +36,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"{exc.message()}\n{exc.detail}", file=sys.stderr)
         return 2
     from kiosk.app import wiring
+    from kiosk.app.metrics import KioskMetrics, MetricsWriter
+    from kiosk.app.sdnotify import SystemdNotifier
+    from kiosk.app.watchdog import KioskWatchdog
     from ui.application import build_kiosk, make_application
+    from ui.heartbeat import start_heartbeat
     from ui.out_of_service import OutOfServiceWindow
     from ui.sound import WavSpeaker
 
@@ -46,12 +53,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     devices, presence, probes, watch = built
     out_of_service.hide()
     speaker = WavSpeaker()
-    kiosk = build_kiosk(config, consents, devices, speaker, probes=probes, full_screen=full_screen)
+    watchdog = KioskWatchdog(SystemdNotifier())  # systemd: READY=1 at the attract screen, WATCHDOG=1 per beat
+    metrics = KioskMetrics()  # counts only, for the clinic's IT (node_exporter textfile)
+
+    def on_render(model: ScreenModel) -> None:
+        watchdog.on_render(model)
+        metrics.on_render(model)
+
+    kiosk = build_kiosk(config, consents, devices, speaker, probes=probes, full_screen=full_screen,
+                        on_render=on_render)
+    kiosk.poster.frame.connect(metrics.on_frame)
+    writer = MetricsWriter(metrics, Path(config.devices.data_dir), kiosk.runtime.counts.snapshot).start()
     kiosk.runtime.watch_presence(presence)
     _watch_while_idle(kiosk, watch, out_of_service, full_screen)
+    heartbeat = start_heartbeat(watchdog.interval_s, watchdog.beat) if watchdog.enabled else None
     try:
         return int(app.exec())
     finally:
+        watchdog.stopping()
+        writer.stop()
+        if heartbeat is not None:
+            heartbeat.stop()
         speaker.close()
         kiosk.close()
 

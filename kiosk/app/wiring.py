@@ -29,12 +29,14 @@ STILL_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp"}
 
 
 def source_factory(spec: str) -> Callable[[], FrameSource]:
-    """A camera from its setting: an OpenCV device index, a recorded video, or a still image (looped)."""
+    """A camera from its setting: an OpenCV device index or /dev path, a recorded video, or a still image (looped)."""
     from drivers.camera.sources import DeviceSource, StillImageSource, VideoFileSource
 
     if spec.strip().isdigit():
         index = int(spec)
         return lambda: DeviceSource(index)
+    if spec.startswith("/dev/"):  # a V4L2 device by its stable /dev/v4l/by-id/… path
+        return lambda: DeviceSource(spec)
     path = Path(spec)
     if path.suffix.lower() in STILL_IMAGE_SUFFIXES:
         return lambda: StillImageSource(path, duration_s=3600.0)

@@ -78,13 +78,20 @@ class DemoBench:
         self.pcscd = start_pcscd()
         self._port = _free_port()
         self.backend_url = f"http://127.0.0.1:{self._port}"
-        self._verifier: subprocess.Popen[bytes] | None = self._start_verifier()
-        self.config = replace(config, devices=replace(
-            config.devices, reader="Virtual PCD 00 00", backend_url=self.backend_url, kiosk_id=KIOSK_ID,
-            data_dir=str(root / "kiosk"), issuer_public_key=str(cards / "pki" / "issuer_public.pem")))
-        from kiosk.app.wiring import build_real_devices
+        self._verifier: subprocess.Popen[bytes] | None = None
+        try:  # interrupted half-way (Ctrl-C, SIGTERM, a failed start): stop what already runs
+            self._verifier = self._start_verifier()
+            self.config = replace(config, devices=replace(
+                config.devices, reader="Virtual PCD 00 00", backend_url=self.backend_url, kiosk_id=KIOSK_ID,
+                data_dir=str(root / "kiosk"), issuer_public_key=str(cards / "pki" / "issuer_public.pem")))
+            from kiosk.app.wiring import build_real_devices
 
-        self.real = build_real_devices(self.config, camera=self._face_source, card_face_camera=self._front_source)
+            self.real = build_real_devices(self.config, camera=self._face_source,
+                                           card_face_camera=self._front_source)
+        except BaseException:
+            self._stop_verifier()
+            self.pcscd.stop()
+            raise
 
     # --- the verifier -----------------------------------------------------------------------------------------
 
@@ -105,16 +112,20 @@ class DemoBench:
                  "--enroll", KIOSK_ID, str(kiosk_dir / "device_key.pub.pem")],
                 stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"the verifier exited: see {self.root / 'verifier.log'}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    return process
-            except OSError:
-                time.sleep(0.1)
-        process.kill()
-        raise RuntimeError("the verifier did not start in 30 s")
+        try:
+            while time.monotonic() < deadline:
+                if process.poll() is not None:
+                    raise RuntimeError(f"the verifier exited: see {self.root / 'verifier.log'}")
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                        return process
+                except OSError:
+                    time.sleep(0.1)
+            raise RuntimeError("the verifier did not start in 30 s")
+        except BaseException:  # also Ctrl-C / SIGTERM while waiting: the child must not outlive the demo
+            process.kill()
+            process.wait()
+            raise
 
     # --- cameras that follow the control panel ----------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from testbench.demo.fakes import FakeBackend, FakeCard, FakeScanner, ScriptedFac
 from testbench.demo.scenarios import DEMO_STAFF_PIN, DemoEnvironment, FakeEnvironment, demo_config, fake_probes
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
     from kiosk.config import KioskConfig
@@ -108,9 +109,42 @@ def _run_with_control(
     remove.clicked.connect(lambda: env.remove())
     for widget in (insert, remove, *controls):
         layout.addWidget(widget)
+    _fit_to_screen(app, kiosk.window, control)
     control.show()
+    wake = quit_on_signals(app)
     try:
         return int(app.exec())
     finally:
+        wake.stop()
         speaker.close()
         kiosk.close()
+
+
+def _fit_to_screen(app: QApplication, window: QWidget, control: QWidget) -> None:
+    """The portrait kiosk window scaled down to fit the screen (800×1280 does not fit a 1080p one), at the
+    screen's left edge; the control window to its right, never over the staff corner (top left)."""
+    from ui.theme import KIOSK_SIZE
+
+    screen = app.primaryScreen().availableGeometry()
+    width, height = KIOSK_SIZE
+    scale = min(1.0, screen.height() * 0.92 / height, screen.width() * 0.65 / width)
+    window.resize(int(width * scale), int(height * scale))
+    window.move(screen.x(), screen.y())
+    control.adjustSize()
+    control.move(screen.x() + window.frameGeometry().width() + 16, screen.y())
+
+
+def quit_on_signals(app: QApplication) -> QTimer:
+    """Ctrl-C and SIGTERM end the Qt loop, so that every `finally` runs (pcscd, the verifier and the virtual
+    card are stopped). Python runs signal handlers only between bytecodes, and inside app.exec() none run:
+    a timer wakes the interpreter five times a second. Keep the returned timer."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: app.quit())
+    timer = QTimer()
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
+    return timer

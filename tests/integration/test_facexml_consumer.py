@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testbench.virtualcard.pki import TestPki
 
 from drivers.backend.signing import DeviceKey, sign_result
 from kiosk.reception import Choice, ConsentItem, ConsentRecord, Method, ReceptionResult, VisualEvidence
+from testbench.virtualcard.pki import TestPki
 from tests.facexml_cases import cases
 from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     TEXT_SHA,
