@@ -9,7 +9,7 @@ import argparse
 import importlib
 from collections.abc import Sequence
 
-from kiosk.app.cli import run_parsed
+from kiosk.app.cli import command_parser, run_parsed
 
 # Each module defines `register(commands, bench)`; `bench` is the `myna-testbench bench WHAT` group.
 COMMAND_MODULES = (
@@ -22,9 +22,7 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="myna-testbench", description="マイナ受付 kiosk test bench")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser, commands = command_parser("myna-testbench", "マイナ受付 kiosk test bench")
     bench_parser = commands.add_parser("bench", help="benchmarks that print their figures")
     bench = bench_parser.add_subparsers(dest="bench", required=True, metavar="WHAT")
     for name in COMMAND_MODULES:

@@ -12,6 +12,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 # Each module defines `register(commands)` adding parsers whose defaults carry `run(args) -> int`.
 COMMAND_MODULES = (
@@ -23,10 +24,15 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="myna-kiosk", description="マイナ受付 kiosk / My Number reception kiosk")
+def command_parser(prog: str, description: str) -> tuple[argparse.ArgumentParser, Any]:
+    """The top-level parser with `-v` and its sub-command group (shared with the test bench's command line)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    return parser, parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser, commands = command_parser("myna-kiosk", "マイナ受付 kiosk / My Number reception kiosk")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands)
     return parser
