@@ -134,7 +134,7 @@ def test_proof_statements_count_on_across_restarts(tmp_path: Path) -> None:
     first.client.outbox.close()
     again = adapter().proof_statement(new_result_id(), now)
     assert again is not None and [*counters, again.counter] == [1, 2, 3] and again.kiosk_id == "kiosk-proof"
-    live = VerifierReceptionBackend(adapter().client)  # the verifier still wants its live challenge
+    live = VerifierReceptionBackend(adapter().client, pin_proofs=False)  # configured for the live challenge
     assert live.proof_statement(new_result_id(), now) is None
 
 

@@ -202,7 +202,7 @@ def test_backend_down_keeps_results_tells_staff_and_delivers_when_back(
     with pytest.raises(BackendUnavailable) as caught:
         backend.fetch_challenge("kiosk-1", wait=1.0)
     assert time.monotonic() - started < 1.6  # the PIN path's wait is bounded
-    assert "つながりません" in caught.value.message() and "cannot be reached" in caught.value.message()
+    assert "接続できません" in caught.value.message() and "cannot be reached" in caught.value.message()
     assert not backend.health().ok
 
     outbox = Outbox(tmp_path / "outbox.db")
