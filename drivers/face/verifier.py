@@ -70,7 +70,8 @@ class LiveFaceVerifier:
                         break
                     frame = camera.wait_next(last, timeout=3.0)  # CameraLost goes to the flow as it is
                     if frame is None:
-                        break  # a recorded source ended
+                        session.source_ended()  # a recorded source ended: said so in the record
+                        break
                     last = frame.index
                     feedback = session.feed(frame)
                     on_frame(_preview(frame.image))
