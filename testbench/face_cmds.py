@@ -101,7 +101,8 @@ def run_eval(args: argparse.Namespace) -> int:
         data = thresholds.to_mapping() | {
             "accept": derived["accept"], "reject": derived["reject"],
             "provenance": (f"myna-testbench face eval {time.strftime('%Y-%m-%d')}: FMR<=1e-3 / 1e-2 points over "
-                           f"{derived['genuine']} genuine and {derived['impostor']} impostor chip-like comparisons"),
+                           f"{derived['genuine']} genuine and {derived['impostor']} impostor chip-like comparisons"
+                           " of the calibration half of the identities; see face eval for the held-out half"),
         }
         FaceThresholds.from_mapping(data)  # refuse to write something that would not load
         args.write_thresholds.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -132,29 +133,48 @@ def print_eval(r: dict[str, Any]) -> None:
         print(f"  {'':14s} at accept {acc['threshold']}: FMR {acc['fmr']:.2e}"
               f" ({acc['impostor_accepts']} of {s['impostor']})  FNMR {_pct(acc['fnmr'])}"
               f"  retry band {acc['genuine_in_retry_band']}  rejected {acc['genuine_rejected']}")
-    d = r["derived_thresholds"]
-    print(f"  derived: accept {d['accept']} (FMR<=1e-3)  reject {d['reject']} (FMR<=1e-2)")
-    v = r["videos"]
-    print(f"\nvideos through the live pipeline: {len(v['captures'])} captures, FTA {v['fta']}, "
-          f"BPCER {_pct(v['bpcer']['rate'])} of {v['bpcer']['attempts']}")
-    for c in v["captures"]:
-        print(f"  {c['video']:45s} +{c['offset_s']:.0f}s  liveness {c['liveness']:15s} challenge {c['challenge']}"
-              f"  good {c['frames_good']}/{c['frames_seen']}  encoded {c['encoded']}")
-    print(f"  passed without a challenge: {v['passed_without_challenge']}")
-    print(f"  genuine decisions: {v['genuine_decisions']}  medians {v['genuine_median_distances']}")
-    print(f"  impostor decisions: {v['impostor_decisions']}  min median {v['impostor_min_distance']}"
-          f"  matcher-alone accepts {v['impostor_match_only_accepts']}")
-    pf = v["per_frame"]
-    print(f"  per frame (every 5th good frame, {pf['frames']} frames):"
+    sp = r["split"]
+    d, h = sp["derived_on_calibration"], sp["held_out_at_derived_accept"]
+    print(f"\ncalibration split ({sp['identities']['calibration']} identities) → accept {d['accept']} (FMR<=1e-3),"
+          f" reject {d['reject']} (FMR<=1e-2) over {d['genuine']} genuine / {d['impostor']} impostor")
+    ci = h["fnmr_ci95"]["wilson95"]
+    print(f"held-out split ({sp['identities']['held_out']} identities) at accept {h['threshold']}:"
+          f" FNMR {_pct(h['fnmr'])} [{_pct(ci[0])}, {_pct(ci[1])}] of {h['genuine']},"
+          f" FMR {h['fmr']:.2e} ({h['impostor_accepts']} of {h['impostor']})")
+    own = sp["held_out_own_fnmr_at_fmr_1e-3"]
+    print(f"  (the held-out half's own FNMR@FMR1e-3, its threshold {own['threshold']}: {_pct(own['fnmr'])})")
+    pf = r["videos"]["per_frame"]
+    print(f"\nper video frame (every 5th good frame, {pf['frames']} frames):"
           f" genuine {pf['genuine']} median {pf['genuine_median']}"
           f", <= accept {pf['genuine_at_or_below_accept']}, >= reject {pf['genuine_at_or_above_reject']};"
           f" impostor {pf['impostor']} min {pf['impostor_min']}, <= accept {pf['impostor_at_or_below_accept']}")
-    print("\nattacks (APCER = liveness passed; IAPMR trials = against the same identity's other chips)")
-    for name, s in r["attacks"].items():
-        print(f"  {name:13s} attacks {s['attacks']:4d}  APCER {_pct(s['apcer'])} ({s['liveness_passed']})"
-              f"  system accepts {s['system_accepts']}/{s['iapmr_trials']}"
-              f"  matcher-alone accepts {s['matcher_alone_accepts']}/{s['iapmr_trials']}")
+    print_bench(r["bench"])
     print(f"\nelapsed {r['elapsed_s']} s")
+
+
+def _rate(x: dict[str, Any]) -> str:
+    if not x["n"]:
+        return "n/a (0 trials)"
+    w, cp = x["wilson95"], x["clopper_pearson95"]
+    return (f"{_pct(x['rate'])} ({x['k']}/{x['n']}; Wilson [{_pct(w[0])}, {_pct(w[1])}],"
+            f" Clopper-Pearson [{_pct(cp[0])}, {_pct(cp[1])}])")
+
+
+def print_bench(b: dict[str, Any]) -> None:
+    bf = b["bona_fide"]
+    print("\nresponsive bench — bona fide (cooperative patients cut from the fixture videos)")
+    for video, v in bf["per_video"].items():
+        print(f"  {video:38s} live {v['live']}/{v['attempts']}  fixture-gap attempts {v['fixture_gap_attempts']}"
+              f"  {v['seconds_median']} s  face h p5/50/95 {v['face_height_p5_p50_p95']}  outcomes {v['outcomes']}")
+        print(f"  {'':38s} clips {v['clips']}  identity spread {v['identity_spread']}")
+    print(f"  BPCER liveness: {_rate(bf['bpcer_liveness'])}")
+    print(f"  BPCER liveness where the footage holds every prompted action: "
+          f"{_rate(bf['bpcer_liveness_where_footage_answers'])}")
+    print(f"  BPCER decision (different-session chip): {_rate(bf['bpcer_decision'])}  {bf['decision_verdicts']}")
+    print("responsive bench — attacks on their own clock (APCER = liveness passed)")
+    for name, a in b["attacks"].items():
+        print(f"  {name:17s} APCER {_rate(a['apcer'])}  system accepts {a['system_accepts']}/{a['trials']}"
+              f"  {a['outcomes']}")
 
 
 # --- bench ----------------------------------------------------------------------------------------------
