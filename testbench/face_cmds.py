@@ -19,7 +19,7 @@ from typing import Any
 
 from kiosk.errors import KioskError
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]  # the checkout (testbench/ sits in it)
 
 
 def default_fixtures() -> Path:
@@ -185,6 +185,7 @@ def run_bench(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     import cv2
 
+    from drivers.camera import Camera
     from drivers.camera.sources import Frame, VideoFileSource
     from drivers.face.encoder import DlibEncoder
     from drivers.face.landmarks import FaceAnalyser
@@ -216,47 +217,63 @@ def run_bench(args: argparse.Namespace) -> int:
 
     frames = [fit_frame(f.image, 640, 480) for f in VideoFileSource(video).frames()]
     frames = (frames * (1 + args.frames // len(frames)))[: args.frames]
+    # live pipeline: the threaded camera plays the video 4x faster than recorded (more frames offered than
+    # the machine can analyse; latest-frame semantics skip the rest), the session analyses what it gets
     session = LiveFaceSession(encoder, dataclasses.replace(thresholds, passive_window_s=1e9), analyser=analyser)
-    t0 = time.perf_counter()
     per_frame = []
-    for i, img in enumerate(frames):
-        f0 = time.perf_counter()
-        session.feed(Frame(i, i / 25.0, img))
-        per_frame.append((time.perf_counter() - f0) * 1000.0)
-    fps = len(frames) / (time.perf_counter() - t0)
-    decision_ms, decision_cpu_ms = [], []
+    fed = 0
+    t0, c0 = time.perf_counter(), time.process_time()
+    with Camera(VideoFileSource(video), speed=4.0) as camera:
+        last = -1
+        while (frame := camera.wait_next(last, timeout=3.0)) is not None and fed < args.frames:
+            f0 = time.perf_counter()
+            session.feed(Frame(fed, frame.t, fit_frame(frame.image, 640, 480)))
+            per_frame.append((time.perf_counter() - f0) * 1000.0)
+            last, fed = frame.index, fed + 1
+    live_wall = time.perf_counter() - t0
+    fps, fps_cpu_s = fed / live_wall, time.process_time() - c0
+    session.close()
+    decision_ms: list[float] = []
+    decision_cpu_ms: list[float] = []
+    during_ms: list[float] = []
     for _ in range(3):
         s = LiveFaceSession(encoder, thresholds, analyser=analyser)
         for i, img in enumerate(frames[:90]):
             s.feed(Frame(i, i / 25.0, img))
         t1, c1 = time.perf_counter(), time.thread_time()
-        s.finish(chip, match_even_if_not_live=True)
+        record = s.finish(chip, match_even_if_not_live=True)
+        during_ms.append(dict(record.timings_ms).get("encode_during_capture", 0.0))
         decision_ms.append((time.perf_counter() - t1) * 1000.0)
         decision_cpu_ms.append((time.thread_time() - c1) * 1000.0)
     session.close()
     analyser.close()
     result = {
         "cpu": _cpu_name(), "cpus": os.cpu_count(), "load_avg_1m": os.getloadavg()[0],
-        "frame_size": "640x480", "frames": len(frames),
-        "live_fps": round(fps, 1), "per_frame_ms_median": round(statistics.median(per_frame), 1),
+        "frame_size": "640x480", "frames": fed, "live_process_cpu_s": round(fps_cpu_s, 2),
+        "live_wall_s": round(live_wall, 2), "live_fps": round(fps, 1),
+        "encode_during_capture_ms_median": round(statistics.median(during_ms), 1),
+        "per_frame_ms_median": round(statistics.median(per_frame), 1),
         "per_frame_ms_p95": round(sorted(per_frame)[int(0.95 * (len(per_frame) - 1))], 1),
         "enrolment_ms_median": round(statistics.median(enrol_ms), 1), "chip_bytes": len(photo),
         "enrolment_cpu_ms_median": round(statistics.median(enrol_cpu_ms), 1),
         "decision_ms_median": round(statistics.median(decision_ms), 1), "frames_encoded": thresholds.frames_to_encode,
         "decision_cpu_ms_median": round(statistics.median(decision_cpu_ms), 1),
         "model_load_s": round(load_s, 2), "model_load_cpu_s": round(load_cpu_s, 2), "import_s": round(import_s, 2),
-        "targets": {"live_fps": ">= 15", "enrolment_ms": "<= 150", "decision_ms": "<= 500", "model_load_s": "<= 3"},
+        "targets": {"live_fps": ">= 15", "enrolment_ms": "<= 150", "decision_ms": "<= 300", "model_load_s": "<= 3"},
     }
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print(f"cpu: {result['cpu']} × {result['cpus']} (load {result['load_avg_1m']:.2f})")
-        print(f"live analysis 640x480: {result['live_fps']} frames/s  (median {result['per_frame_ms_median']} ms,"
-              f" p95 {result['per_frame_ms_p95']} ms; target >= 15)")
+        print(f"live pipeline 640x480 (threaded camera, video at 4x): {result['live_fps']} frames/s analysed"
+              f" ({fed} frames in {result['live_wall_s']} s wall, {result['live_process_cpu_s']} s process CPU;"
+              f" per frame median {result['per_frame_ms_median']} ms, p95 {result['per_frame_ms_p95']} ms;"
+              " target >= 15)")
         print(f"chip enrolment ({len(photo)} B JPEG 2000, photo + mirror): {result['enrolment_ms_median']} ms"
               f" wall, {result['enrolment_cpu_ms_median']} ms CPU (target <= 150)")
         print(f"decision after capture ({thresholds.frames_to_encode} frames, mirror {thresholds.mirror_probe}):"
-              f" {result['decision_ms_median']} ms wall, {result['decision_cpu_ms_median']} ms CPU (target <= 500)")
+              f" {result['decision_ms_median']} ms wall, {result['decision_cpu_ms_median']} ms CPU (target <= 300);"
+              f" earlier segments encoded during the capture: {result['encode_during_capture_ms_median']} ms")
         print(f"model load (dlib 5-point + ResNet, MediaPipe detector + FaceMesh): {result['model_load_s']} s wall,"
               f" {result['model_load_cpu_s']} s CPU (+ imports {result['import_s']} s; target <= 3)")
         print("(wall times include waiting for the CPU on a shared machine; CPU times are this thread's own work)")
