@@ -192,6 +192,9 @@ FACE_HINTS: dict[str, str] = {
     "remove_cap": QT_TRANSLATE_NOOP("kiosk", "Please take off your hat."),
     "blink": QT_TRANSLATE_NOOP("kiosk", "Please blink."),
     "turn_head": QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly."),
+    "turn_left": QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly to your left."),
+    "turn_right": QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly to your right."),
+    "nod": QT_TRANSLATE_NOOP("kiosk", "Please nod slowly."),
 }
 
 BUTTON_LABELS: dict[Intent, str] = {
