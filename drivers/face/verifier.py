@@ -45,7 +45,8 @@ class LiveFaceVerifier:
     ) -> None:
         self.source_factory = source_factory
         self.thresholds = thresholds or domain.load_thresholds()
-        self.encoder = encoder or DlibEncoder()
+        # the ResNet in its own process: in this one it would hold the GIL and freeze the screen (~0.3 s)
+        self.encoder = encoder or DlibEncoder(matcher_process=True)
         self.speed, self._rng = speed, rng
         self._lock = threading.Lock()  # one attempt at a time: there is one camera
         self._analyser: FaceAnalyser | None = None
