@@ -47,6 +47,9 @@ def register(commands: Any, bench: Any) -> None:
     ver.add_argument("--thresholds", type=Path, default=None, help="thresholds JSON (default: packaged)")
     ver.add_argument("--speed", type=float, default=1.0, help="play the video faster than recorded (tests)")
     ver.add_argument("--json", action="store_true", help="print the decision record as JSON")
+    ver.add_argument("--respond", action="store_true",
+                     help="play the video as a cooperative patient who answers the prompts (the responsive bench"
+                          " camera); without it the video plays on its own clock, as a replayed recording would")
     ver.set_defaults(run=run_verify)
 
     b = bench.add_parser("face", help="live analysis fps, enrolment, decision and model load times")
@@ -367,11 +370,16 @@ def run_verify(args: argparse.Namespace) -> int:
         del card_face  # the photo is not needed past enrolment
         session = LiveFaceSession(encoder, thresholds)
         t0 = time.perf_counter()
-        with Camera(VideoFileSource(args.video), speed=args.speed) as camera:
-            last = -1
-            while not session.done and (frame := camera.wait_next(last, timeout=5.0)) is not None:
-                session.feed(frame)
-                last = frame.index
+        if args.respond:
+            _respond(session, args.video)
+        else:
+            with Camera(VideoFileSource(args.video), speed=args.speed) as camera:
+                last = -1
+                while not session.done and (frame := camera.wait_next(last, timeout=5.0)) is not None:
+                    session.feed(frame)
+                    last = frame.index
+        if not session.done:
+            session.source_ended()  # the record says the video ended, not that time ran out
         timings["capture"] = (time.perf_counter() - t0) * 1000.0
         decision = session.finish(chip)
         del chip
@@ -387,3 +395,16 @@ def run_verify(args: argparse.Namespace) -> int:
               f" liveness {decision.liveness.outcome.value if decision.liveness else '-'},"
               f" frames {decision.frames_good}/{decision.frames_seen} good, encoded {list(decision.frames_used)}")
     return 0 if decision.verdict.value == "accept" else 1
+
+
+def _respond(session: Any, video: Path) -> None:
+    """Feed the session from a cooperative patient cut from `video` (testbench/face/responsive.py)."""
+    import random
+
+    from testbench.face.responsive import CooperativePatient, Footage
+
+    patient = CooperativePatient(Footage.index(video), random.SystemRandom())
+    prompt, guidance = None, ()
+    while not session.done and (frame := patient.next_frame(prompt, guidance)) is not None:
+        feedback = session.feed(frame)
+        prompt, guidance = feedback.prompt, feedback.guidance
