@@ -10,11 +10,11 @@ APT_PACKAGES := pcscd libpcsclite-dev vsmartcard-vpcd opensc pcsc-tools \
 	xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libxcb-image0 \
 	libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxcb-shm0 libxcb-sync1 \
 	libxcb-xfixes0 libxcb-util1 libx11-xcb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
-	fonts-ipafont-gothic tesseract-ocr tesseract-ocr-jpn \
+	fonts-ipafont-gothic tesseract-ocr tesseract-ocr-jpn faketime \
 	postgresql chromium chromium-driver espeak-ng sox \
 	open-jtalk open-jtalk-mecab-naist-jdic fonts-nanum
 
-.PHONY: setup apt venv test demo lint clean voices i18n
+.PHONY: setup apt venv test check demo lint clean voices i18n
 
 setup: apt venv voices
 
@@ -40,19 +40,23 @@ venv: $(STAMP)
 voices: venv
 	@$(PY) packaging/voices/build_voices.py || echo "voices: not built; the kiosk runs silent"
 
-# Translations: refresh the .ts sources from the code, then build the .qm files the kiosk loads.
+# Translations: refresh the .ts sources from the text table (kiosk/translations.py reads them at run time).
 i18n: venv
 	@for l in ja en zh ko; do $(VENV)/bin/pyside6-lupdate kiosk/screen_texts.py kiosk/screens.py \
-	  -target-language $$l -no-obsolete -locations none -ts assets/i18n/kiosk_$$l.ts >/dev/null; \
-	  $(VENV)/bin/pyside6-lrelease assets/i18n/kiosk_$$l.ts -qm assets/i18n/kiosk_$$l.qm >/dev/null; done
+	  -target-language $$l -no-obsolete -locations none -ts assets/i18n/kiosk_$$l.ts >/dev/null; done
 
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy kiosk drivers ui verifier testbench
 	$(VENV)/bin/lint-imports
 
+# The whole suite: every tier (vpcd, models, server, slow) — what CI runs.
 test: lint
 	tests/isolated $(VENV)/bin/python -m pytest
+
+# The fast tier for a developer: unit + ui + the in-process card, no pcscd, models, servers or slow tests.
+check: lint
+	tests/isolated $(VENV)/bin/python -m pytest -q -m "not (vpcd or models or server or slow)"
 
 demo: setup
 	$(VENV)/bin/myna-testbench demo

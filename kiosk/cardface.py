@@ -280,7 +280,7 @@ def cross_check(
 
 
 @dataclass(frozen=True)
-class CardFaceReading:
+class CardFrontReading:
     """What one image of a card front gave: 照合番号B when confident and plausible, else None (re-scan).
 
     `confidence` is 0..1 (the weakest character the value depends on); `reason` says why there is no

@@ -17,11 +17,12 @@ from kiosk.errors import ConfigError
 
 # Consent screens the kiosk knows, in the order they are asked. Ids match kiosk.reception.ConsentItem values
 # where one exists; "comprehensive", "limit_info" and "prescription_form" are screens, not OQS items.
-MEDICAL_INFO_ITEMS = ("diagnosis", "pharmacists", "operation", "specific_health_checkups")
+# The 包括同意 screen's "consent_all" stands for these four (reception-flow.md §(b), step 6).
+COMPREHENSIVE_CONSENT_ITEMS = ("diagnosis", "pharmacists", "operation", "specific_health_checkups")
 ITEMS_2025 = ("diagnosis_name", "infectious", "allergy", "other_allergy", "test", "prescription_info")
 KNOWN_CONSENT_SCREENS = (
     "comprehensive",
-    *MEDICAL_INFO_ITEMS,
+    *COMPREHENSIVE_CONSENT_ITEMS,
     "limit_info",
     "specific_diseases",
     "public_expense",
@@ -69,7 +70,7 @@ class ConsentPolicy:
 
     comprehensive: bool = True  # 包括同意 first, with "choose individually"
     items: tuple[str, ...] = (
-        *MEDICAL_INFO_ITEMS,
+        *COMPREHENSIVE_CONSENT_ITEMS,
         "limit_info",
         "specific_diseases",
         "public_expense",
@@ -99,6 +100,18 @@ class DeviceSettings:
 
 
 @dataclass(frozen=True)
+class DeliveryPolicy:
+    """How results reach the verifier. Every local wait is bounded below `timeouts.submit_s` (checked)."""
+
+    outbox_busy_s: float = 2.0  # longest wait for the outbox's write lock
+    answer_wait_s: float = 3.0  # how long the patient waits for the verifier's answer before "recorded"
+    disk_reserve_mb: int = 64  # below this much free disk the kiosk is out of service (never half-written)
+    retry_max_s: float = 300.0  # per-result backoff cap (exponential, jittered) while a result gets no verdict
+    quarantine_retry_s: float = 3600.0  # a refused result is offered again this often (or when staff ask)
+    pin_proofs: bool = False  # the card signs the kiosk's own proof (kiosk.proof) instead of a live challenge
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     facility_code: str = "0000000000"
     default_lang: str = "ja"
@@ -108,6 +121,7 @@ class KioskConfig:
     consent: ConsentPolicy = field(default_factory=ConsentPolicy)
     staff: StaffPolicy = field(default_factory=StaffPolicy)
     devices: DeviceSettings = field(default_factory=DeviceSettings)
+    delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
 
 
 LANGUAGES = ("ja", "en", "zh", "ko")
@@ -169,6 +183,12 @@ def _check(config: KioskConfig, where: str) -> None:
     for f in dataclasses.fields(config.timeouts):
         if getattr(config.timeouts, f.name) <= 0:
             raise ConfigError(f"{where}: timeouts.{f.name} must be positive")
+    d = config.delivery
+    if config.timeouts.submit_s <= d.outbox_busy_s + d.answer_wait_s + 1.0:  # one honest deadline
+        raise ConfigError(f"{where}: timeouts.submit_s must exceed delivery.outbox_busy_s + delivery.answer_wait_s"
+                          " + 1 s, so a stored reception is never reported as failed")
+    if d.disk_reserve_mb < 1 or min(d.outbox_busy_s, d.answer_wait_s, d.retry_max_s, d.quarantine_retry_s) <= 0:
+        raise ConfigError(f"{where}: delivery settings must be positive")
     if config.default_lang not in LANGUAGES:
         raise ConfigError(f"{where}: default_lang must be one of {', '.join(LANGUAGES)}")
     unknown = [i for i in config.consent.items if i not in KNOWN_CONSENT_SCREENS or i == "comprehensive"]

@@ -60,7 +60,7 @@ class CardSummary:
 
 
 @dataclass(frozen=True)
-class CardFace:
+class ChipFrontRecord:
     """券面事項確認AP EF 0002, opened with 照合番号B: the chip's copy of the printed card front."""
 
     birth_date: date = field(repr=False)

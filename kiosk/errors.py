@@ -2,77 +2,103 @@
 
 Drivers translate foreign exceptions (pyscard, OpenCV, requests, …) into these at their edge; the core
 and the ui never see a foreign exception type. Every class carries a stable `code` (for logs, results and
-the ui's message table) and a calm Japanese message with its English beside it.
+the ui's message table, kiosk.screen_texts.ERROR_TEXTS, which says it calmly in the patient's language).
 """
 
 from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Why something did not work, as logs, results, the flow and the text table name it. The flow's own
+    reasons (a timeout, a cancel, a face that did not match) sit beside the errors' codes: one vocabulary."""
+
+    KIOSK_ERROR = "kiosk_error"
+    CANCELLED = "cancelled"
+    CARD_ERROR = "card_error"
+    NO_READER = "no_reader"
+    NO_CARD = "no_card"
+    CARD_REMOVED = "card_removed"
+    UNSUPPORTED_CARD = "unsupported_card"
+    MALFORMED_RESPONSE = "malformed_response"
+    CARD_COMMAND_FAILED = "card_command_failed"
+    SECURITY_STATUS_NOT_SATISFIED = "security_status_not_satisfied"
+    PIN_WRONG = "pin_wrong"
+    PIN_BLOCKED = "pin_blocked"
+    PIN_NOT_SET = "pin_not_set"
+    VERIFICATION_B_WRONG = "verification_b_wrong"
+    VERIFICATION_B_BLOCKED = "verification_b_blocked"
+    CAMERA_LOST = "camera_lost"
+    CARD_FACE_UNREADABLE = "card_face_unreadable"
+    NO_FACE_IN_CHIP_PHOTO = "no_face_in_chip_photo"
+    BACKEND_UNAVAILABLE = "backend_unavailable"
+    OUTBOX_ERROR = "outbox_error"
+    OUT_OF_SERVICE = "out_of_service"
+    BACKEND_REJECTED = "backend_rejected"
+    CONFIG_ERROR = "config_error"
+    # reasons the flow decides on its own (no exception behind them)
+    TIMEOUT = "timeout"
+    TIMED_OUT = "timed_out"
+    VISUAL_REJECTED = "visual_rejected"
+    VERIFICATION_B_LOW = "verification_b_low"
+    FACE_NO_MATCH = "face_no_match"
+    FACE_LIVENESS = "face_liveness"
+    PIN_FORMAT = "pin_format"
+    BACKEND_TIMEOUT = "backend_timeout"
 
 
 class KioskError(Exception):
     """Base of every error the kiosk can explain to a person."""
 
-    code = "kiosk_error"
-    ja = "エラーが発生しました。職員にお声がけください。"
-    en = "Something went wrong. Please ask a member of staff."
+    code: ErrorCode = ErrorCode.KIOSK_ERROR
 
     def __init__(self, detail: str = "") -> None:
-        super().__init__(detail or self.en)
+        super().__init__(detail or self.code.value)
         self.detail = detail
 
     def message(self) -> str:
-        """Japanese first, English beside it."""
-        return f"{self.ja} / {self.en}"
+        """The patient text for this error, Japanese first with English beside it (for the operator CLIs)."""
+        from kiosk.screen_texts import error_message  # the text table imports the flow types, which import us
+
+        return error_message(self.code)
 
 
 class Cancelled(KioskError):
-    code = "cancelled"
-    ja = "操作を中止しました。"
-    en = "The operation was cancelled."
+    code = ErrorCode.CANCELLED
 
 
 # --- card -------------------------------------------------------------------------------------------
 
 
 class CardError(KioskError):
-    code = "card_error"
-    ja = "カードを読み取れませんでした。カードを置き直してください。"
-    en = "The card could not be read. Please place it again."
+    code = ErrorCode.CARD_ERROR
 
 
 class NoReader(CardError):
-    code = "no_reader"
-    ja = "カードリーダーが見つかりません。職員にお声がけください。"
-    en = "No card reader was found. Please ask a member of staff."
+    code = ErrorCode.NO_READER
 
 
 class NoCard(CardError):
-    code = "no_card"
-    ja = "カードが置かれていません。マイナンバーカードを置いてください。"
-    en = "No card is on the reader. Please place your My Number card."
+    code = ErrorCode.NO_CARD
 
 
 class CardRemoved(CardError):
-    code = "card_removed"
-    ja = "カードが取り外されました。最初からやり直してください。"
-    en = "The card was removed. Please start again."
+    code = ErrorCode.CARD_REMOVED
 
 
 class UnsupportedCard(CardError):
-    code = "unsupported_card"
-    ja = "このカードは使えません。マイナンバーカードを置いてください。"
-    en = "This card cannot be used. Please place a My Number card."
+    code = ErrorCode.UNSUPPORTED_CARD
 
 
 class MalformedResponse(CardError):
-    code = "malformed_response"
-    ja = "カードから正しい応答がありませんでした。カードを置き直してください。"
-    en = "The card gave an unexpected answer. Please place it again."
+    code = ErrorCode.MALFORMED_RESPONSE
 
 
 class CardCommandFailed(CardError):
     """A status word the protocol does not expect at this point."""
 
-    code = "card_command_failed"
+    code = ErrorCode.CARD_COMMAND_FAILED
 
     def __init__(self, sw: int, detail: str = "") -> None:
         super().__init__(detail or f"card answered SW {sw:04X}")
@@ -80,7 +106,7 @@ class CardCommandFailed(CardError):
 
 
 class SecurityStatusNotSatisfied(CardCommandFailed):
-    code = "security_status_not_satisfied"
+    code = ErrorCode.SECURITY_STATUS_NOT_SATISFIED
 
 
 class SecretWrong(CardError):
@@ -96,79 +122,63 @@ class SecretBlocked(CardError):
 
 
 class PinWrong(SecretWrong):
-    code = "pin_wrong"
-    ja = "暗証番号が違います。"
-    en = "The PIN is not correct."
+    code = ErrorCode.PIN_WRONG
 
 
 class PinBlocked(SecretBlocked):
-    code = "pin_blocked"
-    ja = "暗証番号がロックされています。お住まいの市区町村の窓口で再設定してください。"
-    en = "The PIN is locked. It can be reset at your municipal office."
+    code = ErrorCode.PIN_BLOCKED
 
 
 class PinNotSet(CardError):
-    code = "pin_not_set"
-    ja = "このカードには暗証番号が設定されていません（顔認証マイナンバーカード）。顔認証をご利用ください。"
-    en = "This card has no PIN (face-authentication card). Please use face recognition."
+    code = ErrorCode.PIN_NOT_SET
 
 
 class VerificationBWrong(SecretWrong):
-    code = "verification_b_wrong"
-    ja = "カード券面の読み取り結果が違いました。職員にお声がけください。"
-    en = "The card face was read incorrectly. Please ask a member of staff."
+    code = ErrorCode.VERIFICATION_B_WRONG
 
 
 class VerificationBBlocked(SecretBlocked):
-    code = "verification_b_blocked"
-    ja = "このカードの顔写真は読み出せません。暗証番号か職員による確認をご利用ください。"
-    en = "The photo on this card cannot be read. Please use your PIN or ask staff to check."
+    code = ErrorCode.VERIFICATION_B_BLOCKED
 
 
 # --- camera, card face and face matching ----------------------------------------------------------------
 
 
 class CameraLost(KioskError):
-    code = "camera_lost"
-    ja = "カメラが使えません。職員にお声がけください。"
-    en = "The camera is not available. Please ask a member of staff."
+    code = ErrorCode.CAMERA_LOST
 
 
 class CardFaceUnreadable(KioskError):
-    code = "card_face_unreadable"
-    ja = "カードの表面を読み取れませんでした。カードを表向きに置き直してください。"
-    en = "The front of the card could not be read. Please place it face up again."
+    code = ErrorCode.CARD_FACE_UNREADABLE
 
 
 class NoFaceInChipPhoto(KioskError):
-    code = "no_face_in_chip_photo"
-    ja = "カードの顔写真を照合に使えません。暗証番号か職員による確認をご利用ください。"
-    en = "The card's photo cannot be used for matching. Please use your PIN or ask staff to check."
+    code = ErrorCode.NO_FACE_IN_CHIP_PHOTO
 
 
 # --- backend ----------------------------------------------------------------------------------------------
 
 
 class BackendUnavailable(KioskError):
-    code = "backend_unavailable"
-    ja = "ただいま確認サービスにつながりません。受付内容は保存され、後で送信されます。"
-    en = "The verification service cannot be reached. Your reception is saved and will be sent later."
+    code = ErrorCode.BACKEND_UNAVAILABLE
 
 
 class OutboxError(KioskError):
     """The finished reception could not be written to the kiosk's durable outbox (disk full, damaged file)."""
 
-    code = "outbox_error"
-    ja = "受付内容を保存できませんでした。職員にお声がけください。"
-    en = "The reception could not be saved. Please ask a member of staff."
+    code = ErrorCode.OUTBOX_ERROR
+
+
+class OutOfService(OutboxError):
+    """Too little disk left to be sure a reception could be saved: no new reception is started."""
+
+    code = ErrorCode.OUT_OF_SERVICE
 
 
 class BackendRejected(KioskError):
     """The verification service refused the request with its own error code."""
 
-    code = "backend_rejected"
-    ja = "確認できませんでした。職員にお声がけください。"
-    en = "This could not be confirmed. Please ask a member of staff."
+    code = ErrorCode.BACKEND_REJECTED
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(detail or reason)
@@ -176,6 +186,4 @@ class BackendRejected(KioskError):
 
 
 class ConfigError(KioskError):
-    code = "config_error"
-    ja = "設定に誤りがあります。職員にお声がけください。"
-    en = "The kiosk is not configured correctly. Please ask a member of staff."
+    code = ErrorCode.CONFIG_ERROR

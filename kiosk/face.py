@@ -23,8 +23,13 @@ from kiosk.face_challenge import ChallengeRules, Prompt, PromptResult
 # --- guidance -------------------------------------------------------------------------------------------
 
 
+# The face encoder every decision names (drivers/face/encoder.py loads its weights; results report it).
+FACE_MODEL_ID = "dlib_face_recognition_resnet_model_v1"
+
+
 class Guidance(Enum):
-    """What the screen tells the patient while the camera looks for a usable face. Value = stable code."""
+    """What the screen tells the patient while the camera looks for a usable face. Value = stable code;
+    the words are in kiosk.screen_texts.FACE_HINTS."""
 
     OK = "ok"
     NO_FACE = "no_face"
@@ -44,36 +49,6 @@ class Guidance(Enum):
     TURN_LEFT = "turn_left"
     TURN_RIGHT = "turn_right"
     NOD = "nod"
-
-    @property
-    def ja(self) -> str:
-        return _GUIDANCE_TEXT[self][0]
-
-    @property
-    def en(self) -> str:
-        return _GUIDANCE_TEXT[self][1]
-
-
-_GUIDANCE_TEXT: dict[Guidance, tuple[str, str]] = {
-    Guidance.OK: ("そのままお待ちください。", "Please hold still."),
-    Guidance.NO_FACE: ("カメラに顔を向けてください。", "Please look at the camera."),
-    Guidance.ONE_PERSON_ONLY: ("お一人ずつカメラの前にお立ちください。", "One person at a time, please."),
-    Guidance.COME_CLOSER: ("もう少し近づいてください。", "Please come a little closer."),
-    Guidance.STEP_BACK: ("少し離れてください。", "Please step back a little."),
-    Guidance.CENTRE_FACE: ("顔を枠の中に入れてください。", "Please bring your face inside the frame."),
-    Guidance.FACE_CAMERA: ("正面を向いてください。", "Please face the camera straight on."),
-    Guidance.HOLD_STILL: ("動かずにお待ちください。", "Please keep still."),
-    Guidance.MORE_LIGHT: ("顔が暗すぎます。明るい場所でお試しください。", "Your face is too dark. More light, please."),
-    Guidance.LESS_BACKLIGHT: ("逆光です。向きを変えてください。", "Too much light behind you. Please turn a little."),
-    Guidance.OPEN_EYES: ("目を開けてカメラを見てください。", "Please open your eyes and look at the camera."),
-    Guidance.REMOVE_MASK: ("マスクを外してください。", "Please take off your mask."),
-    Guidance.REMOVE_CAP: ("帽子を取ってください。", "Please take off your hat or cap."),
-    Guidance.BLINK: ("ゆっくりまばたきをしてください。", "Please blink slowly."),
-    Guidance.TURN_HEAD: ("ゆっくり顔を左右に向けてください。", "Please turn your head slowly left and right."),
-    Guidance.TURN_LEFT: ("顔をゆっくり左に向けてください。", "Please turn your head slowly to your left."),
-    Guidance.TURN_RIGHT: ("顔をゆっくり右に向けてください。", "Please turn your head slowly to your right."),
-    Guidance.NOD: ("ゆっくりうなずいてください。", "Please nod slowly."),
-}
 
 PROMPT_GUIDANCE: dict[Prompt, Guidance] = {
     Prompt.TURN_LEFT: Guidance.TURN_LEFT,
@@ -116,7 +91,7 @@ class FaceThresholds:
     """Every number the face path decides with. Loaded from assets/face/thresholds.json (derived by
     `myna-testbench face eval`) or from a file named in the kiosk config."""
 
-    model: str = "dlib_face_recognition_resnet_model_v1"
+    model: str = FACE_MODEL_ID
     accept: float = 0.50  # median distance at or below: same person
     reject: float = 0.60  # median distance at or above: not the same person (go to PIN/staff)
     frames_to_encode: int = 3  # best frames encoded after capture, one per segment of the window
@@ -306,13 +281,13 @@ class LivenessOutcome(Enum):
     FAILED = "failed"  # no evidence after the challenge, or the identity changed mid-window
 
 
-class Challenge(Enum):
+class LivenessChallenge(Enum):
     BLINK = "blink"
     TURN_HEAD = "turn_head"
 
     @property
     def guidance(self) -> Guidance:
-        return Guidance.BLINK if self is Challenge.BLINK else Guidance.TURN_HEAD
+        return Guidance.BLINK if self is LivenessChallenge.BLINK else Guidance.TURN_HEAD
 
 
 @dataclass(frozen=True)
@@ -331,7 +306,7 @@ class LivenessEvidence:
 class LivenessReport:
     outcome: LivenessOutcome
     passive: LivenessEvidence | None
-    challenge: Challenge | None = None
+    challenge: LivenessChallenge | None = None
     challenge_evidence: LivenessEvidence | None = None
     identity_spread: float | None = None  # largest distance between the window's encodings
     reason: str = ""
@@ -348,23 +323,23 @@ def judge_passive(e: LivenessEvidence, t: FaceThresholds) -> LivenessOutcome:
     return LivenessOutcome.NEEDS_CHALLENGE
 
 
-def pick_challenge(e: LivenessEvidence, t: FaceThresholds, coin: float) -> Challenge:
+def pick_challenge(e: LivenessEvidence, t: FaceThresholds, coin: float) -> LivenessChallenge:
     """Ask for what the passive window lacked; if it lacked both, `coin` in [0, 1) picks at random."""
     has_blink = e.blinks >= t.min_blinks
     has_depth = e.nonplanar >= t.min_nonplanar
     if has_blink and not has_depth:
-        return Challenge.TURN_HEAD
+        return LivenessChallenge.TURN_HEAD
     if has_depth and not has_blink:
-        return Challenge.BLINK
-    return Challenge.BLINK if coin < 0.5 else Challenge.TURN_HEAD
+        return LivenessChallenge.BLINK
+    return LivenessChallenge.BLINK if coin < 0.5 else LivenessChallenge.TURN_HEAD
 
 
-def judge_challenge(challenge: Challenge, e: LivenessEvidence, t: FaceThresholds) -> LivenessOutcome:
+def judge_challenge(challenge: LivenessChallenge, e: LivenessEvidence, t: FaceThresholds) -> LivenessOutcome:
     """A challenge passes only with the asked-for action on a continuous track; a turn must also show depth
     (a flat photo tilted to fake a turn moves like a plane)."""
     if not e.track_continuous:
         return LivenessOutcome.FAILED
-    if challenge is Challenge.BLINK:
+    if challenge is LivenessChallenge.BLINK:
         ok = e.blinks >= t.min_blinks
     else:
         ok = e.yaw_range_deg >= t.min_turn_yaw_deg and e.nonplanar >= t.min_nonplanar
@@ -375,37 +350,13 @@ def judge_challenge(challenge: Challenge, e: LivenessEvidence, t: FaceThresholds
 
 
 class Verdict(Enum):
+    """The outcome of one face check; the words are in kiosk.screen_texts.VERDICT_TEXTS."""
+
     ACCEPT = "accept"
     RETRY = "retry"  # median in the band between accept and reject: try again with guidance
     REJECT = "reject"  # not the card holder as far as the face can tell: go to PIN or staff
     LIVENESS_FAILED = "liveness_failed"
     NO_USABLE_FACE = "no_usable_face"  # failure to acquire within the time limit
-
-    @property
-    def ja(self) -> str:
-        return _VERDICT_TEXT[self][0]
-
-    @property
-    def en(self) -> str:
-        return _VERDICT_TEXT[self][1]
-
-
-_VERDICT_TEXT: dict[Verdict, tuple[str, str]] = {
-    Verdict.ACCEPT: ("ご本人であることを確認しました。", "Your identity has been confirmed."),
-    Verdict.RETRY: ("もう一度お試しください。", "Please try once more."),
-    Verdict.REJECT: (
-        "顔認証で確認できませんでした。暗証番号か職員による確認をご利用ください。",
-        "Face check did not confirm you. Please use your PIN or ask staff to check.",
-    ),
-    Verdict.LIVENESS_FAILED: (
-        "確認できませんでした。暗証番号か職員による確認をご利用ください。",
-        "We could not confirm this. Please use your PIN or ask staff to check.",
-    ),
-    Verdict.NO_USABLE_FACE: (
-        "顔をうまく撮影できませんでした。暗証番号か職員による確認をご利用ください。",
-        "Your face could not be captured. Please use your PIN or ask staff to check.",
-    ),
-}
 
 
 def decide_band(median_distance: float, t: FaceThresholds) -> Verdict:
@@ -446,6 +397,18 @@ class FaceDecision:
         data = plain(asdict(self))
         data["timings_ms"] = dict(self.timings_ms)
         return data
+
+    @property
+    def retry_hint(self) -> Guidance:
+        """What to tell the patient before another attempt: the problem seen most, when the face was the issue."""
+        if self.verdict in (Verdict.RETRY, Verdict.NO_USABLE_FACE) and self.guidance:
+            return self.guidance[0]
+        return Guidance.OK
+
+
+def no_decision(t: FaceThresholds) -> FaceDecision:
+    """The record of an attempt stopped before it decided (cancelled): nothing seen, nothing matched."""
+    return FaceDecision(Verdict.NO_USABLE_FACE, None, (), t.accept, t.reject, t.model, 0, 0, (), None)
 
 
 def decide(

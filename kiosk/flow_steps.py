@@ -1,16 +1,20 @@
 """Building blocks of the flow: entering a phase (with its timer), ending a session, and the path choices.
 
 Each helper takes a state and returns (state, effects). They are pure; `kiosk.flow.step` composes them.
+Also the shape of a button the flow offers (`Offer`: what it sends, how it looks, what it does).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import Enum
 
-from kiosk.config import MEDICAL_INFO_ITEMS, Timeouts
+from kiosk.config import COMPREHENSIVE_CONSENT_ITEMS, Timeouts
 from kiosk.domain import CardSummary
+from kiosk.errors import ErrorCode
+from kiosk.face import Guidance
 from kiosk.flow_types import (
     CARD_OUT_PHASES,
     Alarm,
@@ -18,21 +22,46 @@ from kiosk.flow_types import (
     CancelTimer,
     CertState,
     ClearSensitiveData,
+    ConsentAnswered,
     Effect,
     FlowState,
+    Notice,
     Phase,
+    Pressed,
     ReadCard,
     ReadChipPhoto,
     RunSelfTest,
-    ScanCardFace,
+    ScanCardFront,
     StartCapture,
     StartTimer,
     StopCapture,
     Submit,
     SubmitPlan,
 )
+from kiosk.reception import Method
 
-Step = tuple[FlowState, list[Effect]]
+Transition = tuple[FlowState, list[Effect]]
+
+Press = Pressed | ConsentAnswered  # what a button sends: an intent, or a consent screen's choice
+
+
+class Role(Enum):
+    """How a button looks: the one to press, an ordinary one, a quiet way out, a step that costs something."""
+
+    PRIMARY = "primary"
+    NORMAL = "normal"
+    QUIET = "quiet"
+    DANGER = "danger"
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One button of the current phase: what it sends, how it looks, and what the flow does when it comes.
+    The flow and the screens read the same offers, so a drawn button is always handled and nothing else is."""
+
+    press: Press
+    role: Role
+    act: Callable[[FlowState], Transition] = field(compare=False, repr=False)
 
 PHASE_TIMER = "phase"
 CARD_LEFT_TIMER = "card_left"
@@ -75,19 +104,19 @@ def timer_token(s: FlowState, name: str) -> int | None:
     return dict(s.timers).get(name)
 
 
-def start_timer(s: FlowState, name: str, seconds: float) -> Step:
+def start_timer(s: FlowState, name: str, seconds: float) -> Transition:
     s, tok = new_token(s)
     timers = (*tuple((n, t) for n, t in s.timers if n != name), (name, tok))
     return replace(s, timers=timers), [StartTimer(name, seconds, tok)]
 
 
-def cancel_timer(s: FlowState, name: str) -> Step:
+def cancel_timer(s: FlowState, name: str) -> Transition:
     if timer_token(s, name) is None:
         return s, []
     return replace(s, timers=tuple((n, t) for n, t in s.timers if n != name)), [CancelTimer(name)]
 
 
-def cancel_job(s: FlowState) -> Step:
+def cancel_job(s: FlowState) -> Transition:
     """Stop whatever job the flow waits for; its late result will carry a token nobody expects."""
     if s.job is None:
         return s, []
@@ -95,7 +124,7 @@ def cancel_job(s: FlowState) -> Step:
     return replace(s, job=None), [effect]
 
 
-def enter(s: FlowState, phase: Phase, **changes: object) -> Step:
+def enter(s: FlowState, phase: Phase, **changes: object) -> Transition:
     """Switch phase: cancel the old phase timer and start the new one (if the phase has a timeout)."""
     s = replace(s, phase=phase, **changes)  # type: ignore[arg-type]
     s, effects = cancel_timer(s, PHASE_TIMER)
@@ -108,14 +137,14 @@ def enter(s: FlowState, phase: Phase, **changes: object) -> Step:
     return s, effects
 
 
-def start_job(s: FlowState, phase: Phase, make: Callable[[int], Effect], **changes: object) -> Step:
+def start_job(s: FlowState, phase: Phase, make: Callable[[int], Effect], **changes: object) -> Transition:
     """Enter a job phase and start its job with a fresh token (ReadCard-shaped effects take just the token)."""
     s, tok = new_token(s)
     s, effects = enter(s, phase, job=tok, **changes)
     return s, [*effects, make(tok)]
 
 
-def end_session(s: FlowState, phase: Phase, error: str | None = None, **changes: object) -> Step:
+def end_session(s: FlowState, phase: Phase, error: ErrorCode | None = None, **changes: object) -> Transition:
     """The patient part is over (done, failed, cancelled): wipe the data and wait for the card to be taken."""
     s, effects = cancel_job(s)
     s, more = enter(s, phase, error=error, **changes)
@@ -124,7 +153,7 @@ def end_session(s: FlowState, phase: Phase, error: str | None = None, **changes:
     return replace(s, summary=None), effects + more
 
 
-def to_idle(s: FlowState, notice: str | None) -> Step:
+def to_idle(s: FlowState, notice: Notice | None) -> Transition:
     """Back to the attract screen: every job and timer stopped, the session wiped, the alarm off."""
     s, effects = cancel_job(s)
     s, more = cancel_timer(s, CARD_LEFT_TIMER)
@@ -132,7 +161,7 @@ def to_idle(s: FlowState, notice: str | None) -> Step:
     if s.alarm:
         effects.append(Alarm(False))
     visual_armed = s.visual_armed
-    if (visual_armed and s.summary is not None) or s.method == "visual":
+    if (visual_armed and s.summary is not None) or s.method is Method.VISUAL:
         visual_armed = False  # armed for one patient only
         s, more = cancel_timer(s, VISUAL_TIMER)
         effects += more
@@ -150,7 +179,7 @@ def to_idle(s: FlowState, notice: str | None) -> Step:
     return fresh, [*effects, ClearSensitiveData(), *more]
 
 
-def start_reading(s: FlowState) -> Step:
+def start_reading(s: FlowState) -> Transition:
     return start_job(s, Phase.READING, ReadCard, notice=None)
 
 
@@ -167,41 +196,41 @@ def classify_certificate(summary: CardSummary, now: datetime, s: FlowState) -> C
 
 
 def pin_usable(s: FlowState) -> bool:
-    return s.pin_tries is not None and s.pin_tries > 0
+    return s.pin_tries is not None and s.pin_tries > 0 and not s.backend_down
 
 
 def face_usable(s: FlowState) -> bool:
     return not s.face_exhausted
 
 
-def start_face(s: FlowState) -> Step:
+def start_face(s: FlowState) -> Transition:
     if s.face_exhausted:
         return enter(s, Phase.FACE_FAILED)
     floor = s.settings.config.face.min_verification_b_tries
     if not s.face_photo_ready and s.summary is not None and s.summary.tries.verification_b < floor:
-        return enter(s, Phase.FACE_FAILED, face_exhausted=True, error="verification_b_low")
+        return enter(s, Phase.FACE_FAILED, face_exhausted=True, error=ErrorCode.VERIFICATION_B_LOW)
     if s.face_photo_ready:
         return start_capture(s)
-    return start_job(s, Phase.FACE_SCAN, ScanCardFace, error=None)
+    return start_job(s, Phase.FACE_SCAN, ScanCardFront, error=None)
 
 
-def read_chip_photo(s: FlowState) -> Step:
+def read_chip_photo(s: FlowState) -> Transition:
     return start_job(s, Phase.FACE_PHOTO, ReadChipPhoto)
 
 
-def start_capture(s: FlowState) -> Step:
-    return start_job(s, Phase.FACE_CAPTURE, StartCapture, face_hint="ok", face_box=None, face_progress=0.0)
+def start_capture(s: FlowState) -> Transition:
+    return start_job(s, Phase.FACE_CAPTURE, StartCapture, face_hint=Guidance.OK, face_box=None, face_progress=0.0)
 
 
-def start_pin(s: FlowState) -> Step:
+def start_pin(s: FlowState) -> Transition:
     if not pin_usable(s):
-        return enter(s, Phase.PIN_LOCKED, error="pin_not_set" if s.pin_tries is None else "pin_blocked")
+        return enter(s, Phase.PIN_LOCKED, error=ErrorCode.PIN_NOT_SET if s.pin_tries is None else ErrorCode.PIN_BLOCKED)
     if s.pin_tries == 1 and not s.last_try_confirmed:
         return enter(s, Phase.PIN_LAST_WARNING)
     return enter(s, Phase.PIN_ENTRY, pin_entry_count=s.pin_entry_count + 1, error=None)
 
 
-def choose_method(s: FlowState) -> Step:
+def choose_method(s: FlowState) -> Transition:
     if s.visual_armed:
         return enter(s, Phase.VISUAL_CHECK)
     if not pin_usable(s):
@@ -211,7 +240,7 @@ def choose_method(s: FlowState) -> Step:
     return enter(s, Phase.METHOD)
 
 
-def after_registration(s: FlowState) -> Step:
+def after_registration(s: FlowState) -> Transition:
     if s.cert is CertState.EXPIRING:
         return enter(s, Phase.RENEWAL_NOTICE)
     if s.cert is CertState.GRACE:
@@ -225,11 +254,12 @@ def consent_items(s: FlowState) -> tuple[tuple[str, ...], tuple[str, ...]]:
     items = [i for i in s.settings.config.consent.items if i in catalogue.items]
     if s.cert is CertState.GRACE:
         items = [i for i in items if not catalogue.get(i).medical_info]  # eligibility only
-    covered = tuple(i for i in items if i in MEDICAL_INFO_ITEMS) if s.settings.config.consent.comprehensive else ()
+    comprehensive = s.settings.config.consent.comprehensive
+    covered = tuple(i for i in items if i in COMPREHENSIVE_CONSENT_ITEMS) if comprehensive else ()
     return covered, tuple(i for i in items if i not in covered)
 
 
-def start_consents(s: FlowState, method: str) -> Step:
+def start_consents(s: FlowState, method: Method) -> Transition:
     s = replace(s, method=method, error=None)
     covered, rest = consent_items(s)
     queue = (("comprehensive",) if covered else ()) + rest
@@ -238,29 +268,31 @@ def start_consents(s: FlowState, method: str) -> Step:
     return enter(s, Phase.CONSENT, consent_queue=queue, consent_answers=())
 
 
-def answer_consent(s: FlowState, item_id: str, choice: str) -> Step:
+def answer_consent(s: FlowState, item_id: str, choice: str) -> Transition:
     if not s.consent_queue or s.consent_queue[0] != item_id:
         return s, []  # a stale tap on a screen that has already moved on
     if choice not in s.settings.consents.get(item_id).choices:
         return s, []
+    # Only what the patient answered: the items "consent to all" stands for are named once, at submit.
     answers = (*s.consent_answers, (item_id, choice))
     queue = s.consent_queue[1:]
-    if item_id == "comprehensive":
+    if item_id == "comprehensive" and choice != "consent_all":
         covered, _ = consent_items(s)
-        if choice == "consent_all":
-            answers += tuple((i, "consent") for i in covered)
-        else:
-            queue = covered + queue
+        queue = covered + queue
     s = replace(s, consent_answers=answers, consent_queue=queue)
     if not queue:
         return submit(s)
     return enter(s, Phase.CONSENT)  # restarts the consent timeout for the next screen
 
 
-def submit(s: FlowState) -> Step:
+def submit(s: FlowState) -> Transition:
+    assert s.method is not None, "consents come after the identity check"
+    covered = consent_items(s)[0] if ("comprehensive", "consent_all") in s.consent_answers else ()
     plan = SubmitPlan(
-        method=s.method or "",
+        method=s.method,
+        face=s.face if s.method is Method.FACE else None,
         consents=s.consent_answers,
+        covered_by_comprehensive=covered,
         lang=s.lang,
         register_for_insurance=s.registering,
         eligibility_only=s.cert is CertState.GRACE,
@@ -270,5 +302,5 @@ def submit(s: FlowState) -> Step:
     return s, [*effects, Submit(tok, plan)]
 
 
-def start_self_test(s: FlowState) -> Step:
+def start_self_test(s: FlowState) -> Transition:
     return start_job(s, Phase.STAFF_SELF_TEST, RunSelfTest, self_test=None)

@@ -14,7 +14,10 @@ from enum import Enum
 from kiosk.config import KioskConfig
 from kiosk.consent import ConsentCatalogue
 from kiosk.domain import CardSummary
+from kiosk.errors import ErrorCode
+from kiosk.face import FaceDecision, Guidance
 from kiosk.ports import FaceBox
+from kiosk.reception import Method
 
 
 class Phase(Enum):
@@ -64,8 +67,17 @@ class CertState(Enum):
     EXPIRED = "expired"  # beyond the grace period
 
 
+class Notice(Enum):
+    """A short message the idle or staff PIN screen shows about what just happened."""
+
+    CARD_REMOVED = "card_removed"
+    THANKS = "thanks"
+    STAFF_PIN_WRONG = "staff_pin_wrong"
+    STAFF_LOCKED = "staff_locked"
+
+
 class Intent(Enum):
-    """Buttons. Views emit these; the flow decides what they mean in the current phase."""
+    """Buttons. Views emit these (inside `Pressed`); the flow's phase table says what each one does."""
 
     NEXT = "next"
     CANCEL = "cancel"
@@ -77,7 +89,7 @@ class Intent(Enum):
     CONFIRM_LAST_TRY = "confirm_last_try"
     TOGGLE_MUTE = "toggle_mute"
     TOGGLE_CONTRAST = "toggle_contrast"
-    STAFF_GESTURE = "staff_gesture"  # the hidden gesture on the idle screen, or the staff button on staff_call
+    STAFF_SIGN_IN = "staff_sign_in"  # the staff button on staff_call (the idle screen has the hidden corner)
     STAFF_ARM_VISUAL = "staff_arm_visual"
     STAFF_DISARM_VISUAL = "staff_disarm_visual"
     STAFF_SELF_TEST = "staff_self_test"
@@ -106,6 +118,14 @@ class SelfTestReport:
 @dataclass(frozen=True)
 class Pressed:
     intent: Intent
+
+
+@dataclass(frozen=True)
+class StaffCornerTapped:
+    """A tap on the idle screen's hidden staff corner; `at_s` is the view's monotonic clock. The flow counts
+    the taps (5 within 4 s open the staff PIN), so the rule is tested without a window."""
+
+    at_s: float
 
 
 @dataclass(frozen=True)
@@ -140,8 +160,8 @@ class CardInserted:
 
 
 @dataclass(frozen=True)
-class CardRemoved:
-    pass
+class CardTaken:
+    """The card left the reader (the patient took it, or pulled it out mid-session)."""
 
 
 @dataclass(frozen=True)
@@ -158,7 +178,7 @@ class ChallengeFetched:
 
 
 @dataclass(frozen=True)
-class CardFaceScanned:
+class CardFrontScanned:
     token: int
 
 
@@ -170,16 +190,17 @@ class ChipPhotoRead:
 @dataclass(frozen=True)
 class FaceProgressed:
     token: int
-    hint: str
+    hint: Guidance
     box: FaceBox | None
     progress: float
 
 
 @dataclass(frozen=True)
 class FaceDecided:
+    """The face driver's full decision record; the flow keeps it for the result."""
+
     token: int
-    verdict: str  # accept | retry | reject | liveness_failed
-    hint: str = "ok"
+    decision: FaceDecision
 
 
 @dataclass(frozen=True)
@@ -218,7 +239,7 @@ class JobFailed:
     """A job ended with a domain error; `code` is KioskError.code, `tries_left` where the error has one."""
 
     token: int
-    code: str
+    code: ErrorCode
     tries_left: int | None = None
 
 
@@ -229,8 +250,8 @@ class TimerExpired:
 
 
 Event = (
-    Pressed | LanguageChosen | UserActivity | PinEntered | StaffPinEntered | ConsentAnswered | CardInserted
-    | CardRemoved | SummaryRead | ChallengeFetched | CardFaceScanned | ChipPhotoRead | FaceProgressed
+    Pressed | StaffCornerTapped | LanguageChosen | UserActivity | PinEntered | StaffPinEntered | ConsentAnswered
+    | CardInserted | CardTaken | SummaryRead | ChallengeFetched | CardFrontScanned | ChipPhotoRead | FaceProgressed
     | FaceDecided | PinVerified | PinRejected | Submitted | StaffPinChecked | SelfTestDone | JobFailed
     | TimerExpired
 )
@@ -266,7 +287,7 @@ class FetchChallenge:
 
 
 @dataclass(frozen=True)
-class ScanCardFace:
+class ScanCardFront:
     token: int
 
 
@@ -293,8 +314,10 @@ class VerifyPin:
 
 @dataclass(frozen=True)
 class SubmitPlan:
-    method: str
-    consents: tuple[tuple[str, str], ...]  # (item id, choice) in the order asked
+    method: Method
+    face: FaceDecision | None  # the accepted face decision on the face path, with its liveness and scores
+    consents: tuple[tuple[str, str], ...]  # (screen id, choice) as answered, each screen once, in order
+    covered_by_comprehensive: tuple[str, ...]  # the items a 包括同意 "consent to all" stands for (else empty)
     lang: str
     register_for_insurance: bool
     eligibility_only: bool
@@ -345,11 +368,11 @@ class RunSelfTest:
 
 @dataclass(frozen=True)
 class RecordOutcome:
-    method: str
+    method: Method
 
 
 Effect = (
-    Show | StartTimer | CancelTimer | ReadCard | FetchChallenge | ScanCardFace | ReadChipPhoto | StartCapture
+    Show | StartTimer | CancelTimer | ReadCard | FetchChallenge | ScanCardFront | ReadChipPhoto | StartCapture
     | StopCapture | VerifyPin | Submit | CancelJob | ClearSensitiveData | PlayVoice | StopVoice | Alarm
     | CheckStaffPin | RunSelfTest | RecordOutcome
 )
@@ -373,21 +396,23 @@ class FlowState:
     lang: str = "ja"
     muted: bool = False
     high_contrast: bool = False
-    notice: str | None = None  # a message key shown on the idle screen ("card_removed", "timed_out", …)
+    notice: Notice | None = None  # shown on the idle screen
     next_token: int = 1
     job: int | None = None  # token of the one job the flow is waiting for
     timers: tuple[tuple[str, int], ...] = ()  # running timers: (name, token)
     card_present: bool = False
     alarm: bool = False
+    staff_taps: tuple[float, ...] = ()  # recent taps on the hidden staff corner (view clock, seconds)
     # session
     summary: CardSummary | None = field(default=None, repr=False)
     cert: CertState = CertState.VALID
     registering: bool = False
-    method: str | None = None
+    method: Method | None = None
     face_attempts: int = 0
     face_exhausted: bool = False  # face path failed for good in this session
     face_photo_ready: bool = False  # the chip photo sits in the runtime's session vault
-    face_hint: str = "ok"
+    face_hint: Guidance = Guidance.OK
+    face: FaceDecision | None = field(default=None, repr=False)  # the last decision (accepted: for the result)
     face_box: FaceBox | None = None
     face_progress: float = 0.0
     pin_tries: int | None = None
@@ -395,12 +420,15 @@ class FlowState:
     pin_entry_count: int = 0  # bumps on every fresh keypad (the ui reshuffles the digits)
     consent_queue: tuple[str, ...] = ()
     consent_answers: tuple[tuple[str, str], ...] = ()
-    error: str | None = None  # error code the current screen explains
+    error: ErrorCode | None = None  # what the current screen explains
     # staff
     visual_armed: bool = False
     staff_for_visual: bool = False  # the staff PIN screen was opened from staff_call (confirm a visual check)
-    staff_message: str | None = None
+    staff_message: Notice | None = None
     staff_locked_for_s: int = 0
     staff_tries_left: int | None = None
     self_test: SelfTestReport | None = None
     queued: bool = False  # the last submission sits in the outbox
+    # The verifier could not be reached in this session: eligibility stays unconfirmed (staff confirm it);
+    # the PIN path, which needs the verifier's live challenge today, is not offered.
+    backend_down: bool = False

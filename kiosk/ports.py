@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
-from kiosk.domain import BasicInfo, CardFace, CardSummary, CertificateInfo
+from kiosk.domain import BasicInfo, CardSummary, CertificateInfo, ChipFrontRecord
+from kiosk.face import FaceDecision, Guidance
+from kiosk.proof import ProofStatement
+from kiosk.result import ResultFacts
 
 
 class CancelToken(Protocol):
@@ -25,7 +29,7 @@ class CardService(Protocol):
         """Certificates and tries-left counters; spends no try."""
         ...
 
-    def read_card_face(self, verification_b: str, cancel: CancelToken | None = None) -> CardFace:
+    def read_chip_front(self, verification_b: str, cancel: CancelToken | None = None) -> ChipFrontRecord:
         """VERIFY 照合番号B (one try), then read the card face; raises VerificationBWrong/Blocked."""
         ...
 
@@ -68,9 +72,9 @@ class FaceBox:
 
 @dataclass(frozen=True)
 class FaceProgress:
-    """One live-guidance update during capture; `hint` is a kiosk.face.Guidance value ("come_closer", …)."""
+    """One live-guidance update during capture: what to tell the patient, where the face is, how far along."""
 
-    hint: str
+    hint: Guidance
     box: FaceBox | None
     progress: float  # 0..1 of the frames/challenge collected so far
 
@@ -84,17 +88,7 @@ class PreviewFrame:
     rgb: bytes = field(repr=False)
 
 
-@dataclass(frozen=True)
-class FaceDecision:
-    """The verdict over several frames: "accept", "retry", "reject" or "liveness_failed"."""
-
-    verdict: str
-    distance: float | None
-    threshold: float | None
-    hint: str = "ok"  # what to tell the patient before a retry
-
-
-class CardFaceScanner(Protocol):
+class CardFrontScanner(Protocol):
     """Images the printed card front and builds 照合番号B (validated before it is returned)."""
 
     def scan(self, cancel: CancelToken | None = None) -> str:
@@ -112,7 +106,8 @@ class FaceVerifier(Protocol):
         on_frame: Callable[[PreviewFrame], None],
         cancel: CancelToken | None = None,
     ) -> FaceDecision:
-        """Raises NoFaceInChipPhoto or CameraLost; returns early (verdict "retry") when cancelled."""
+        """The full decision record (kiosk.face.FaceDecision); raises NoFaceInChipPhoto or CameraLost.
+        Returns early with verdict NO_USABLE_FACE when cancelled."""
         ...
 
 
@@ -125,37 +120,24 @@ class BackendChallenge:
 
     nonce: bytes = field(repr=False)
     registered: bool
-
-
-@dataclass(frozen=True)
-class ConsentGiven:
-    """One consent screen as the patient answered it: which text (id, version, SHA-256) and the choice."""
-
-    item_id: str
-    version: str
-    sha256: str
-    lang: str
-    choice: str
-
-
-@dataclass(frozen=True)
-class ReceptionRequest:
-    """What the runtime hands to the backend at the end of the flow. No PIN, 照合番号, photo or frame."""
-
-    method: str  # "face" | "pin" | "visual"
-    auth_certificate_der: bytes = field(repr=False)
-    challenge_nonce: bytes | None = field(repr=False)
-    signature: bytes | None = field(repr=False)
-    face: FaceDecision | None
-    consents: tuple[ConsentGiven, ...]
-    register_for_insurance: bool
-    eligibility_only: bool
+    challenge_id: str = ""  # the verifier's name for it, carried into the result
 
 
 @dataclass(frozen=True)
 class BackendReceipt:
     receipt_id: str
-    queued: bool  # True when it sits in the outbox for later delivery
+    queued: bool  # True when it is durably stored but the verifier has not answered yet (or refused it)
+
+
+@dataclass(frozen=True)
+class DeliveryHealth:
+    """The delivery side as staff see it: healthy only with nothing waiting, nothing held and disk to spare."""
+
+    healthy: bool
+    pending: int
+    quarantined: int
+    accepting: bool  # False: too little disk left to save another reception (out of service)
+    staff_line: str
 
 
 class ReceptionBackend(Protocol):
@@ -164,8 +146,18 @@ class ReceptionBackend(Protocol):
     def fetch_challenge(self, auth_certificate: CertificateInfo, cancel: CancelToken | None = None) -> BackendChallenge:
         ...
 
-    def submit(self, request: ReceptionRequest, cancel: CancelToken | None = None) -> BackendReceipt:
+    def submit(self, facts: ResultFacts, cancel: CancelToken | None = None) -> BackendReceipt:
+        """Build, sign and durably store the result (fsync'd) within a bounded local wait, then wait briefly
+        for the verifier's answer. Raises OutboxError only when the result could NOT be stored."""
         ...
 
     def outbox_depth(self) -> int:
+        ...
+
+    def delivery_health(self) -> DeliveryHealth:
+        ...
+
+    def proof_statement(self, result_id: str, signed_at: datetime) -> ProofStatement | None:
+        """The statement the card signs on the PIN path, with the next value of the kiosk's durable counter;
+        None while the verifier still wants its live challenge signed instead."""
         ...

@@ -5,7 +5,8 @@ patient is told "done", and delivered to the verification backend with `transact
 idempotency key. Its JSON form is published as `assets/schema/reception-result-v1.json`.
 
 Privacy by construction: there is no field that could carry the PIN, 照合番号, My Number, the chip photo or
-a camera frame. The PIN path carries only the backend's challenge and the card's signature over it.
+a camera frame. The PIN path carries only the card's signature over the kiosk's own proof statement (or, in
+the older form, over the verifier's live challenge).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Any
+
+from kiosk.proof import PROOF_VERSION, canonical_time
 
 SCHEMA_ID = "https://myna-kiosk.example/schema/reception-result-v1.json"
 SCHEMA_VERSION = 1
@@ -99,6 +102,25 @@ class PinEvidence:
 
 
 @dataclass(frozen=True)
+class PinProofEvidence:
+    """The card's signature over the kiosk's own statement (kiosk.proof.ProofStatement: kiosk id, counter,
+    signing time, this result's id). Needs no live verifier challenge, so it stays valid however late it
+    arrives; the verifier rebuilds the statement from the result's fields and refuses a counter seen before."""
+
+    counter: int
+    signed_at: datetime
+    signature: bytes = field(repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "proof_version": PROOF_VERSION,
+            "counter": self.counter,
+            "signed_at": canonical_time(self.signed_at),
+            "signature": _b64(self.signature),
+        }
+
+
+@dataclass(frozen=True)
 class VisualEvidence:
     """目視確認: the staff member who compared the face with the card photo."""
 
@@ -108,8 +130,9 @@ class VisualEvidence:
         return {"staff_id": self.staff_id}
 
 
-Evidence = FaceEvidence | PinEvidence | VisualEvidence
-_EVIDENCE_FOR = {Method.FACE: FaceEvidence, Method.PIN: PinEvidence, Method.VISUAL: VisualEvidence}
+Evidence = FaceEvidence | PinEvidence | PinProofEvidence | VisualEvidence
+_EVIDENCE_FOR: dict[Method, tuple[type, ...]] = {
+    Method.FACE: (FaceEvidence,), Method.PIN: (PinProofEvidence, PinEvidence), Method.VISUAL: (VisualEvidence,)}
 
 
 @dataclass(frozen=True)
@@ -159,7 +182,7 @@ class ReceptionResult:
 
     def __post_init__(self) -> None:
         if not isinstance(self.evidence, _EVIDENCE_FOR[self.method]):
-            raise ValueError(f"{self.method.value} reception needs {_EVIDENCE_FOR[self.method].__name__}")
+            raise ValueError(f"{self.method.value} reception needs {_EVIDENCE_FOR[self.method][0].__name__}")
         uuid.UUID(self.transaction_id)  # raises ValueError when it is not one
         _require_aware(self.started_at, "start time")
         _require_aware(self.completed_at, "completion time")

@@ -22,15 +22,15 @@ from typing import Protocol
 from kiosk import __version__
 from kiosk.consent import ConsentCatalogue
 from kiosk.domain import CardSummary
-from kiosk.errors import KioskError, PinWrong
+from kiosk.errors import ErrorCode, KioskError, OutOfService, PinWrong
 from kiosk.flow import step
 from kiosk.flow_types import (
     Alarm,
     CancelJob,
     CancelTimer,
-    CardFaceScanned,
+    CardFrontScanned,
     CardInserted,
-    CardRemoved,
+    CardTaken,
     ChallengeFetched,
     CheckStaffPin,
     ChipPhotoRead,
@@ -49,7 +49,7 @@ from kiosk.flow_types import (
     ReadChipPhoto,
     RecordOutcome,
     RunSelfTest,
-    ScanCardFace,
+    ScanCardFront,
     SelfTestDone,
     SelfTestItem,
     SelfTestReport,
@@ -67,17 +67,17 @@ from kiosk.flow_types import (
 )
 from kiosk.ports import (
     CancelToken,
-    CardFaceScanner,
+    CardFrontScanner,
     CardPresenceSource,
     CardService,
-    ConsentGiven,
-    FaceDecision,
     FaceProgress,
     FaceVerifier,
     PreviewFrame,
     ReceptionBackend,
-    ReceptionRequest,
 )
+from kiosk.proof import ProofStatement
+from kiosk.reception import Method, PinEvidence, PinProofEvidence
+from kiosk.result import ResultFacts, ScreenAnswer, ShownText, new_result_id
 from kiosk.screens import ScreenModel, screen_model
 from kiosk.staff import DailyCounts, StaffGate
 
@@ -112,19 +112,28 @@ class SessionVault:
     verification_b: str | None = field(default=None, repr=False)
     chip_photo: bytes | None = field(default=None, repr=False)
     signature: bytes | None = field(default=None, repr=False)
-    face: FaceDecision | None = None
+    challenge_id: str = ""
+    proof: ProofStatement | None = None  # what the card signed on the PIN path (kiosk-made statement)
+    # Fixed when the session starts, before anything is written: the result's id and idempotency key.
+    result_id: str = ""
+    started_at: datetime | None = None
+    timings_ms: dict[str, int] = field(default_factory=dict)
+    last_step_end: datetime | None = None
     generation: int = 0
 
     def clear(self) -> None:
         self.summary = self.nonce = self.verification_b = self.chip_photo = self.signature = None
-        self.face = None
+        self.challenge_id = self.result_id = ""
+        self.proof = None
+        self.started_at = self.last_step_end = None
+        self.timings_ms = {}
         self.generation += 1
 
 
 @dataclass(frozen=True)
 class Devices:
     card: CardService
-    scanner: CardFaceScanner
+    scanner: CardFrontScanner
     face: FaceVerifier
     backend: ReceptionBackend
 
@@ -181,7 +190,7 @@ class Runtime:
                 self._job(self._card, t, self._read_card)
             case FetchChallenge(token=t):
                 self._job(self._pool, t, self._fetch_challenge)
-            case ScanCardFace(token=t):
+            case ScanCardFront(token=t):
                 self._job(self._pool, t, self._scan_card_face)
             case ReadChipPhoto(token=t):
                 self._job(self._card, t, self._read_chip_photo)
@@ -207,7 +216,7 @@ class Runtime:
             case RunSelfTest(token=t):
                 self._job(self._pool, t, lambda token, cancel, gen: SelfTestDone(token, self.self_test()))
             case RecordOutcome(method=method):
-                self.counts.add(method)
+                self.counts.add(method.value)
 
     def _job(self, executor: Executor, token: int, fn: Callable[[int, CancelToken, int], Event | None]) -> None:
         cancel = threading.Event()
@@ -225,7 +234,7 @@ class Runtime:
             except Exception as exc:  # a driver bug must not kill the worker; the type only, never the message
                 log.error("job %d failed with %s", token, type(exc).__name__)
                 self.last_errors.append(type(exc).__name__)
-                event = JobFailed(token, "kiosk_error")
+                event = JobFailed(token, ErrorCode.KIOSK_ERROR)
             finally:
                 with self._lock:
                     self._cancels.pop(token, None)
@@ -251,58 +260,83 @@ class Runtime:
 
     # --- jobs (worker threads) -------------------------------------------------------------------------
 
+    def _timed(self, gen: int, step_name: str, started: datetime) -> None:
+        """Record one step's duration in the session (its end also starts the consent clock)."""
+        end = self._now()
+        with self._lock:
+            if gen == self.vault.generation:
+                self.vault.timings_ms[step_name] = int((end - started).total_seconds() * 1000)
+                self.vault.last_step_end = end
+
     def _read_card(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
+        if not self._d.backend.delivery_health().accepting:
+            raise OutOfService("outbox disk almost full")  # before the card is touched: nothing spent
+        started = self._now()
+        self._store(gen, result_id=new_result_id(), started_at=started)
         summary = self._d.card.read_summary(cancel)
         self._store(gen, summary=summary)
+        self._timed(gen, "card_read", started)
         return SummaryRead(token, summary, self._now())
 
     def _fetch_challenge(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
         summary = self.vault.summary
         if summary is None:
-            return JobFailed(token, "card_removed")
+            return JobFailed(token, ErrorCode.CARD_REMOVED)
+        started = self._now()
         challenge = self._d.backend.fetch_challenge(summary.auth_certificate, cancel)
-        self._store(gen, nonce=challenge.nonce)
+        self._store(gen, nonce=challenge.nonce, challenge_id=challenge.challenge_id)
+        self._timed(gen, "challenge", started)
         return ChallengeFetched(token, challenge.registered)
 
     def _scan_card_face(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
+        started = self._now()
         self._store(gen, verification_b=self._d.scanner.scan(cancel))
-        return CardFaceScanned(token)
+        self._timed(gen, "card_face_scan", started)
+        return CardFrontScanned(token)
 
     def _read_chip_photo(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
         verification_b = self.vault.verification_b
         if verification_b is None:
-            return JobFailed(token, "card_face_unreadable")
-        face = self._d.card.read_card_face(verification_b, cancel)
+            return JobFailed(token, ErrorCode.CARD_FACE_UNREADABLE)
+        started = self._now()
+        face = self._d.card.read_chip_front(verification_b, cancel)
         self._store(gen, chip_photo=face.photo_jp2, verification_b=None)  # 照合番号B is not needed again
+        self._timed(gen, "chip_photo", started)
         return ChipPhotoRead(token)
 
     def _capture(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
         photo = self.vault.chip_photo
         if photo is None:
-            return JobFailed(token, "no_face_in_chip_photo")
+            return JobFailed(token, ErrorCode.NO_FACE_IN_CHIP_PHOTO)
 
         def progress(p: FaceProgress) -> None:
             if not cancel.is_set():
                 self._post(FaceProgressed(token, p.hint, p.box, p.progress))
 
+        started = self._now()
         decision = self._d.face.verify(photo, progress, self._preview, cancel)
-        self._store(gen, face=decision)
-        return FaceDecided(token, decision.verdict, decision.hint)
+        self._timed(gen, "face", started)
+        return FaceDecided(token, decision)
 
     def _verify_pin(self, token: int, cancel: CancelToken, gen: int, pin: str) -> Event | None:
-        nonce = self.vault.nonce
-        if nonce is None:
-            return JobFailed(token, "backend_unavailable")
+        started = self._now()
+        # The card signs the kiosk's own statement (bound to this result's id and a durable counter) when
+        # the backend takes proofs; else the verifier's live challenge fetched at card read.
+        statement = self._d.backend.proof_statement(self.vault.result_id, started) if self.vault.result_id else None
+        signed = statement.to_bytes() if statement is not None else self.vault.nonce
+        if signed is None:
+            return JobFailed(token, ErrorCode.BACKEND_UNAVAILABLE)
         try:
-            signature = self._d.card.sign_challenge(pin, nonce, cancel)
+            signature = self._d.card.sign_challenge(pin, signed, cancel)
         except PinWrong as exc:
             self.last_errors.append(exc.code)
             return PinRejected(token, exc.tries_left)
-        self._store(gen, signature=signature)
+        self._store(gen, signature=signature, proof=statement)
+        self._timed(gen, "pin", started)
         return PinVerified(token)
 
     def _submit(self, token: int, cancel: CancelToken, gen: int, plan: SubmitPlan) -> Event | None:
-        receipt = self._d.backend.submit(self.build_request(plan), cancel)
+        receipt = self._d.backend.submit(self.build_facts(plan), cancel)
         return Submitted(token, receipt.queued)
 
     def _check_staff(self, token: int, pin: str) -> Event:
@@ -311,25 +345,44 @@ class Runtime:
 
     # --- helpers -------------------------------------------------------------------------------------
 
-    def build_request(self, plan: SubmitPlan) -> ReceptionRequest:
-        v = self.vault
-        if v.summary is None:
-            raise KioskError("no card data in the session")
-        consents = []
-        for item_id, choice in plan.consents:
-            item = self._consents.get(item_id)
-            shown = item.lang_shown(plan.lang)
-            consents.append(ConsentGiven(item_id, item.version, item.sha256(plan.lang), shown, choice))
-        return ReceptionRequest(
-            method=plan.method,
-            auth_certificate_der=v.summary.auth_certificate.der,
-            challenge_nonce=v.nonce,
-            signature=v.signature if plan.method == "pin" else None,
-            face=v.face if plan.method == "face" else None,
-            consents=tuple(consents),
-            register_for_insurance=plan.register_for_insurance,
-            eligibility_only=plan.eligibility_only,
-        )
+    def build_facts(self, plan: SubmitPlan) -> ResultFacts:
+        """What this session did, typed, for kiosk.result to turn into the result (each answer once)."""
+        with self._lock:
+            v = self.vault
+            if v.summary is None or not v.result_id or v.started_at is None:
+                raise KioskError("no card data in the session")
+            completed = self._now()
+            timings = dict(v.timings_ms)
+            if v.last_step_end is not None and plan.consents:
+                timings["consent"] = int((completed - v.last_step_end).total_seconds() * 1000)
+            timings["total"] = int((completed - v.started_at).total_seconds() * 1000)
+            answers = []
+            for screen_id, choice in plan.consents:
+                text = self._consents.get(screen_id)
+                shown = ShownText(screen_id, text.version, text.sha256(plan.lang), text.lang_shown(plan.lang))
+                covers = plan.covered_by_comprehensive if screen_id == "comprehensive" else ()
+                answers.append(ScreenAnswer(shown, choice, completed, covers))
+            method = plan.method
+            pin: PinProofEvidence | PinEvidence | None = None
+            if method is Method.PIN and v.signature is not None:
+                if v.proof is not None:
+                    pin = PinProofEvidence(v.proof.counter, v.proof.signed_at, v.signature)
+                elif v.nonce is not None:
+                    pin = PinEvidence(v.challenge_id, v.nonce, v.signature)
+            return ResultFacts(
+                result_id=v.result_id,
+                method=method,
+                auth_certificate=v.summary.auth_certificate.der,
+                started_at=v.started_at,
+                completed_at=completed,
+                answers=tuple(answers),
+                step_timings_ms=tuple(sorted(timings.items())),
+                face=plan.face if method is Method.FACE else None,
+                pin=pin,
+                registration_request=plan.register_for_insurance,
+                language=plan.lang,
+                eligibility_only=plan.eligibility_only,
+            )
 
     def self_test(self) -> SelfTestReport:
         items = []
@@ -340,8 +393,9 @@ class Runtime:
                 ok, detail = False, type(exc).__name__
             items.append(SelfTestItem(name, ok, detail))
         try:
-            depth = self._d.backend.outbox_depth()
-            items.append(SelfTestItem("outbox", depth == 0, str(depth)))
+            health = self._d.backend.delivery_health()
+            items.append(SelfTestItem("outbox", health.pending == 0 and health.accepting, str(health.pending)))
+            items.append(SelfTestItem("quarantine", health.quarantined == 0, health.staff_line))
         except Exception as exc:
             items.append(SelfTestItem("outbox", False, type(exc).__name__))
         items.append(SelfTestItem("version", True, __version__))
@@ -350,7 +404,7 @@ class Runtime:
 
     def watch_presence(self, source: CardPresenceSource) -> None:
         """Post the source's card events until shutdown(), which unsubscribes (the source may outlive us)."""
-        unsubscribe = source.subscribe(lambda reader, present: self._post(CardInserted() if present else CardRemoved()))
+        unsubscribe = source.subscribe(lambda reader, present: self._post(CardInserted() if present else CardTaken()))
         self._unsubscribes.append(unsubscribe)
 
     def shutdown(self) -> None:

@@ -1,12 +1,17 @@
-"""Every patient- and staff-facing string of the kiosk screens, as English source text for Qt Linguist.
+"""The one table of patient- and staff-facing texts, keyed by the core's enums (phase, error code, notice,
+face guidance, verdict, intent, consent choice), as English source text for Qt Linguist.
 
-`pyside6-lupdate kiosk/screen_texts.py …` extracts the QT_TRANSLATE_NOOP calls into assets/i18n/kiosk_*.ts;
-the Japanese, Chinese and Korean translations live there (Japanese is complete: it is the first language).
+`make i18n` (pyside6-lupdate kiosk/screen_texts.py …) extracts the QT_TRANSLATE_NOOP calls into
+assets/i18n/kiosk_{ja,en,zh,ko}.ts; the translations live there (Japanese is complete: it is the first
+language) and `kiosk.translations` reads them, for the screens and for the operator commands alike.
 """
 
 from __future__ import annotations
 
-from kiosk.flow_types import Intent, Phase
+from kiosk.errors import ErrorCode
+from kiosk.face import Guidance, Verdict
+from kiosk.flow_types import Intent, Notice, Phase
+from kiosk.translations import translate
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
@@ -133,68 +138,106 @@ PHASE_TEXTS: dict[Phase, tuple[str, ...]] = {
     Phase.STAFF_SELF_TEST: (QT_TRANSLATE_NOOP("kiosk", "Self-test"),),
 }
 
-ERROR_TEXTS: dict[str, str] = {
-    "kiosk_error": QT_TRANSLATE_NOOP("kiosk", "Something went wrong."),
-    "timeout": QT_TRANSLATE_NOOP("kiosk", "This took too long."),
-    "timed_out": QT_TRANSLATE_NOOP("kiosk", "There was no input for a while, so the reception was stopped."),
-    "cancelled": QT_TRANSLATE_NOOP("kiosk", "The reception was cancelled."),
-    "visual_rejected": QT_TRANSLATE_NOOP("kiosk", "The staff check did not confirm the card holder."),
-    "unsupported_card": QT_TRANSLATE_NOOP("kiosk", "Please use a My Number card."),
-    "card_error": QT_TRANSLATE_NOOP("kiosk", "The card could not be read. Please place it again."),
-    "card_removed": QT_TRANSLATE_NOOP("kiosk", "The card was removed."),
-    "malformed_response": QT_TRANSLATE_NOOP("kiosk", "The card gave an unexpected answer."),
-    "no_reader": QT_TRANSLATE_NOOP("kiosk", "No card reader was found."),
-    "card_face_unreadable": QT_TRANSLATE_NOOP(
+_CARD_UNREADABLE = QT_TRANSLATE_NOOP("kiosk", "The card could not be read. Please place it again.")
+
+ERROR_TEXTS: dict[ErrorCode, str] = {
+    ErrorCode.KIOSK_ERROR: QT_TRANSLATE_NOOP("kiosk", "Something went wrong."),
+    ErrorCode.TIMEOUT: QT_TRANSLATE_NOOP("kiosk", "This took too long."),
+    ErrorCode.TIMED_OUT: QT_TRANSLATE_NOOP("kiosk", "There was no input for a while, so the reception was stopped."),
+    ErrorCode.CANCELLED: QT_TRANSLATE_NOOP("kiosk", "The reception was cancelled."),
+    ErrorCode.VISUAL_REJECTED: QT_TRANSLATE_NOOP("kiosk", "The staff check did not confirm the card holder."),
+    ErrorCode.UNSUPPORTED_CARD: QT_TRANSLATE_NOOP("kiosk", "Please use a My Number card."),
+    ErrorCode.CARD_ERROR: _CARD_UNREADABLE,
+    ErrorCode.CARD_COMMAND_FAILED: _CARD_UNREADABLE,
+    ErrorCode.SECURITY_STATUS_NOT_SATISFIED: _CARD_UNREADABLE,
+    ErrorCode.NO_CARD: QT_TRANSLATE_NOOP("kiosk", "No card is on the reader. Please place your My Number card."),
+    ErrorCode.CARD_REMOVED: QT_TRANSLATE_NOOP("kiosk", "The card was removed."),
+    ErrorCode.MALFORMED_RESPONSE: QT_TRANSLATE_NOOP("kiosk", "The card gave an unexpected answer."),
+    ErrorCode.NO_READER: QT_TRANSLATE_NOOP("kiosk", "No card reader was found."),
+    ErrorCode.CARD_FACE_UNREADABLE: QT_TRANSLATE_NOOP(
         "kiosk", "The front of the card could not be read. Place it face up and try again."
     ),
-    "verification_b_wrong": QT_TRANSLATE_NOOP("kiosk", "The card face was read incorrectly."),
-    "verification_b_blocked": QT_TRANSLATE_NOOP("kiosk", "The photo on this card cannot be read."),
-    "verification_b_low": QT_TRANSLATE_NOOP(
+    ErrorCode.VERIFICATION_B_WRONG: QT_TRANSLATE_NOOP("kiosk", "The card face was read incorrectly."),
+    ErrorCode.VERIFICATION_B_BLOCKED: QT_TRANSLATE_NOOP("kiosk", "The photo on this card cannot be read."),
+    ErrorCode.VERIFICATION_B_LOW: QT_TRANSLATE_NOOP(
         "kiosk", "The photo on this card is protected after several failed reads; face recognition is not used."
     ),
-    "no_face_in_chip_photo": QT_TRANSLATE_NOOP("kiosk", "The photo on the card cannot be used for matching."),
-    "camera_lost": QT_TRANSLATE_NOOP("kiosk", "The camera is not available."),
-    "face_no_match": QT_TRANSLATE_NOOP("kiosk", "Your face could not be matched with the card photo."),
-    "face_liveness": QT_TRANSLATE_NOOP("kiosk", "The live check did not succeed."),
-    "pin_wrong": QT_TRANSLATE_NOOP("kiosk", "The PIN is not correct."),
-    "pin_blocked": QT_TRANSLATE_NOOP("kiosk", "The PIN is locked."),
-    "pin_not_set": QT_TRANSLATE_NOOP("kiosk", "This card has no PIN (face-authentication card)."),
-    "pin_format": QT_TRANSLATE_NOOP("kiosk", "Please enter 4 digits."),
-    "backend_unavailable": QT_TRANSLATE_NOOP("kiosk", "The verification service cannot be reached."),
-    "backend_timeout": QT_TRANSLATE_NOOP("kiosk", "The verification service did not answer in time."),
-    "backend_rejected": QT_TRANSLATE_NOOP("kiosk", "The verification service could not confirm this card."),
+    ErrorCode.NO_FACE_IN_CHIP_PHOTO: QT_TRANSLATE_NOOP("kiosk", "The photo on the card cannot be used for matching."),
+    ErrorCode.CAMERA_LOST: QT_TRANSLATE_NOOP("kiosk", "The camera is not available."),
+    ErrorCode.FACE_NO_MATCH: QT_TRANSLATE_NOOP("kiosk", "Your face could not be matched with the card photo."),
+    ErrorCode.FACE_LIVENESS: QT_TRANSLATE_NOOP("kiosk", "The live check did not succeed."),
+    ErrorCode.PIN_WRONG: QT_TRANSLATE_NOOP("kiosk", "The PIN is not correct."),
+    ErrorCode.PIN_BLOCKED: QT_TRANSLATE_NOOP("kiosk", "The PIN is locked."),
+    ErrorCode.PIN_NOT_SET: QT_TRANSLATE_NOOP("kiosk", "This card has no PIN (face-authentication card)."),
+    ErrorCode.PIN_FORMAT: QT_TRANSLATE_NOOP("kiosk", "Please enter 4 digits."),
+    ErrorCode.BACKEND_UNAVAILABLE: QT_TRANSLATE_NOOP("kiosk", "The verification service cannot be reached."),
+    ErrorCode.BACKEND_TIMEOUT: QT_TRANSLATE_NOOP("kiosk", "The verification service did not answer in time."),
+    ErrorCode.BACKEND_REJECTED: QT_TRANSLATE_NOOP("kiosk", "The verification service could not confirm this card."),
+    ErrorCode.OUT_OF_SERVICE: QT_TRANSLATE_NOOP("kiosk", "Staff have been told on the staff panel."),
+    ErrorCode.OUTBOX_ERROR: QT_TRANSLATE_NOOP(
+        "kiosk", "The reception could not be saved. Please ask a member of staff."
+    ),
+    ErrorCode.CONFIG_ERROR: QT_TRANSLATE_NOOP(
+        "kiosk", "The kiosk is not configured correctly. Please ask a member of staff."
+    ),
 }
 
-NOTICES: dict[str, str] = {
-    "card_removed": QT_TRANSLATE_NOOP("kiosk", "The card was removed, so the reception was stopped."),
-    "thanks": QT_TRANSLATE_NOOP("kiosk", "Thank you."),
-    "visual_armed": QT_TRANSLATE_NOOP("kiosk", "Staff visual check is on for the next patient."),
-    "visual_off": QT_TRANSLATE_NOOP("kiosk", "Staff visual check is off."),
-    "queued": QT_TRANSLATE_NOOP("kiosk", "Your reception is saved and will be sent shortly."),
-    "staff_pin_wrong": QT_TRANSLATE_NOOP("kiosk", "Wrong staff PIN. {n} tries left."),
-    "staff_locked": QT_TRANSLATE_NOOP("kiosk", "Staff PIN locked. Try again in {n} seconds."),
-    "card_left": QT_TRANSLATE_NOOP("kiosk", "Your card is still on the reader!"),
+NOTICE_TEXTS: dict[Notice, str] = {
+    Notice.CARD_REMOVED: QT_TRANSLATE_NOOP("kiosk", "The card was removed, so the reception was stopped."),
+    Notice.THANKS: QT_TRANSLATE_NOOP("kiosk", "Thank you."),
+    Notice.STAFF_PIN_WRONG: QT_TRANSLATE_NOOP("kiosk", "Wrong staff PIN. {n} tries left."),
+    Notice.STAFF_LOCKED: QT_TRANSLATE_NOOP("kiosk", "Staff PIN locked. Try again in {n} seconds."),
 }
 
-FACE_HINTS: dict[str, str] = {
-    "ok": QT_TRANSLATE_NOOP("kiosk", "Please hold still."),
-    "no_face": QT_TRANSLATE_NOOP("kiosk", "Please look at the camera."),
-    "one_person_only": QT_TRANSLATE_NOOP("kiosk", "One person at a time, please."),
-    "come_closer": QT_TRANSLATE_NOOP("kiosk", "Please come a little closer."),
-    "step_back": QT_TRANSLATE_NOOP("kiosk", "Please move back a little."),
-    "centre_face": QT_TRANSLATE_NOOP("kiosk", "Please move your face to the centre."),
-    "face_camera": QT_TRANSLATE_NOOP("kiosk", "Please face the camera straight on."),
-    "hold_still": QT_TRANSLATE_NOOP("kiosk", "Please hold still."),
-    "more_light": QT_TRANSLATE_NOOP("kiosk", "It is too dark here."),
-    "less_backlight": QT_TRANSLATE_NOOP("kiosk", "There is too much light behind you."),
-    "open_eyes": QT_TRANSLATE_NOOP("kiosk", "Please open your eyes."),
-    "remove_mask": QT_TRANSLATE_NOOP("kiosk", "Please take off your mask."),
-    "remove_cap": QT_TRANSLATE_NOOP("kiosk", "Please take off your hat."),
-    "blink": QT_TRANSLATE_NOOP("kiosk", "Please blink."),
-    "turn_head": QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly."),
-    "turn_left": QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly to your left."),
-    "turn_right": QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly to your right."),
-    "nod": QT_TRANSLATE_NOOP("kiosk", "Please nod slowly."),
+# The end of a reception the verifier has not confirmed (stored in the outbox, or the verifier unreachable),
+# and the kiosk's own refusal to start one: never 受付完了 for an unconfirmed eligibility.
+RECORDED = QT_TRANSLATE_NOOP("kiosk", "Your reception has been recorded. Please take your card.")
+STAFF_WILL_CONFIRM = QT_TRANSLATE_NOOP("kiosk", "Staff will confirm your eligibility. Please wait to be called.")
+OUT_OF_SERVICE = QT_TRANSLATE_NOOP("kiosk", "This kiosk is out of service")
+
+# Status lines of particular screens, and the window's own chrome.
+VISUAL_ARMED = QT_TRANSLATE_NOOP("kiosk", "Staff visual check is on for the next patient.")
+VISUAL_OFF = QT_TRANSLATE_NOOP("kiosk", "Staff visual check is off.")
+CARD_LEFT = QT_TRANSLATE_NOOP("kiosk", "Your card is still on the reader!")
+TRIES_LEFT = QT_TRANSLATE_NOOP("kiosk", "Tries left: {n}")
+EXPIRY_DATE = QT_TRANSLATE_NOOP("kiosk", "Expiry date: {date}")
+SELF_TEST_RUNNING = QT_TRANSLATE_NOOP("kiosk", "Running the self-test…")
+SOUND_ON = QT_TRANSLATE_NOOP("kiosk", "Sound on")
+SOUND_OFF = QT_TRANSLATE_NOOP("kiosk", "Sound off")
+
+FACE_HINTS: dict[Guidance, str] = {
+    Guidance.OK: QT_TRANSLATE_NOOP("kiosk", "Please hold still."),
+    Guidance.NO_FACE: QT_TRANSLATE_NOOP("kiosk", "Please look at the camera."),
+    Guidance.ONE_PERSON_ONLY: QT_TRANSLATE_NOOP("kiosk", "One person at a time, please."),
+    Guidance.COME_CLOSER: QT_TRANSLATE_NOOP("kiosk", "Please come a little closer."),
+    Guidance.STEP_BACK: QT_TRANSLATE_NOOP("kiosk", "Please move back a little."),
+    Guidance.CENTRE_FACE: QT_TRANSLATE_NOOP("kiosk", "Please move your face to the centre."),
+    Guidance.FACE_CAMERA: QT_TRANSLATE_NOOP("kiosk", "Please face the camera straight on."),
+    Guidance.HOLD_STILL: QT_TRANSLATE_NOOP("kiosk", "Please hold still."),
+    Guidance.MORE_LIGHT: QT_TRANSLATE_NOOP("kiosk", "It is too dark here."),
+    Guidance.LESS_BACKLIGHT: QT_TRANSLATE_NOOP("kiosk", "There is too much light behind you."),
+    Guidance.OPEN_EYES: QT_TRANSLATE_NOOP("kiosk", "Please open your eyes."),
+    Guidance.REMOVE_MASK: QT_TRANSLATE_NOOP("kiosk", "Please take off your mask."),
+    Guidance.REMOVE_CAP: QT_TRANSLATE_NOOP("kiosk", "Please take off your hat."),
+    Guidance.BLINK: QT_TRANSLATE_NOOP("kiosk", "Please blink."),
+    Guidance.TURN_HEAD: QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly."),
+    Guidance.TURN_LEFT: QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly to your left."),
+    Guidance.TURN_RIGHT: QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly to your right."),
+    Guidance.NOD: QT_TRANSLATE_NOOP("kiosk", "Please nod slowly."),
+}
+
+VERDICT_TEXTS: dict[Verdict, str] = {
+    Verdict.ACCEPT: QT_TRANSLATE_NOOP("kiosk", "Your identity has been confirmed."),
+    Verdict.RETRY: QT_TRANSLATE_NOOP("kiosk", "Please try once more."),
+    Verdict.REJECT: QT_TRANSLATE_NOOP(
+        "kiosk", "Face check did not confirm you. Please use your PIN or ask staff to check."
+    ),
+    Verdict.LIVENESS_FAILED: QT_TRANSLATE_NOOP(
+        "kiosk", "We could not confirm this. Please use your PIN or ask staff to check."
+    ),
+    Verdict.NO_USABLE_FACE: QT_TRANSLATE_NOOP(
+        "kiosk", "Your face could not be captured. Please use your PIN or ask staff to check."
+    ),
 }
 
 BUTTON_LABELS: dict[Intent, str] = {
@@ -208,7 +251,7 @@ BUTTON_LABELS: dict[Intent, str] = {
     Intent.CONFIRM_LAST_TRY: QT_TRANSLATE_NOOP("kiosk", "I understand, enter the PIN"),
     Intent.TOGGLE_MUTE: QT_TRANSLATE_NOOP("kiosk", "Sound"),
     Intent.TOGGLE_CONTRAST: QT_TRANSLATE_NOOP("kiosk", "Large text"),
-    Intent.STAFF_GESTURE: QT_TRANSLATE_NOOP("kiosk", "Staff only"),
+    Intent.STAFF_SIGN_IN: QT_TRANSLATE_NOOP("kiosk", "Staff only"),
     Intent.STAFF_ARM_VISUAL: QT_TRANSLATE_NOOP("kiosk", "Visual check for next patient"),
     Intent.STAFF_DISARM_VISUAL: QT_TRANSLATE_NOOP("kiosk", "Turn visual check off"),
     Intent.STAFF_SELF_TEST: QT_TRANSLATE_NOOP("kiosk", "Self-test and counts"),
@@ -230,21 +273,25 @@ CHOICE_LABELS: dict[tuple[str, str], str] = {
     ("prescription", "paper"): QT_TRANSLATE_NOOP("kiosk", "Paper prescription"),
 }
 
-# Labels used by the ui chrome (language bar, self-test rows, counts).
-UI_LABELS: dict[str, str] = {
+# Row labels of the staff screens: self-test probe names and reception methods (their stable codes).
+STAFF_LABELS: dict[str, str] = {
     "reader": QT_TRANSLATE_NOOP("kiosk", "Card reader"),
     "card_face_camera": QT_TRANSLATE_NOOP("kiosk", "Card-face camera"),
     "camera": QT_TRANSLATE_NOOP("kiosk", "Camera"),
     "backend": QT_TRANSLATE_NOOP("kiosk", "Verification service"),
     "outbox": QT_TRANSLATE_NOOP("kiosk", "Outbox"),
+    "quarantine": QT_TRANSLATE_NOOP("kiosk", "Refused results held"),
     "version": QT_TRANSLATE_NOOP("kiosk", "Version"),
     "last_errors": QT_TRANSLATE_NOOP("kiosk", "Last errors"),
     "counts": QT_TRANSLATE_NOOP("kiosk", "Today"),
     "face": QT_TRANSLATE_NOOP("kiosk", "Face"),
     "pin": QT_TRANSLATE_NOOP("kiosk", "PIN"),
     "visual": QT_TRANSLATE_NOOP("kiosk", "Visual check"),
-    "sound_on": QT_TRANSLATE_NOOP("kiosk", "Sound on"),
-    "sound_off": QT_TRANSLATE_NOOP("kiosk", "Sound off"),
-    "card_left": NOTICES["card_left"],
     "staff_mode": QT_TRANSLATE_NOOP("kiosk", "Staff"),
 }
+
+
+def error_message(code: ErrorCode) -> str:
+    """An error's patient text, Japanese first with English beside it (for the operator commands)."""
+    text = ERROR_TEXTS[code]
+    return f"{translate('ja', text)} / {text}"

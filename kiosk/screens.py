@@ -1,25 +1,39 @@
 """Pure mapping FlowState → ScreenModel: what each screen says and which buttons it offers.
 
-Texts are English source strings marked for Qt Linguist (`QT_TRANSLATE_NOOP("kiosk", …)`); the ui translates
-them with the kiosk's .qm files (ja, en, zh, ko) and shows the patient's language first with a second
-language beside it. Consent texts are not translated here: they are the facility's versioned texts.
+Everything the window shows comes from here: texts are keys of the one text table (kiosk.screen_texts,
+English source; the ui shows them in the patient's language first with a second language beside it), and
+the buttons are the flow's own offers (`kiosk.flow.offers`), so the screen never offers what the flow would
+not handle. Consent texts are not translated here: they are the facility's versioned texts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.flow_steps import PHASE_TIMER, face_usable, phase_timeout, pin_usable, timer_token
-from kiosk.flow_types import CARD_OUT_PHASES, FlowState, Intent, Phase
+from kiosk.errors import ErrorCode
+from kiosk.flow import BUSY_PHASES, PIN_LENGTH, STAFF_PHASES, offers
+from kiosk.flow_steps import PHASE_TIMER, Offer, Press, Role, phase_timeout, timer_token
+from kiosk.flow_types import CARD_OUT_PHASES, ConsentAnswered, FlowState, Intent, Phase, Pressed
 from kiosk.ports import FaceBox
 from kiosk.screen_texts import (
     BUTTON_LABELS,
+    CARD_LEFT,
     CHOICE_LABELS,
     ERROR_TEXTS,
+    EXPIRY_DATE,
     FACE_HINTS,
-    NOTICES,
+    NOTICE_TEXTS,
+    OUT_OF_SERVICE,
     PHASE_TEXTS,
-    QT_TRANSLATE_NOOP,
+    RECORDED,
+    SELF_TEST_RUNNING,
+    SOUND_OFF,
+    SOUND_ON,
+    STAFF_LABELS,
+    STAFF_WILL_CONFIRM,
+    TRIES_LEFT,
+    VISUAL_ARMED,
+    VISUAL_OFF,
 )
 
 
@@ -31,9 +45,26 @@ class Text:
 
 @dataclass(frozen=True)
 class Button:
-    intent: str  # an Intent value, or "consent:<choice>" on consent screens
-    label: str
-    role: str = "normal"  # primary | normal | quiet | danger
+    press: Press  # what the view sends when it is pressed: Pressed(intent) or a consent screen's answer
+    label: str  # a text-table key
+    role: Role = Role.NORMAL
+
+    @property
+    def code(self) -> str:
+        """A stable name for transcripts and widget properties ("use_pin", "consent:decline")."""
+        if isinstance(self.press, Pressed):
+            return self.press.intent.value
+        return f"consent:{self.press.choice}"
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """One line of the staff screens: a label, a value, and a tick or a cross where it is a check."""
+
+    label: Text
+    value: str = ""  # technical detail, shown as it is
+    ok: bool | None = None
+    counts: tuple[tuple[Text, int], ...] = ()  # (method, receptions today)
 
 
 @dataclass(frozen=True)
@@ -61,21 +92,26 @@ class ScreenModel:
     tries_left: int | None = None
     keypad: bool = False
     keypad_nonce: int = 0  # a new nonce means a fresh, reshuffled keypad
+    pin_length: int = PIN_LENGTH
     camera: bool = False
     face_hint: Text | None = None
     face_box: FaceBox | None = None
     face_progress: float = 0.0
     alarm: bool = False
+    alarm_text: Text = Text(CARD_LEFT)
     notice: Text | None = None
     banner: Text | None = None
     consent: ConsentView | None = None
     self_test: tuple[tuple[str, bool, str], ...] = ()
     counts: tuple[tuple[str, int], ...] = ()
     last_errors: tuple[str, ...] = ()  # error codes only
+    staff_rows: tuple[StaffRow, ...] = ()  # the self-test, the day's counts and the last errors, labelled
     staff: bool = False  # staff-facing screen: no language bar, no voice toggle
     patient_controls: bool = True  # language bar, mute, high contrast
     high_contrast: bool = False
     muted: bool = False
+    sound_label: Text = Text(SOUND_ON)
+    contrast_label: Text = Text(BUTTON_LABELS[Intent.TOGGLE_CONTRAST])
 
     @property
     def secondary_lang(self) -> str:
@@ -83,15 +119,16 @@ class ScreenModel:
         return "ja" if self.lang == "en" else "en"
 
 
-_STAFF_PHASES = {Phase.STAFF_PIN, Phase.STAFF_PANEL, Phase.STAFF_SELF_TEST, Phase.VISUAL_CHECK}
-_BUSY = {Phase.READING, Phase.FACE_SCAN, Phase.FACE_PHOTO, Phase.PIN_VERIFYING, Phase.SUBMITTING}
-
-
 def screen_model(s: FlowState) -> ScreenModel:
     title, *body = PHASE_TEXTS[s.phase]
+    if s.phase is Phase.DONE and (s.queued or s.backend_down):
+        # Stored, but the verifier has not confirmed eligibility: never say "complete" (受付完了).
+        title, body = RECORDED, []
+    if s.phase is Phase.READ_FAILED and s.error is ErrorCode.OUT_OF_SERVICE:
+        title = OUT_OF_SERVICE  # the card was fine: the kiosk cannot save a reception now
     texts = [Text(b) for b in body]
     if s.error and s.phase not in {Phase.PIN_WRONG, Phase.PIN_ENTRY}:
-        texts.insert(0, Text(ERROR_TEXTS.get(s.error, ERROR_TEXTS["kiosk_error"])))
+        texts.insert(0, Text(ERROR_TEXTS[s.error]))
     timeout = phase_timeout(s.phase, s.settings.config.timeouts)
     model = ScreenModel(
         screen=s.phase.value,
@@ -99,30 +136,32 @@ def screen_model(s: FlowState) -> ScreenModel:
         title=Text(title),
         body=tuple(texts) + _extra_body(s),
         buttons=_buttons(s),
-        busy=s.phase in _BUSY or (s.phase is Phase.STAFF_PIN and s.job is not None),
+        busy=s.phase in BUSY_PHASES or (s.phase is Phase.STAFF_PIN and s.job is not None),
         step=_step(s),
-        countdown_s=timeout if s.phase not in _BUSY else None,
+        countdown_s=timeout if s.phase not in BUSY_PHASES else None,
         countdown_token=timer_token(s, PHASE_TIMER),
         tries_left=s.pin_tries if s.phase in {Phase.PIN_ENTRY, Phase.PIN_WRONG, Phase.PIN_LAST_WARNING} else None,
         keypad=s.phase in {Phase.PIN_ENTRY, Phase.STAFF_PIN},
         keypad_nonce=s.pin_entry_count,
         camera=s.phase is Phase.FACE_CAPTURE,
-        face_hint=Text(FACE_HINTS.get(s.face_hint, FACE_HINTS["ok"]))
+        face_hint=Text(FACE_HINTS[s.face_hint])
         if s.phase in {Phase.FACE_CAPTURE, Phase.FACE_RETRY}
         else None,
         face_box=s.face_box if s.phase is Phase.FACE_CAPTURE else None,
         face_progress=s.face_progress,
         alarm=s.alarm and s.phase in CARD_OUT_PHASES,
-        notice=Text(NOTICES[s.notice]) if s.notice and s.phase is Phase.ATTRACT else None,
-        banner=Text(NOTICES["visual_armed"]) if s.visual_armed and s.phase is Phase.ATTRACT else None,
+        notice=Text(NOTICE_TEXTS[s.notice]) if s.notice and s.phase is Phase.ATTRACT else None,
+        banner=Text(VISUAL_ARMED) if s.visual_armed and s.phase is Phase.ATTRACT else None,
         consent=_consent_view(s),
         self_test=tuple((i.name, i.ok, i.detail) for i in s.self_test.items) if s.self_test else (),
         counts=s.self_test.counts if s.self_test else (),
         last_errors=s.self_test.last_errors if s.self_test else (),
-        staff=s.phase in _STAFF_PHASES,
-        patient_controls=s.phase not in _STAFF_PHASES,
+        staff_rows=_staff_rows(s),
+        staff=s.phase in STAFF_PHASES,
+        patient_controls=s.phase not in STAFF_PHASES,
         high_contrast=s.high_contrast,
         muted=s.muted,
+        sound_label=Text(SOUND_OFF if s.muted else SOUND_ON),
     )
     return model
 
@@ -137,92 +176,52 @@ def _step(s: FlowState) -> tuple[int, int] | None:
 
 def _extra_body(s: FlowState) -> tuple[Text, ...]:
     if s.phase in {Phase.PIN_ENTRY, Phase.PIN_WRONG} and s.pin_tries is not None:
-        extra = [Text(QT_TRANSLATE_NOOP("kiosk", "Tries left: {n}"), (("n", str(s.pin_tries)),))]
-        if s.phase is Phase.PIN_ENTRY and s.error == "pin_format":
-            extra.append(Text(ERROR_TEXTS["pin_format"]))
+        extra = [Text(TRIES_LEFT, (("n", str(s.pin_tries)),))]
+        if s.phase is Phase.PIN_ENTRY and s.error is ErrorCode.PIN_FORMAT:
+            extra.append(Text(ERROR_TEXTS[ErrorCode.PIN_FORMAT]))
         return tuple(extra)
     if s.phase is Phase.RENEWAL_NOTICE and s.summary is not None:
         expiry = s.summary.auth_certificate.not_after.date().isoformat()
-        return (Text(QT_TRANSLATE_NOOP("kiosk", "Expiry date: {date}"), (("date", expiry),)),)
-    if s.phase is Phase.DONE and s.queued:
-        return (Text(NOTICES["queued"]),)
+        return (Text(EXPIRY_DATE, (("date", expiry),)),)
+    if s.phase is Phase.DONE and (s.queued or s.backend_down):
+        return (Text(STAFF_WILL_CONFIRM),)
     if s.phase is Phase.STAFF_PIN and s.staff_message:
-        text = NOTICES[s.staff_message]
+        text = NOTICE_TEXTS[s.staff_message]
         params = (("n", str(s.staff_locked_for_s if s.staff_locked_for_s else s.staff_tries_left or 0)),)
         return (Text(text, params),)
     if s.phase is Phase.STAFF_PANEL:
-        key = "visual_armed" if s.visual_armed else "visual_off"
-        return (Text(NOTICES[key]),)
+        return (Text(VISUAL_ARMED if s.visual_armed else VISUAL_OFF),)
     if s.phase is Phase.STAFF_SELF_TEST and s.self_test is None:
-        return (Text(QT_TRANSLATE_NOOP("kiosk", "Running the self-test…")),)
+        return (Text(SELF_TEST_RUNNING),)
     return ()
 
 
-def _button(intent: Intent, role: str = "normal") -> Button:
-    return Button(intent.value, BUTTON_LABELS[intent], role)
+def _staff_label(key: str) -> Text:
+    return Text(STAFF_LABELS.get(key, key))
 
 
-def _alternatives(s: FlowState, face: bool = True, pin: bool = True) -> list[Button]:
-    buttons = []
-    if face and face_usable(s):
-        buttons.append(_button(Intent.USE_FACE))
-    if pin and pin_usable(s):
-        buttons.append(_button(Intent.USE_PIN))
-    buttons.append(_button(Intent.CALL_STAFF, "quiet"))
-    return buttons
+def _staff_rows(s: FlowState) -> tuple[StaffRow, ...]:
+    report = s.self_test
+    if report is None:
+        return ()
+    rows = [StaffRow(_staff_label(i.name), i.detail, i.ok) for i in report.items]
+    if report.counts:
+        counts = tuple((_staff_label(method), n) for method, n in report.counts)
+        rows.append(StaffRow(_staff_label("counts"), counts=counts))
+    rows.append(StaffRow(_staff_label("last_errors"), ", ".join(report.last_errors) or "—"))
+    return tuple(rows)
 
 
 def _buttons(s: FlowState) -> tuple[Button, ...]:
-    cancel = _button(Intent.CANCEL, "quiet")
-    b: list[Button]
-    match s.phase:
-        case Phase.ATTRACT | Phase.READING | Phase.FACE_SCAN | Phase.FACE_PHOTO | Phase.PIN_VERIFYING:
-            b = []
-        case Phase.SUBMITTING:
-            b = []
-        case Phase.NOT_REGISTERED:
-            b = [_button(Intent.REGISTER, "primary"), cancel]
-        case Phase.RENEWAL_NOTICE | Phase.GRACE_NOTICE:
-            b = [_button(Intent.NEXT, "primary"), cancel]
-        case Phase.METHOD:
-            b = [*_alternatives(s), cancel]
-            b[0] = Button(b[0].intent, b[0].label, "primary")
-        case Phase.FACE_CAPTURE:
-            b = [cancel]
-        case Phase.FACE_RETRY:
-            b = [_button(Intent.RETRY, "primary"), *_alternatives(s, face=False), cancel]
-        case Phase.FACE_FAILED:
-            retry = [_button(Intent.RETRY, "primary")] if s.error == "card_face_unreadable" else []
-            b = [*retry, *_alternatives(s, face=False), cancel]
-        case Phase.PIN_LAST_WARNING:
-            b = [_button(Intent.CONFIRM_LAST_TRY, "danger"), *_alternatives(s, pin=False), cancel]
-        case Phase.PIN_ENTRY:
-            b = [*_alternatives(s, pin=False), cancel]
-        case Phase.PIN_WRONG:
-            b = [_button(Intent.RETRY, "primary"), *_alternatives(s, pin=False), cancel]
-        case Phase.PIN_LOCKED:
-            b = [*_alternatives(s, pin=False), cancel]
-        case Phase.STAFF_CALL:
-            b = [_button(Intent.STAFF_GESTURE, "quiet"), cancel]
-        case Phase.VISUAL_CHECK:
-            b = [_button(Intent.VISUAL_CONFIRMED, "primary"), _button(Intent.VISUAL_REJECTED, "danger")]
-        case Phase.CONSENT if s.consent_queue:
-            item = s.settings.consents.get(s.consent_queue[0])
-            b = [
-                Button(f"consent:{c}", CHOICE_LABELS[(item.kind, c)], "primary" if i == 0 else "normal")
-                for i, c in enumerate(item.choices)
-            ]
-            b.append(cancel)
-        case Phase.STAFF_PIN:
-            b = [_button(Intent.STAFF_EXIT, "quiet")]
-        case Phase.STAFF_PANEL:
-            arm = Intent.STAFF_DISARM_VISUAL if s.visual_armed else Intent.STAFF_ARM_VISUAL
-            b = [_button(arm, "primary"), _button(Intent.STAFF_SELF_TEST), _button(Intent.STAFF_EXIT, "quiet")]
-        case Phase.STAFF_SELF_TEST:
-            b = [_button(Intent.NEXT, "primary")]
-        case _:
-            b = []  # card-out phases: nothing to press, the card has to be taken
-    return tuple(b)
+    return tuple(_button(s, o) for o in offers(s))
+
+
+def _button(s: FlowState, offer: Offer) -> Button:
+    press = offer.press
+    if isinstance(press, ConsentAnswered):
+        kind = s.settings.consents.get(press.item_id).kind
+        return Button(press, CHOICE_LABELS[(kind, press.choice)], offer.role)
+    return Button(press, BUTTON_LABELS[press.intent], offer.role)
 
 
 def _consent_view(s: FlowState) -> ConsentView | None:

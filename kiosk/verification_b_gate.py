@@ -4,7 +4,7 @@
 counter first (VERIFY without data spends nothing), sends at most one value per scan, never sends a value
 that already failed on this card, and stops while tries remain (kiosk.cardface.GuardPolicy, default: the
 last two are never spent by OCR) — then the flow offers the PIN or staff. It plays both the
-CardFaceScanner and the CardService the runtime needs, so the two share one memory of the card.
+CardFrontScanner and the CardService the runtime needs, so the two share one memory of the card.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from kiosk.cardface import CardFaceReading, GuardAction, GuardPolicy, GuardState, decide, record_attempt
-from kiosk.domain import BasicInfo, CardFace, CardSummary
+from kiosk.cardface import CardFrontReading, GuardAction, GuardPolicy, GuardState, decide, record_attempt
+from kiosk.domain import BasicInfo, CardSummary, ChipFrontRecord
 from kiosk.errors import Cancelled, CardFaceUnreadable, VerificationBBlocked, VerificationBWrong
 from kiosk.ports import CancelToken, CardService
 
-FrontLook = Callable[[CardSummary | None], CardFaceReading | None]
+FrontLook = Callable[[CardSummary | None], CardFrontReading | None]
 """One look at the card front (the newest frame); None when no card is in view."""
 
 
@@ -58,11 +58,11 @@ class VerificationBGate:
             self._summary = summary
         return summary
 
-    def read_card_face(self, verification_b: str, cancel: CancelToken | None = None) -> CardFace:
+    def read_chip_front(self, verification_b: str, cancel: CancelToken | None = None) -> ChipFrontRecord:
         with self._lock:
             scan_id = self._scan_id
         try:
-            face = self._card.read_card_face(verification_b, cancel)
+            face = self._card.read_chip_front(verification_b, cancel)
         except VerificationBWrong:
             self._record(scan_id, verification_b, accepted=False)
             raise
@@ -75,7 +75,7 @@ class VerificationBGate:
     def read_basic_info(self, pin: str, cancel: CancelToken | None = None) -> BasicInfo:
         return self._card.read_basic_info(pin, cancel)
 
-    # --- CardFaceScanner ------------------------------------------------------------------------------------
+    # --- CardFrontScanner ------------------------------------------------------------------------------------
 
     def scan(self, cancel: CancelToken | None = None) -> str:
         """Look at the card front until a value the guard lets through; CardFaceUnreadable on timeout."""

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import KioskError
+from kiosk.screen_texts import VERDICT_TEXTS
+from kiosk.translations import translate
 
 REPO = Path(__file__).resolve().parents[1]  # the checkout (testbench/ sits in it)
 
@@ -339,7 +341,7 @@ def run_verify(args: argparse.Namespace) -> int:
     record (numbers and codes) is printed. One 照合番号B try at most, and never one of the last two."""
     from drivers.camera import Camera, VideoFileSource
     from drivers.card.service import MyNumberCardService
-    from drivers.cardface.reader import CardFaceReader
+    from drivers.cardface.reader import CardFrontReader
     from drivers.face.encoder import DlibEncoder
     from drivers.face.session import LiveFaceSession
     from kiosk.cardface import GuardState
@@ -350,7 +352,7 @@ def run_verify(args: argparse.Namespace) -> int:
     try:
         thresholds = load_thresholds(args.thresholds)
         t0 = time.perf_counter()
-        reading = CardFaceReader().read(args.card_front)
+        reading = CardFrontReader().read(args.card_front)
         timings["ocr"] = (time.perf_counter() - t0) * 1000.0
         service = MyNumberCardService(args.reader)
         tries = service.verification_b_tries_left()
@@ -360,7 +362,7 @@ def run_verify(args: argparse.Namespace) -> int:
                   f" tries left {tries}; OCR {reading.reason})", file=sys.stderr)
             return 3
         t0 = time.perf_counter()
-        card_face = service.read_card_face(reading.verification_b)
+        card_face = service.read_chip_front(reading.verification_b)
         timings["card_read"] = (time.perf_counter() - t0) * 1000.0
         encoder = DlibEncoder()
         t0 = time.perf_counter()
@@ -389,7 +391,8 @@ def run_verify(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(record, ensure_ascii=False, indent=1))
     else:
-        print(f"{decision.verdict.ja} / {decision.verdict.en}")
+        text = VERDICT_TEXTS[decision.verdict]
+        print(f"{translate('ja', text)} / {text}")
         print(f"  verdict {decision.verdict.value}, median distance {decision.median_distance}"
               f" (accept <= {decision.accept_threshold}, reject >= {decision.reject_threshold}),"
               f" liveness {decision.liveness.outcome.value if decision.liveness else '-'},"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from drivers.card.service import MyNumberCardService
 from testbench.virtualcard.profile import Variant, make_profile
 from testbench.virtualcard.serving import Pcscd, remove_and_wait, serve_profile, start_pcscd
 from testbench.virtualcard.vpcd import VpcdCard
@@ -72,3 +73,42 @@ def vcard(pcscd: Pcscd, profile_dir: Callable[..., Path]) -> Iterator[Callable[.
     for card in served:
         if card.inserted:
             remove_and_wait(card)
+
+
+class CardSlot:
+    """A reader slot the card tests put a virtual card into: in this process (the fast tier) or through
+    pcscd + vpcd (the `vpcd` tier). `service()` is the product's card service wired to that slot."""
+
+    def __init__(self, transport: str, profile_dir: Callable[..., Path], request: pytest.FixtureRequest) -> None:
+        self.transport, self._profile_dir, self._request = transport, profile_dir, request
+        self._card: object = None
+
+    def insert(self, variant: Variant = Variant.ORDINARY) -> None:
+        if self.transport == "vpcd":
+            if self._card is not None:
+                remove_and_wait(self._card)  # type: ignore[arg-type]
+            self._card = self._request.getfixturevalue("vcard")(variant)
+        else:
+            from testbench.virtualcard.applications import load_card_model
+            from testbench.virtualcard.card import VirtualMyNumberCard
+
+            self._card = VirtualMyNumberCard(load_card_model(self._profile_dir(variant)))
+
+    def service(self, **options: object) -> MyNumberCardService:
+        if self.transport == "vpcd":
+            return MyNumberCardService(**options)  # type: ignore[arg-type]
+        from testbench.virtualcard.inprocess import in_process_service
+
+        return in_process_service(self._card, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["in-process", pytest.param("vpcd", marks=pytest.mark.vpcd)])
+def card_slot(request: pytest.FixtureRequest, profile_dir: Callable[..., Path]) -> CardSlot:
+    return CardSlot(request.param, profile_dir, request)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that starts pcscd belongs to the `vpcd` tier, whether or not its file says so."""
+    for item in items:
+        if "pcscd" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.vpcd)

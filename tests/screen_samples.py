@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kiosk.errors import ErrorCode
+from kiosk.face import Guidance
 from kiosk.flow_types import (
     CertState,
     FlowState,
+    Notice,
     Phase,
     SelfTestItem,
     SelfTestReport,
 )
 from kiosk.ports import FaceBox
+from kiosk.reception import Method
 from tests.unit.flow_harness import FlowDriver, summary
 
 
@@ -34,10 +38,10 @@ def sample_states() -> dict[str, FlowState]:
     )
     out: dict[str, FlowState] = {
         "attract": base,
-        "attract_notice": replace(base, notice="card_removed", visual_armed=True),
+        "attract_notice": replace(base, notice=Notice.CARD_REMOVED, visual_armed=True),
         "reading": replace(s, phase=Phase.READING, summary=None, job=3),
-        "unsupported": replace(base, phase=Phase.UNSUPPORTED, error="unsupported_card"),
-        "read_failed": replace(base, phase=Phase.READ_FAILED, error="backend_unavailable", alarm=True),
+        "unsupported": replace(base, phase=Phase.UNSUPPORTED, error=ErrorCode.UNSUPPORTED_CARD),
+        "read_failed": replace(base, phase=Phase.READ_FAILED, error=ErrorCode.BACKEND_UNAVAILABLE, alarm=True),
         "cert_expired": replace(base, phase=Phase.CERT_EXPIRED),
         "not_registered": replace(s, phase=Phase.NOT_REGISTERED),
         "renewal_notice": replace(s, phase=Phase.RENEWAL_NOTICE, cert=CertState.EXPIRING),
@@ -46,27 +50,31 @@ def sample_states() -> dict[str, FlowState]:
         "face_scan": replace(s, phase=Phase.FACE_SCAN, job=4),
         "face_photo": replace(s, phase=Phase.FACE_PHOTO, job=5),
         "face_capture": replace(
-            s, phase=Phase.FACE_CAPTURE, job=6, face_hint="come_closer", face_box=FaceBox(0.35, 0.25, 0.3, 0.4),
+            s, phase=Phase.FACE_CAPTURE, job=6, face_hint=Guidance.COME_CLOSER, face_box=FaceBox(0.35, 0.25, 0.3, 0.4),
             face_progress=0.4,
         ),
-        "face_retry": replace(s, phase=Phase.FACE_RETRY, face_hint="remove_mask", face_attempts=1),
-        "face_failed": replace(s, phase=Phase.FACE_FAILED, error="face_no_match", face_exhausted=True),
+        "face_retry": replace(s, phase=Phase.FACE_RETRY, face_hint=Guidance.REMOVE_MASK, face_attempts=1),
+        "face_failed": replace(s, phase=Phase.FACE_FAILED, error=ErrorCode.FACE_NO_MATCH, face_exhausted=True),
         "pin_last_warning": replace(s, phase=Phase.PIN_LAST_WARNING, pin_tries=1),
         "pin_entry": replace(s, phase=Phase.PIN_ENTRY, pin_entry_count=1),
         "pin_verifying": replace(s, phase=Phase.PIN_VERIFYING, job=8),
-        "pin_wrong": replace(s, phase=Phase.PIN_WRONG, pin_tries=2, error="pin_wrong"),
-        "pin_locked": replace(s, phase=Phase.PIN_LOCKED, pin_tries=0, error="pin_blocked"),
+        "pin_wrong": replace(s, phase=Phase.PIN_WRONG, pin_tries=2, error=ErrorCode.PIN_WRONG),
+        "pin_locked": replace(s, phase=Phase.PIN_LOCKED, pin_tries=0, error=ErrorCode.PIN_BLOCKED),
         "staff_call": replace(s, phase=Phase.STAFF_CALL),
         "visual_check": replace(s, phase=Phase.VISUAL_CHECK),
-        "consent_comprehensive": replace(s, phase=Phase.CONSENT, consent_queue=("comprehensive", "limit_info")),
-        "consent_item": replace(s, phase=Phase.CONSENT, consent_queue=("diagnosis",)),
-        "consent_prescription": replace(s, phase=Phase.CONSENT, consent_queue=("prescription_form",)),
+        "consent_comprehensive": replace(
+            s, phase=Phase.CONSENT, method=Method.PIN, consent_queue=("comprehensive", "limit_info")
+        ),
+        "consent_item": replace(s, phase=Phase.CONSENT, method=Method.PIN, consent_queue=("diagnosis",)),
+        "consent_prescription": replace(
+            s, phase=Phase.CONSENT, method=Method.PIN, consent_queue=("prescription_form",)
+        ),
         "submitting": replace(s, phase=Phase.SUBMITTING, job=9),
-        "submit_failed": replace(base, phase=Phase.SUBMIT_FAILED, error="backend_timeout"),
+        "submit_failed": replace(base, phase=Phase.SUBMIT_FAILED, error=ErrorCode.BACKEND_TIMEOUT),
         "done": replace(base, phase=Phase.DONE, queued=True),
         "done_alarm": replace(base, phase=Phase.DONE, alarm=True),
-        "take_card": replace(base, phase=Phase.TAKE_CARD, error="timed_out"),
-        "staff_pin": replace(base, phase=Phase.STAFF_PIN, staff_message="staff_pin_wrong", staff_tries_left=3),
+        "take_card": replace(base, phase=Phase.TAKE_CARD, error=ErrorCode.TIMED_OUT),
+        "staff_pin": replace(base, phase=Phase.STAFF_PIN, staff_message=Notice.STAFF_PIN_WRONG, staff_tries_left=3),
         "staff_panel": replace(base, phase=Phase.STAFF_PANEL),
         "staff_self_test": replace(base, phase=Phase.STAFF_SELF_TEST, self_test=report),
     }

@@ -1,4 +1,4 @@
-"""Translations through Qt Linguist: one QTranslator per language, loaded from assets/i18n/kiosk_<lang>.qm.
+"""The screens' translations: kiosk.translations (the .ts files of the one text table), per language.
 
 The kiosk shows two languages at once (the patient's, and English or Japanese beside it), so instead of
 installing a single application translator and waiting for LanguageChange, each screen asks this catalogue
@@ -8,41 +8,28 @@ for the text in the language it needs. The source text (English) is the fallback
 from __future__ import annotations
 
 import logging
-from importlib import resources
 
-from PySide6.QtCore import QTranslator
-
+from kiosk import translations
 from kiosk.config import LANGUAGES
 from kiosk.screens import Text
 
 log = logging.getLogger(__name__)
-CONTEXT = "kiosk"
 
 
 class Catalogue:
     def __init__(self, languages: tuple[str, ...] = LANGUAGES) -> None:
-        self._translators: dict[str, QTranslator] = {}
-        folder = resources.files("assets") / "i18n"
-        for lang in languages:
-            if lang == "en":
-                continue  # English is the source language
-            translator = QTranslator()
-            with resources.as_file(folder / f"kiosk_{lang}.qm") as path:
-                loaded = path.is_file() and translator.load(str(path))
-            if loaded:
-                self._translators[lang] = translator
-            else:
-                log.warning("no translation for %s; English is shown instead", lang)
+        self._languages = tuple(
+            lang for lang in languages if lang != translations.SOURCE_LANG and translations.has_translations(lang)
+        )
+        for lang in set(languages) - set(self._languages) - {translations.SOURCE_LANG}:
+            log.warning("no translation for %s; English is shown instead", lang)
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return ("en", *self._translators)
+        return (translations.SOURCE_LANG, *self._languages)
 
     def tr(self, lang: str, key: str) -> str:
-        translator = self._translators.get(lang)
-        if translator is None:
-            return key
-        return translator.translate(CONTEXT, key) or key
+        return translations.translate(lang, key)
 
     def text(self, lang: str, text: Text) -> str:
         out = self.tr(lang, text.key)

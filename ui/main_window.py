@@ -1,7 +1,8 @@
 """The kiosk window: alarm banner, a QStackedWidget with one page per kind of screen, and the patient's
 controls (language, sound, large text) along the bottom, within reach from a wheelchair.
 
-It only maps a ScreenModel to a page and forwards the pages' signals; it decides nothing."""
+It only maps a ScreenModel to a page (every text it shows comes from the model) and forwards the pages'
+typed events; it decides nothing."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QInputEvent
 from PySide6.QtWidgets import QApplication, QGridLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.flow_types import Intent, LanguageChosen, Pressed
 from kiosk.ports import PreviewFrame
-from kiosk.screen_texts import NOTICES, UI_LABELS
 from kiosk.screens import ScreenModel
 from ui.i18n import LANGUAGE_NAMES, Catalogue
 from ui.screens.attract import AttractScreen
@@ -35,12 +36,8 @@ PAGE_FOR_SCREEN = {
 
 
 class MainWindow(QWidget):
-    intent = Signal(str)
-    language = Signal(str)
-    pin_submitted = Signal(str)
-    staff_pin_submitted = Signal(str)
-    consent_answered = Signal(str, str)
-    activity = Signal()
+    sent = Signal(object)  # a kiosk.flow_types.Event from a page or the patient's controls
+    activity = Signal()  # any touch in the window
 
     def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,10 +61,7 @@ class MainWindow(QWidget):
         }
         for page in self.pages.values():
             self.stack.addWidget(page)
-            page.intent.connect(self.intent.emit)
-            page.pin_submitted.connect(self.pin_submitted.emit)
-            page.staff_pin_submitted.connect(self.staff_pin_submitted.emit)
-            page.consent_answered.connect(self.consent_answered.emit)
+            page.sent.connect(self.sent.emit)
         self.chrome = QWidget()
         bar = QGridLayout(self.chrome)
         bar.setContentsMargins(24, 6, 24, 12)
@@ -75,14 +69,14 @@ class MainWindow(QWidget):
         for i, lang in enumerate(("ja", "en", "zh", "ko")):
             widget = button(LANGUAGE_NAMES[lang], "chrome")
             widget.setCheckable(True)
-            widget.clicked.connect(lambda _=False, code=lang: self.language.emit(code))
+            widget.clicked.connect(lambda _=False, code=lang: self.sent.emit(LanguageChosen(code)))
             bar.addWidget(widget, 0, i)
             self.language_buttons[lang] = widget
         self.sound_button = button("", "chrome")
-        self.sound_button.clicked.connect(lambda: self.intent.emit("toggle_mute"))
+        self.sound_button.clicked.connect(lambda: self.sent.emit(Pressed(Intent.TOGGLE_MUTE)))
         self.contrast_button = button("", "chrome")
         self.contrast_button.setCheckable(True)
-        self.contrast_button.clicked.connect(lambda: self.intent.emit("toggle_contrast"))
+        self.contrast_button.clicked.connect(lambda: self.sent.emit(Pressed(Intent.TOGGLE_CONTRAST)))
         bar.addWidget(self.sound_button, 1, 0, 1, 2)
         bar.addWidget(self.contrast_button, 1, 2, 1, 2)
         root = QVBoxLayout(self)
@@ -106,15 +100,14 @@ class MainWindow(QWidget):
         self.stack.setCurrentWidget(page)
         self.alarm.setVisible(model.alarm)
         if model.alarm:
-            key = NOTICES["card_left"]
-            self.alarm.setText(f"{self.cat.tr(model.lang, key)}\n{self.cat.tr(model.secondary_lang, key)}")
+            alarm = model.alarm_text
+            self.alarm.setText(f"{self.cat.text(model.lang, alarm)}\n{self.cat.text(model.secondary_lang, alarm)}")
         self.countdown.start(model.countdown_s, model.countdown_token)
         self.chrome.setVisible(model.patient_controls)
         for lang, widget in self.language_buttons.items():
             widget.setChecked(lang == model.lang)
-        sound = UI_LABELS["sound_off" if model.muted else "sound_on"]
-        self.sound_button.setText(self.cat.tr(model.lang, sound))
-        self.contrast_button.setText(self.cat.tr(model.lang, "Large text"))
+        self.sound_button.setText(self.cat.text(model.lang, model.sound_label))
+        self.contrast_button.setText(self.cat.text(model.lang, model.contrast_label))
         self.contrast_button.setChecked(model.high_contrast)
 
     @property

@@ -11,17 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from kiosk.flow_types import (
-    ConsentAnswered,
-    Event,
-    Intent,
-    LanguageChosen,
-    PinEntered,
-    Pressed,
-    StaffPinEntered,
-    TimerExpired,
-    UserActivity,
-)
+from kiosk.flow_types import Event, TimerExpired, UserActivity
 from kiosk.ports import PreviewFrame
 from ui.main_window import MainWindow
 
@@ -73,10 +63,6 @@ class QtTimers:
 
 def connect_window(window: MainWindow, dispatch: Callable[[Event], None], poster: Poster) -> None:
     """Turn the window's signals into flow events, and route preview frames to the camera view."""
-    window.intent.connect(lambda value: dispatch(Pressed(Intent(value))))
-    window.language.connect(lambda lang: dispatch(LanguageChosen(lang)))
-    window.pin_submitted.connect(lambda pin: dispatch(PinEntered(pin)))
-    window.staff_pin_submitted.connect(lambda pin: dispatch(StaffPinEntered(pin)))
-    window.consent_answered.connect(lambda item, choice: dispatch(ConsentAnswered(item, choice)))
+    window.sent.connect(dispatch)  # the views already speak the flow's events
     window.activity.connect(lambda: dispatch(UserActivity()))
     poster.frame.connect(window.show_frame, Qt.ConnectionType.QueuedConnection)

@@ -328,8 +328,20 @@
         <translation>Staff visual check is off.</translation>
     </message>
     <message>
-        <source>Your reception is saved and will be sent shortly.</source>
-        <translation>Your reception is saved and will be sent shortly.</translation>
+        <source>Staff will confirm your eligibility. Please wait to be called.</source>
+        <translation>Staff will confirm your eligibility. Please wait to be called.</translation>
+    </message>
+    <message>
+        <source>This kiosk is out of service</source>
+        <translation>This kiosk is out of service</translation>
+    </message>
+    <message>
+        <source>Staff have been told on the staff panel.</source>
+        <translation>Staff have been told on the staff panel.</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded. Please take your card.</source>
+        <translation>Your reception has been recorded. Please take your card.</translation>
     </message>
     <message>
         <source>Wrong staff PIN. {n} tries left.</source>
@@ -582,6 +594,38 @@
     <message>
         <source>Running the self-test…</source>
         <translation>Running the self-test…</translation>
+    </message>
+    <message>
+        <source>No card is on the reader. Please place your My Number card.</source>
+        <translation>No card is on the reader. Please place your My Number card.</translation>
+    </message>
+    <message>
+        <source>The reception could not be saved. Please ask a member of staff.</source>
+        <translation>The reception could not be saved. Please ask a member of staff.</translation>
+    </message>
+    <message>
+        <source>The kiosk is not configured correctly. Please ask a member of staff.</source>
+        <translation>The kiosk is not configured correctly. Please ask a member of staff.</translation>
+    </message>
+    <message>
+        <source>Your identity has been confirmed.</source>
+        <translation>Your identity has been confirmed.</translation>
+    </message>
+    <message>
+        <source>Please try once more.</source>
+        <translation>Please try once more.</translation>
+    </message>
+    <message>
+        <source>Face check did not confirm you. Please use your PIN or ask staff to check.</source>
+        <translation>Face check did not confirm you. Please use your PIN or ask staff to check.</translation>
+    </message>
+    <message>
+        <source>We could not confirm this. Please use your PIN or ask staff to check.</source>
+        <translation>We could not confirm this. Please use your PIN or ask staff to check.</translation>
+    </message>
+    <message>
+        <source>Your face could not be captured. Please use your PIN or ask staff to check.</source>
+        <translation>Your face could not be captured. Please use your PIN or ask staff to check.</translation>
     </message>
 </context>
 </TS>

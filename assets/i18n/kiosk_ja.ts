@@ -328,8 +328,20 @@
         <translation>目視確認モードはオフです。</translation>
     </message>
     <message>
-        <source>Your reception is saved and will be sent shortly.</source>
-        <translation>受付内容は保存され、まもなく送信されます。</translation>
+        <source>Staff will confirm your eligibility. Please wait to be called.</source>
+        <translation>資格の確認は職員が行います。お呼びするまでお待ちください。</translation>
+    </message>
+    <message>
+        <source>This kiosk is out of service</source>
+        <translation>ただいまこの受付機はご利用いただけません</translation>
+    </message>
+    <message>
+        <source>Staff have been told on the staff panel.</source>
+        <translation>職員用画面で職員に通知しました。</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded. Please take your card.</source>
+        <translation>受付内容を記録しました。カードをお取りください。</translation>
     </message>
     <message>
         <source>Wrong staff PIN. {n} tries left.</source>
@@ -582,6 +594,42 @@
     <message>
         <source>Running the self-test…</source>
         <translation>自己診断を実行しています…</translation>
+    </message>
+    <message>
+        <source>No card is on the reader. Please place your My Number card.</source>
+        <translation>カードが置かれていません。マイナンバーカードを置いてください。</translation>
+    </message>
+    <message>
+        <source>The reception could not be saved. Please ask a member of staff.</source>
+        <translation>受付内容を保存できませんでした。職員にお声がけください。</translation>
+    </message>
+    <message>
+        <source>The kiosk is not configured correctly. Please ask a member of staff.</source>
+        <translation>設定に誤りがあります。職員にお声がけください。</translation>
+    </message>
+    <message>
+        <source>Your identity has been confirmed.</source>
+        <translation>ご本人であることを確認しました。</translation>
+    </message>
+    <message>
+        <source>Please try once more.</source>
+        <translation>もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>Face check did not confirm you. Please use your PIN or ask staff to check.</source>
+        <translation>顔認証で確認できませんでした。暗証番号か職員による確認をご利用ください。</translation>
+    </message>
+    <message>
+        <source>We could not confirm this. Please use your PIN or ask staff to check.</source>
+        <translation>確認できませんでした。暗証番号か職員による確認をご利用ください。</translation>
+    </message>
+    <message>
+        <source>Your face could not be captured. Please use your PIN or ask staff to check.</source>
+        <translation>顔をうまく撮影できませんでした。暗証番号か職員による確認をご利用ください。</translation>
+    </message>
+    <message>
+        <source>Refused results held</source>
+        <translation>送信を拒否された受付結果</translation>
     </message>
 </context>
 </TS>

@@ -328,8 +328,20 @@
         <translation>육안 확인 모드가 꺼져 있습니다.</translation>
     </message>
     <message>
-        <source>Your reception is saved and will be sent shortly.</source>
-        <translation>접수 내용이 저장되었으며 곧 전송됩니다.</translation>
+        <source>Staff will confirm your eligibility. Please wait to be called.</source>
+        <translation>직원이 자격을 확인해 드립니다. 호출할 때까지 기다려 주십시오.</translation>
+    </message>
+    <message>
+        <source>This kiosk is out of service</source>
+        <translation>이 접수기는 현재 사용할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Staff have been told on the staff panel.</source>
+        <translation>직원 화면으로 직원에게 알렸습니다.</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded. Please take your card.</source>
+        <translation>접수가 기록되었습니다. 카드를 가져가 주십시오.</translation>
     </message>
     <message>
         <source>Wrong staff PIN. {n} tries left.</source>
@@ -582,6 +594,42 @@
     <message>
         <source>Running the self-test…</source>
         <translation>자가 진단 중…</translation>
+    </message>
+    <message>
+        <source>No card is on the reader. Please place your My Number card.</source>
+        <translation>리더기에 카드가 없습니다. 마이넘버 카드를 올려 주세요.</translation>
+    </message>
+    <message>
+        <source>The reception could not be saved. Please ask a member of staff.</source>
+        <translation>접수 내용을 저장하지 못했습니다. 직원에게 문의해 주세요.</translation>
+    </message>
+    <message>
+        <source>The kiosk is not configured correctly. Please ask a member of staff.</source>
+        <translation>키오스크 설정에 오류가 있습니다. 직원에게 문의해 주세요.</translation>
+    </message>
+    <message>
+        <source>Your identity has been confirmed.</source>
+        <translation>본인 확인이 완료되었습니다.</translation>
+    </message>
+    <message>
+        <source>Please try once more.</source>
+        <translation>한 번 더 시도해 주세요.</translation>
+    </message>
+    <message>
+        <source>Face check did not confirm you. Please use your PIN or ask staff to check.</source>
+        <translation>얼굴 인증으로 확인하지 못했습니다. 비밀번호를 이용하시거나 직원에게 확인을 요청해 주세요.</translation>
+    </message>
+    <message>
+        <source>We could not confirm this. Please use your PIN or ask staff to check.</source>
+        <translation>확인하지 못했습니다. 비밀번호를 이용하시거나 직원에게 확인을 요청해 주세요.</translation>
+    </message>
+    <message>
+        <source>Your face could not be captured. Please use your PIN or ask staff to check.</source>
+        <translation>얼굴을 제대로 촬영하지 못했습니다. 비밀번호를 이용하시거나 직원에게 확인을 요청해 주세요.</translation>
+    </message>
+    <message>
+        <source>Refused results held</source>
+        <translation>수신이</translation>
     </message>
 </context>
 </TS>

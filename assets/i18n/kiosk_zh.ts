@@ -328,8 +328,20 @@
         <translation>目视确认模式已关闭。</translation>
     </message>
     <message>
-        <source>Your reception is saved and will be sent shortly.</source>
-        <translation>受理内容已保存，稍后将发送。</translation>
+        <source>Staff will confirm your eligibility. Please wait to be called.</source>
+        <translation>工作人员将为您确认资格。请等候叫号。</translation>
+    </message>
+    <message>
+        <source>This kiosk is out of service</source>
+        <translation>本机暂停服务</translation>
+    </message>
+    <message>
+        <source>Staff have been told on the staff panel.</source>
+        <translation>已在工作人员面板上通知工作人员。</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded. Please take your card.</source>
+        <translation>您的挂号已记录。请取回您的卡。</translation>
     </message>
     <message>
         <source>Wrong staff PIN. {n} tries left.</source>
@@ -582,6 +594,42 @@
     <message>
         <source>Running the self-test…</source>
         <translation>正在自检…</translation>
+    </message>
+    <message>
+        <source>No card is on the reader. Please place your My Number card.</source>
+        <translation>读卡器上没有卡。请放置您的个人编号卡。</translation>
+    </message>
+    <message>
+        <source>The reception could not be saved. Please ask a member of staff.</source>
+        <translation>无法保存受理内容。请联系工作人员。</translation>
+    </message>
+    <message>
+        <source>The kiosk is not configured correctly. Please ask a member of staff.</source>
+        <translation>自助终端的设置有误。请联系工作人员。</translation>
+    </message>
+    <message>
+        <source>Your identity has been confirmed.</source>
+        <translation>已确认您的身份。</translation>
+    </message>
+    <message>
+        <source>Please try once more.</source>
+        <translation>请再试一次。</translation>
+    </message>
+    <message>
+        <source>Face check did not confirm you. Please use your PIN or ask staff to check.</source>
+        <translation>人脸识别未能确认您的身份。请使用密码或请工作人员确认。</translation>
+    </message>
+    <message>
+        <source>We could not confirm this. Please use your PIN or ask staff to check.</source>
+        <translation>未能确认。请使用密码或请工作人员确认。</translation>
+    </message>
+    <message>
+        <source>Your face could not be captured. Please use your PIN or ask staff to check.</source>
+        <translation>未能拍摄到您的面部。请使用密码或请工作人员确认。</translation>
+    </message>
+    <message>
+        <source>Refused results held</source>
+        <translation>被拒收的受理结果</translation>
     </message>
 </context>
 </TS>

@@ -1,13 +1,16 @@
-"""Background delivery of the outbox: oldest first, one at a time, surviving restarts.
+"""Background delivery of the outbox: each result on its own retry clock, surviving restarts.
 
 `Delivery.run()` is the loop; `DeliveryThread` runs it inside the kiosk and `main()` runs it as a process
 (`python -m drivers.backend.delivery --outbox PATH --url URL`), which is how the fault test kills it with
 SIGKILL at random moments. Only one deliverer per outbox runs at a time (a file lock the kernel frees on
-kill), which keeps the order.
+kill).
 
-When the backend is down, the loop backs off (exponential, with jitter, capped) and keeps the results;
-`status()` is what staff see. Nothing is ever dropped except by an explicit refusal from the backend,
-which is kept as 'rejected' with the backend's error code.
+- No verdict (network down, timeout, 5xx, an answer for another result): the result is tried again after
+  its own backoff (exponential, jittered, capped); the others go on meanwhile.
+- A refusal (the verifier's own error code, any 4xx): the result is quarantined — kept whole, shown to staff
+  with the code, re-sent every `quarantine_retry_s` (or at once via `retry_quarantined()`), so it arrives
+  once the cause is fixed (a root installed, the kiosk re-enrolled, a late proof accepted).
+Nothing is ever dropped.
 """
 
 from __future__ import annotations
@@ -21,18 +24,32 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from drivers.backend.http import BackendConfig, RequestsBackend
-from drivers.backend.outbox import Outbox, OutboxStatus, single_deliverer
+from drivers.backend.outbox import Outbox, OutboxStatus, SignedResult, single_deliverer
 from kiosk.errors import BackendRejected, BackendUnavailable
 from kiosk.reception import VerifierAnswer
 
 log = logging.getLogger(__name__)
 
-# Refusals about the kiosk's or the verifier's set-up, not about the reception: the result is kept and
-# retried (staff see the code) until someone enrols the kiosk or fixes the verifier's CRLs.
-HOLD_CODES = frozenset({"kiosk_unknown", "device_key_not_enrolled", "certificate_revocation_unknown",
-                        "http_401", "http_403", "http_404", "http_405", "unknown"})
+
+class RawSubmitter(Protocol):
+    def submit_raw(self, result: SignedResult) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Seconds. A result without a verdict waits base·2^attempts (capped, ×U(0.5,1) jitter)."""
+
+    backoff_base_s: float = 1.0
+    backoff_max_s: float = 300.0
+    quarantine_retry_s: float = 3600.0  # a refused result is offered again this often
+    idle_poll_s: float = 0.5  # longest sleep between looks at the outbox
+    keep_delivered_s: float = 30 * 86400.0  # a delivered result's id and answer stay this long (staff look-ups)
+
+    def backoff(self, attempts: int) -> float:
+        return min(self.backoff_max_s, self.backoff_base_s * 2 ** min(attempts, 20)) * random.uniform(0.5, 1.0)
 
 
 @dataclass(frozen=True)
@@ -42,38 +59,54 @@ class DeliveryStatus:
     last_error: str | None
 
     @property
+    def healthy(self) -> bool:
+        o = self.outbox
+        return self.backend_reachable and o.pending == 0 and o.quarantined == 0 and o.accepting
+
+    @property
     def staff_message(self) -> str:
-        """One line for the staff status bar (Japanese first)."""
-        if self.backend_reachable and self.outbox.pending == 0:
+        """One line for the staff status bar (Japanese first). Never 正常 while anything is held back."""
+        o = self.outbox
+        if self.healthy:
             return "確認サービス: 正常 / verification service: OK"
-        return (
-            f"確認サービスに未送信 {self.outbox.pending} 件（自動で再送します）/ "
-            f"{self.outbox.pending} result(s) waiting, retrying automatically"
-            + (f" — {self.last_error}" if self.last_error else "")
-        )
+        parts = []
+        if not o.accepting:
+            parts.append("ディスク残量不足のため受付停止中 / out of service: disk almost full")
+        if o.quarantined:
+            codes = ", ".join(o.refusal_codes)
+            parts.append(f"確認サービスが拒否した結果 {o.quarantined} 件を保留中（{codes}）— 職員の確認が必要です / "
+                         f"{o.quarantined} result(s) refused and held ({codes}) — staff action needed")
+        if o.pending:
+            parts.append(f"確認サービスに未送信 {o.pending} 件（自動で再送します）/ "
+                         f"{o.pending} result(s) waiting, retrying automatically")
+        if not self.backend_reachable:
+            parts.append("確認サービスに接続できません。資格確認は職員が行ってください / "
+                         "verification service unreachable: staff must confirm eligibility"
+                         + (f" — {self.last_error}" if self.last_error else ""))
+        return " / ".join(parts)
 
 
 class Delivery:
     def __init__(
         self,
         outbox: Outbox,
-        backend: RequestsBackend,
+        backend: RawSubmitter,
+        policy: RetryPolicy | None = None,
         *,
-        idle_poll: float = 0.5,
-        backoff_base: float = 0.2,
-        backoff_max: float = 10.0,
         sleep: Callable[[float], bool] | None = None,
     ) -> None:
         self.outbox = outbox
         self.backend = backend
-        self.idle_poll = idle_poll
-        self.backoff_base = backoff_base
-        self.backoff_max = backoff_max
+        self.policy = policy or RetryPolicy()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._sleep = sleep or self._interruptible_sleep
         self._reachable = True
         self._last_error: str | None = None
+        # Failures of *different* results in a row mean the service (or the network) is away, not one
+        # result: the whole loop then backs off too, instead of sweeping every due result at full speed.
+        self._outage_failures = 0
+        self._last_failed_seq: int | None = None
 
     def wake(self) -> None:
         """Called after an enqueue so the new result goes out without waiting for the poll."""
@@ -83,68 +116,89 @@ class Delivery:
         self._stop.set()
         self._wake.set()
 
+    def retry_quarantined(self, transaction_id: str | None = None) -> int:
+        """Staff request: re-send the quarantined result(s) now."""
+        released = self.outbox.release_quarantine(transaction_id)
+        self.wake()
+        return released
+
     def status(self) -> DeliveryStatus:
         return DeliveryStatus(self.outbox.status(), self._reachable, self._last_error)
 
     def deliver_one(self) -> bool:
-        """Deliver the oldest pending result. False when the outbox is empty; raises BackendUnavailable."""
-        entry = self.outbox.next_pending()
+        """Try the next due result. False when nothing is due."""
+        entry = self.outbox.next_due()
         if entry is None:
             return False
         try:
             answer = self.backend.submit_raw(entry.result)
         except BackendRejected as exc:
-            if exc.reason in HOLD_CODES:
-                self.outbox.record_failure(entry.seq, exc.reason)
-                raise BackendUnavailable(f"verifier set-up: {exc.reason}") from exc
-            log.warning("result seq=%d refused by the verifier: %s", entry.seq, exc.reason)
-            self.outbox.mark_rejected(entry.seq, exc.reason, {"error": exc.reason})
+            self._reachable, self._last_error = True, None  # it answered: the service is there
+            self._outage_failures, self._last_failed_seq = 0, None
+            log.warning("result seq=%d refused by the verifier (%s): quarantined", entry.seq, exc.reason)
+            self.outbox.quarantine(entry.seq, exc.reason, self.policy.quarantine_retry_s)
             return True
         except BackendUnavailable as exc:
-            self.outbox.record_failure(entry.seq, str(exc))
-            raise
+            self._note_unavailable(str(exc))
+            retry = self.policy.quarantine_retry_s if entry.quarantined else self.policy.backoff(entry.attempts)
+            self.outbox.record_failure(entry.seq, str(exc), retry)
+            if self._last_failed_seq is not None and self._last_failed_seq != entry.seq:
+                self._outage_failures += 1
+                self._sleep(self.policy.backoff(self._outage_failures))
+            self._last_failed_seq = entry.seq
+            return True
         if answer.get("transaction_id") != entry.result.transaction_id or "validity" not in answer:
-            self.outbox.record_failure(entry.seq, "answer does not belong to this result")
-            raise BackendUnavailable("the answer does not belong to this result")  # sent again; idempotent
+            self.outbox.record_failure(entry.seq, "answer does not belong to this result",
+                                       self.policy.backoff(entry.attempts))  # sent again; idempotent
+            return True
+        self._reachable, self._last_error = True, None
+        self._outage_failures, self._last_failed_seq = 0, None
         self.outbox.mark_delivered(entry.seq, answer)
         return True
 
+    def _note_unavailable(self, error: str) -> None:
+        self._reachable, self._last_error = False, error or "unavailable"
+
     def run(self, until_empty: bool = False) -> None:
+        """Deliver until stopped (or, with `until_empty`, until nothing is pending; quarantine may remain)."""
         failures = 0
+        next_purge = 0.0
         while not self._stop.is_set():
             try:
-                delivered = self.deliver_one()
-            except Exception as exc:  # the loop must outlive anything (disk full, a damaged answer, …)
-                if not isinstance(exc, BackendUnavailable):
-                    log.exception("delivery failed unexpectedly; retrying")
-                self._reachable, self._last_error = False, str(exc) or type(exc).__name__
+                progressed = self.deliver_one()
+                failures = 0
+            except Exception as exc:  # the loop must outlive anything (disk full, a damaged row, …)
+                log.exception("delivery failed unexpectedly; retrying")
+                self._note_unavailable(type(exc).__name__)
                 failures += 1
-                delay = min(self.backoff_max, self.backoff_base * 2 ** min(failures, 16))
-                self._sleep(delay * random.uniform(0.5, 1.0))
+                self._sleep(min(self.policy.backoff_max_s, 0.1 * 2 ** min(failures, 10)))
                 continue
-            failures = 0
-            self._reachable, self._last_error = True, None
-            if not delivered:
-                if until_empty:
-                    return
-                self._sleep(self.idle_poll)
+            if progressed:
+                continue
+            if until_empty and self.outbox.status().pending == 0:
+                return
+            if time.monotonic() >= next_purge:  # idle: a good moment to keep the file small
+                self.outbox.purge_delivered(self.policy.keep_delivered_s)
+                next_purge = time.monotonic() + 3600
+            wait = self.outbox.next_attempt_in()
+            self._sleep(self.policy.idle_poll_s if wait is None else min(wait, self.policy.idle_poll_s))
 
     def wait_for(self, transaction_id: str, timeout: float) -> VerifierAnswer | None:
-        """The backend's answer to one result if it arrives within `timeout`, else None (it stays queued)."""
+        """The verifier's answer to one result if it arrives within `timeout`, else None (it stays queued).
+
+        A quarantined result gives None too (unless re-sent and accepted meanwhile): it is stored and held."""
         deadline = time.monotonic() + timeout
         while True:
             state, answer = self.outbox.answer_for(transaction_id)
             if state == "delivered" and answer is not None:
                 return VerifierAnswer.from_json(answer)
-            if state == "rejected":
-                raise BackendRejected(str((answer or {}).get("error", "rejected")))
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
             time.sleep(min(0.05, left))
 
     def _interruptible_sleep(self, seconds: float) -> bool:
-        woken = self._wake.wait(seconds)
+        woken = self._wake.wait(max(0.0, seconds))
         self._wake.clear()
         return woken
 
@@ -176,19 +230,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--connect-timeout", type=float, default=2.0)
     parser.add_argument("--read-timeout", type=float, default=5.0)
     parser.add_argument("--retries", type=int, default=3)
-    parser.add_argument("--backoff", type=float, default=0.2)
+    parser.add_argument("--backoff", type=float, default=0.2, help="first per-result backoff, seconds")
+    parser.add_argument("--backoff-max", type=float, default=300.0)
+    parser.add_argument("--quarantine-retry", type=float, default=3600.0,
+                        help="seconds between re-sends of a refused result")
+    parser.add_argument("--idle-poll", type=float, default=0.5)
+    staff = parser.add_argument_group("staff actions (run once, then exit)")
+    staff.add_argument("--status", action="store_true", help="print the staff line and the quarantine")
+    staff.add_argument("--retry-quarantine", action="store_true", help="re-send every quarantined result now")
+    staff.add_argument("--export-quarantine", type=Path, metavar="FILE",
+                       help="write the quarantined results (signed bodies) as JSON lines for the verifier's operator")
     args = parser.parse_args(argv)
+    if args.status or args.export_quarantine:
+        return _staff_report(args.outbox, args.export_quarantine)
     config = BackendConfig(
         args.url, connect_timeout=args.connect_timeout, read_timeout=args.read_timeout, retries=args.retries,
         backoff=args.backoff, backoff_max=max(args.backoff, 1.0), jitter=args.backoff,
     )
     outbox = Outbox(args.outbox)
+    if args.retry_quarantine:
+        outbox.release_quarantine()  # the deliverer below (or the kiosk's own) sends them at once
     backend = RequestsBackend(config)
+    policy = RetryPolicy(args.backoff, args.backoff_max, args.quarantine_retry, args.idle_poll)
     try:
         with single_deliverer(args.outbox):
-            Delivery(outbox, backend, backoff_base=args.backoff, backoff_max=2.0).run(until_empty=args.until_empty)
+            Delivery(outbox, backend, policy).run(until_empty=args.until_empty)
     finally:
         backend.close()
+        outbox.close()
+    return 0
+
+
+def _staff_report(outbox_path: Path, export: Path | None) -> int:
+    outbox = Outbox(outbox_path)
+    try:
+        status = DeliveryStatus(outbox.status(), True, None)
+        print(status.staff_message)
+        for held in outbox.quarantined():
+            print(f"  {held.transaction_id}  {held.refusal_code}  since {held.quarantined_at:%Y-%m-%d %H:%M} UTC"
+                  f"  ({held.attempts} tries)")
+        if export is not None:
+            print(f"exported {outbox.export_quarantine(export)} result(s) to {export}")
+    finally:
         outbox.close()
     return 0
 

@@ -1,118 +1,68 @@
-"""VerifierReceptionBackend: kiosk.ports.ReceptionBackend on top of BackendClient (outbox + HTTP).
+"""VerifierReceptionBackend: kiosk.ports.ReceptionBackend as an adapter over BackendClient.
 
-It turns the runtime's `ReceptionRequest` into a `ReceptionResult` (schema v1), records it durably, and waits
-a bounded time for the verifier's answer: `queued=True` tells the flow to say calmly that the reception is
-saved and will be sent. The PIN path's challenge id is remembered here by its nonce, because the flow only
-carries the nonce.
+All it does: `kiosk.result.build_result` turns the runtime's typed facts into the result (the rules live in
+the core), the client signs it and commits it to the outbox (fsync'd, a bounded local wait), and the
+adapter waits a short, bounded time for the verifier's answer. `queued=True` means stored but not yet
+answered: the flow then says calmly that the reception is recorded and staff will confirm eligibility.
 """
 
 from __future__ import annotations
 
-import threading
-from datetime import UTC, datetime, timedelta
-from typing import Any
+import time
+from datetime import datetime
 
 from drivers.backend.client import BackendClient
 from kiosk.domain import CertificateInfo
-from kiosk.errors import BackendRejected, BackendUnavailable
-from kiosk.ports import BackendChallenge, BackendReceipt, CancelToken, ConsentGiven, ReceptionRequest
-from kiosk.reception import (
-    Choice,
-    ConsentItem,
-    ConsentRecord,
-    Evidence,
-    FaceEvidence,
-    Liveness,
-    Method,
-    PinEvidence,
-    Prescription,
-    ReceptionResult,
-    VisualEvidence,
-    new_transaction_id,
-)
-
-# The 包括同意 screen's "consent_all" stands for these four items (reception-flow.md §(b), step 6).
-COMPREHENSIVE_ITEMS = (ConsentItem.DIAGNOSIS, ConsentItem.PHARMACISTS, ConsentItem.OPERATION,
-                       ConsentItem.SPECIFIC_HEALTH_CHECKUPS)
-VISUAL_STAFF_ID = "staff-pin"  # the flow proves a staff member by the staff PIN, not by name
+from kiosk.errors import ConfigError
+from kiosk.ports import BackendChallenge, BackendReceipt, CancelToken, DeliveryHealth
+from kiosk.proof import ProofStatement
+from kiosk.result import ResultFacts, build_result
 
 
 class VerifierReceptionBackend:
     def __init__(self, client: BackendClient, *, answer_wait_s: float = 3.0, challenge_wait_s: float = 3.0,
-                 software_version: str = "0", face_model: str = "dlib_face_recognition_resnet_model_v1") -> None:
+                 software_version: str = "0", submit_deadline_s: float | None = None,
+                 pin_proofs: bool = False) -> None:
         self.client = client
+        # On once the verifier accepts kiosk-made PIN proofs (kiosk.proof); until then the live challenge.
+        self.pin_proofs = pin_proofs
         self.answer_wait_s = answer_wait_s
         self.challenge_wait_s = challenge_wait_s
         self.software_version = software_version
-        self.face_model = face_model
-        self._challenge_ids: dict[bytes, str] = {}
-        self._lock = threading.Lock()
+        # One honest deadline: every local wait ends well before the flow's submit timer, so a stored
+        # result is always answered "saved" and never runs into "failed".
+        if submit_deadline_s is not None and self.local_wait_bound_s >= submit_deadline_s:
+            raise ConfigError(f"timeouts.submit_s ({submit_deadline_s:g} s) must exceed the kiosk's own waits "
+                              f"(outbox {client.outbox.busy_timeout_s:g} s + answer {answer_wait_s:g} s + 1 s)")
+
+    @property
+    def local_wait_bound_s(self) -> float:
+        """The longest `submit` can take: the outbox's busy wait, then the answer wait (plus signing)."""
+        return self.client.outbox.busy_timeout_s + self.answer_wait_s + 1.0
 
     def fetch_challenge(self, auth_certificate: CertificateInfo, cancel: CancelToken | None = None) -> BackendChallenge:
         challenge = self.client.fetch_challenge(self.challenge_wait_s, auth_certificate.subject_id)
-        with self._lock:
-            self._challenge_ids = {challenge.value: challenge.challenge_id}  # one reception at a time
-        return BackendChallenge(nonce=challenge.value, registered=bool(challenge.registered))
+        return BackendChallenge(nonce=challenge.value, registered=bool(challenge.registered),
+                                challenge_id=challenge.challenge_id)
 
-    def submit(self, request: ReceptionRequest, cancel: CancelToken | None = None) -> BackendReceipt:
-        result = self.to_result(request)
-        self.client.record(result)  # durable before the patient is told "done"
-        deadline = datetime.now(UTC) + timedelta(seconds=self.answer_wait_s)
+    def submit(self, facts: ResultFacts, cancel: CancelToken | None = None) -> BackendReceipt:
+        result = build_result(facts, self.client.kiosk_id, self.software_version)
+        self.client.record(result)  # durable before the patient is told "saved"; the same id twice is a no-op
+        deadline = time.monotonic() + self.answer_wait_s
         answer = None
-        while answer is None and datetime.now(UTC) < deadline and not (cancel and cancel.is_set()):
-            answer = self.client.answer(result.transaction_id, timeout=0.1)
+        while answer is None and time.monotonic() < deadline and not (cancel and cancel.is_set()):
+            answer = self.client.answer(result.transaction_id, timeout=min(0.1, self.answer_wait_s))
         return BackendReceipt(result.transaction_id, queued=answer is None)
+
+    def proof_statement(self, result_id: str, signed_at: datetime) -> ProofStatement | None:
+        if not self.pin_proofs:
+            return None
+        return ProofStatement(self.client.kiosk_id, self.client.next_proof_counter(), signed_at, result_id)
 
     def outbox_depth(self) -> int:
         return self.client.status().outbox.pending
 
-    def to_result(self, request: ReceptionRequest, now: datetime | None = None) -> ReceptionResult:
-        now = now or datetime.now(UTC)
-        consents, prescription = _consents(request.consents, now)
-        language = request.consents[0].lang if request.consents else "ja"
-        evidence: Evidence
-        if request.method == "face":
-            face = request.face
-            if face is None or face.distance is None or face.threshold is None:
-                raise BackendRejected("face_evidence_insufficient", "no face decision to report")
-            # The flow only submits an accepted face, and its verdict puts liveness before the match.
-            liveness = {"accept": Liveness.PASSED, "liveness_failed": Liveness.FAILED}.get(face.verdict,
-                                                                                          Liveness.NOT_CHECKED)
-            evidence = FaceEvidence(face.distance, {"accept": face.threshold}, self.face_model, liveness)
-        elif request.method == "pin":
-            nonce, signature = request.challenge_nonce, request.signature
-            if nonce is None or signature is None:
-                raise BackendUnavailable("no PIN-path challenge in this session")
-            with self._lock:
-                challenge_id = self._challenge_ids.pop(nonce, None)
-            if challenge_id is None:
-                raise BackendRejected("challenge_unknown", "the challenge was not fetched by this kiosk")
-            evidence = PinEvidence(challenge_id, nonce, signature)
-        else:
-            evidence = VisualEvidence(VISUAL_STAFF_ID)
-        # The request carries no start time or step timings, so the result reports none.
-        return ReceptionResult(
-            kiosk_id=self.client.kiosk_id, transaction_id=new_transaction_id(), started_at=now,
-            completed_at=now, method=Method(request.method), evidence=evidence,
-            auth_certificate=request.auth_certificate_der, consents=consents,
-            registration_request=request.register_for_insurance, prescription=prescription, language=language,
-            timings_ms={}, software_version=self.software_version,
-        )
-
-
-def _consents(given: tuple[ConsentGiven, ...], now: datetime) -> tuple[tuple[ConsentRecord, ...],
-                                                                        Prescription | None]:
-    records: list[ConsentRecord] = []
-    prescription = None
-    for answer in given:
-        common: dict[str, Any] = dict(text_id=answer.item_id, text_version=answer.version,
-                                      text_sha256=answer.sha256, at=now)
-        if answer.item_id == "comprehensive":
-            if answer.choice == "consent_all":
-                records += [ConsentRecord(item, Choice.CONSENT, **common) for item in COMPREHENSIVE_ITEMS]
-        elif answer.item_id == "prescription_form":
-            prescription = Prescription(answer.choice)
-        elif answer.item_id in {item.value for item in ConsentItem} and answer.choice in ("consent", "decline"):
-            records.append(ConsentRecord(ConsentItem(answer.item_id), Choice(answer.choice), **common))
-        # "limit_info" is an information screen: 限度額 is always provided and needs no answer
-    return tuple(records), prescription
+    def delivery_health(self) -> DeliveryHealth:
+        status = self.client.status()
+        o = status.outbox
+        return DeliveryHealth(status.healthy, o.pending, o.quarantined, o.accepting, status.staff_message)

@@ -66,4 +66,6 @@ class DeviceKey:
 def sign_result(result: ReceptionResult, key: DeviceKey) -> SignedResult:
     """Freeze the body once: the outbox stores these bytes and every attempt sends them unchanged."""
     body = result.to_bytes()
-    return SignedResult(result.transaction_id, result.kiosk_id, key.key_id, key.sign(body), body)
+    # Same card → same key: the outbox keeps that card's results in order (wiped once delivered).
+    order_key = hashlib.sha256(result.auth_certificate).hexdigest()
+    return SignedResult(result.transaction_id, result.kiosk_id, key.key_id, key.sign(body), body, order_key)

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from drivers.card import iso7816, tlv
 from drivers.card.connection import CardChannel
-from kiosk.domain import CardFace, Sex
+from kiosk.domain import ChipFrontRecord, Sex
 from kiosk.errors import MalformedResponse, UnsupportedCard, VerificationBBlocked, VerificationBWrong
 
 AID = bytes.fromhex("D3921000310001010402")
@@ -87,7 +87,7 @@ def _parse_date(value: bytes, what: str) -> date:
         raise MalformedResponse(f"card face {what} is not YYYYMMDD") from exc
 
 
-def to_card_face(record: CardFaceRecord, issuer_key: rsa.RSAPublicKey | None) -> CardFace:
+def to_card_face(record: CardFaceRecord, issuer_key: rsa.RSAPublicKey | None) -> ChipFrontRecord:
     fields = record.fields
     try:
         sex = Sex(fields[TAG_SEX].decode("ascii"))
@@ -96,7 +96,7 @@ def to_card_face(record: CardFaceRecord, issuer_key: rsa.RSAPublicKey | None) ->
     photo = fields[TAG_PHOTO]
     if not photo.startswith(JP2_SIGNATURE) and not photo.startswith(b"\xff\x4f\xff\x51"):
         raise MalformedResponse("card face photo is not JPEG 2000")
-    return CardFace(
+    return ChipFrontRecord(
         birth_date=_parse_date(fields[TAG_BIRTH], "birth date"),
         sex=sex,
         expiry=_parse_date(fields[TAG_EXPIRY], "expiry"),

@@ -17,7 +17,7 @@ from drivers.card import iso7816, jpki, kenhojo, kenkaku
 from drivers.card.certificate import certificate_info
 from drivers.card.connection import CardChannel
 from drivers.card.pcsc import PcscConnection, choose_reader
-from kiosk.domain import BasicInfo, CardFace, CardSummary, TriesLeft
+from kiosk.domain import BasicInfo, CardSummary, ChipFrontRecord, TriesLeft
 from kiosk.ports import CancelToken
 
 APPLICATIONS = (("JPKI", jpki.AID), ("券面事項確認AP", kenkaku.AID), ("券面事項入力補助AP", kenhojo.AID))
@@ -37,11 +37,12 @@ class MyNumberCardService:
         self._issuer_key = issuer_key
         self._extended = extended
         self._connect = connect or (lambda name, exclusive: PcscConnection(name, exclusive=exclusive))
+        self._pcsc = connect is None  # an injected connection (the test bench's in-process card) names its reader
         self.last = ReadStats()
 
     @property
     def reader(self) -> str:
-        return choose_reader(self._reader_name)
+        return choose_reader(self._reader_name) if self._pcsc else (self._reader_name or "")
 
     @contextmanager
     def _channel(self, cancel: CancelToken | None, *, exclusive: bool = False,
@@ -85,7 +86,7 @@ class MyNumberCardService:
             except iso7816.SecretNotPresent:
                 return None
 
-    def read_card_face(self, verification_b: str, cancel: CancelToken | None = None) -> CardFace:
+    def read_chip_front(self, verification_b: str, cancel: CancelToken | None = None) -> ChipFrontRecord:
         with self._channel(cancel, exclusive=True, reset_after=True) as (channel, connection), \
                 connection.transaction():
             kenkaku.verify_verification_b(channel, verification_b)

@@ -28,8 +28,8 @@ from drivers.cardface.glyphs import read_date_line, read_digit_line
 from drivers.cardface.locate import GreyImage, card_candidates, load_image, rectify_both, to_grey
 from drivers.cardface.ocr import LineOcr
 from kiosk.cardface import (
-    CardFaceReading,
     CardFrontFields,
+    CardFrontReading,
     cross_check,
     format_expiry,
     parse_birth_text,
@@ -112,8 +112,8 @@ class _Vote:
     problem: str
 
 
-class CardFaceReader:
-    """Turns a picture of a card front into a CardFaceReading. Call from a worker thread, not the GUI."""
+class CardFrontReader:
+    """Turns a picture of a card front into a CardFrontReading. Call from a worker thread, not the GUI."""
 
     def __init__(self, config: ReaderConfig | None = None, ocr: LineOcr | None = None) -> None:
         self.config = config or ReaderConfig()
@@ -130,13 +130,13 @@ class CardFaceReader:
         today: date | None = None,
         cert_not_before: datetime | None = None,
         cert_not_after: datetime | None = None,
-    ) -> CardFaceReading:
+    ) -> CardFrontReading:
         """Raises kiosk.errors.CardFaceUnreadable when the picture shows no card."""
         started = time.perf_counter()
         pixels = load_image(str(image)) if isinstance(image, str | Path) else image
         grey = to_grey(pixels)
         today = today or date.today()
-        reading: CardFaceReading | None = None
+        reading: CardFrontReading | None = None
         for corners in card_candidates(grey)[:4]:
             card, turned = rectify_both(grey, corners)
             attempt = self._decide(card, today, cert_not_before, cert_not_after)
@@ -226,13 +226,13 @@ class CardFaceReader:
         today: date,
         cert_not_before: datetime | None,
         cert_not_after: datetime | None,
-    ) -> CardFaceReading:
+    ) -> CardFrontReading:
         fields, confidence, problem = self._read_fields(card)
         if fields is None:
-            return CardFaceReading(None, confidence, problem)
+            return CardFrontReading(None, confidence, problem)
         problems = cross_check(fields, today=today, cert_not_before=cert_not_before, cert_not_after=cert_not_after)
         if problems:
-            return CardFaceReading(None, confidence, "; ".join(problems))
+            return CardFrontReading(None, confidence, "; ".join(problems))
         if confidence < self.config.gate:
-            return CardFaceReading(None, confidence, "low confidence")
-        return CardFaceReading(verification_b(fields), confidence, "ok")
+            return CardFrontReading(None, confidence, "low confidence")
+        return CardFrontReading(verification_b(fields), confidence, "ok")

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 
 from drivers.camera.capture import Camera
 from drivers.camera.sources import FrameSource
-from drivers.cardface.reader import CardFaceReader
-from kiosk.cardface import CardFaceReading
+from drivers.cardface.reader import CardFrontReader
+from kiosk.cardface import CardFrontReading
 from kiosk.domain import CardSummary
 from kiosk.errors import CardFaceUnreadable
 from kiosk.verification_b_gate import FrontLook
@@ -22,11 +22,11 @@ class DocumentCameraFrontReader:
     def __init__(
         self,
         source_factory: Callable[[], FrameSource],
-        reader: CardFaceReader | None = None,
+        reader: CardFrontReader | None = None,
         frame_timeout_s: float = 2.0,
     ) -> None:
         self._source_factory = source_factory
-        self._reader = reader or CardFaceReader()
+        self._reader = reader or CardFrontReader()
         self._frame_timeout = frame_timeout_s
 
     @contextmanager
@@ -35,7 +35,7 @@ class DocumentCameraFrontReader:
         with Camera(self._source_factory()) as camera:
             last = -1
 
-            def look(summary: CardSummary | None) -> CardFaceReading | None:
+            def look(summary: CardSummary | None) -> CardFrontReading | None:
                 nonlocal last
                 frame = camera.wait_next(after=last, timeout=self._frame_timeout)
                 if frame is None:  # the source ended: no later look can see anything either

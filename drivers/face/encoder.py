@@ -22,14 +22,14 @@ import numpy as np
 import numpy.typing as npt
 
 from kiosk.errors import ConfigError, NoFaceInChipPhoto
+from kiosk.face import FACE_MODEL_ID
 
 Image = npt.NDArray[Any]  # cv2 returns loosely typed arrays; uint8 BGR or grey in practice
 Encoding = npt.NDArray[np.float64]
 Box = tuple[int, int, int, int]  # x, y, w, h
 
-MODEL_ID = "dlib_face_recognition_resnet_model_v1"
 SHAPE_FILE = "shape_predictor_5_face_landmarks.dat"
-ENCODER_FILE = "dlib_face_recognition_resnet_model_v1.dat"
+ENCODER_FILE = f"{FACE_MODEL_ID}.dat"
 FORBIDDEN_FILE = "shape_predictor_68_face_landmarks.dat"  # never loaded; see module docstring
 
 

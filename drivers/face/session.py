@@ -45,7 +45,7 @@ from kiosk.face_challenge import Answer, Prompt, PromptResult, Sample, is_quiet,
 CHECK_EVERY = 2  # frames between early checks of a prompt's response
 
 
-class Phase(Enum):
+class CaptureStage(Enum):
     ACQUIRING = "acquiring"
     PASSIVE = "passive"
     CHALLENGE = "challenge"
@@ -57,7 +57,7 @@ class FrameFeedback:
     """What the screen shows after one frame: the phase, the prompt, and the gates' verdict."""
 
     index: int
-    phase: Phase
+    phase: CaptureStage
     guidance: tuple[Guidance, ...]
     prompt: Prompt | None  # the prompt on screen now (None between prompts)
     analysis_ms: float
@@ -121,7 +121,7 @@ class LiveFaceSession:
         self._owns_analyser = analyser is None
         self._rng = rng or random.SystemRandom()
         self.timeout_s = timeout_s
-        self.phase = Phase.ACQUIRING
+        self.phase = CaptureStage.ACQUIRING
         self.prompt: Prompt | None = None  # on screen now
         self._window: list[Timed] = []
         self._window_start = 0.0
@@ -153,7 +153,7 @@ class LiveFaceSession:
 
     @property
     def done(self) -> bool:
-        return self.phase is Phase.DONE
+        return self.phase is CaptureStage.DONE
 
     @property
     def challenge(self) -> Prompt | None:
@@ -175,11 +175,11 @@ class LiveFaceSession:
         good = usable(guidance)
         if guidance != (Guidance.OK,):  # advisory hints on usable frames count too
             self._guidance_counts.update(guidance[:1])
-        if self.phase is not Phase.ACQUIRING and self._breaks_track(frame.t, obs):
+        if self.phase is not CaptureStage.ACQUIRING and self._breaks_track(frame.t, obs):
             self._restart()
-        if self.phase is Phase.ACQUIRING and good:
-            self.phase, self._window_start = Phase.PASSIVE, frame.t
-        if self.phase in (Phase.PASSIVE, Phase.CHALLENGE):
+        if self.phase is CaptureStage.ACQUIRING and good:
+            self.phase, self._window_start = CaptureStage.PASSIVE, frame.t
+        if self.phase in (CaptureStage.PASSIVE, CaptureStage.CHALLENGE):
             self._window.append(Timed(frame.t, obs))
             if obs.points is not None:
                 self._samples.append(Sample(frame.t, m.yaw_deg, m.pitch_deg, obs.ear))
@@ -205,15 +205,15 @@ class LiveFaceSession:
 
     def progress(self, now: float) -> float:
         """0..1 for the screen: the passive window fills 30 %, the prompts the rest in equal shares."""
-        if self.phase is Phase.PASSIVE:
+        if self.phase is CaptureStage.PASSIVE:
             return 0.3 * min(1.0, (now - self._window_start) / max(1e-6, self.t.passive_window_s))
-        if self.phase is Phase.CHALLENGE:
+        if self.phase is CaptureStage.CHALLENGE:
             share = 0.7 / max(1, len(self._plan))
             part = 0.0
             if self._shown_at is not None:
                 part = 0.5 + 0.5 * min(1.0, (now - self._shown_at) / self.t.response_window_s)
             return 0.3 + share * (len(self._results) + part)
-        return 1.0 if self.phase is Phase.DONE else 0.0
+        return 1.0 if self.phase is CaptureStage.DONE else 0.0
 
     def _breaks_track(self, t: float, obs: Observation) -> bool:
         recent = [*self._window[-12:], Timed(t, obs)]
@@ -226,7 +226,7 @@ class LiveFaceSession:
 
     def _restart(self) -> None:
         self.restarts += 1
-        self.phase = Phase.ACQUIRING
+        self.phase = CaptureStage.ACQUIRING
         self._reset_track()
 
     def _keep_candidate(self, frame: Frame, obs: Observation) -> None:
@@ -261,14 +261,14 @@ class LiveFaceSession:
         return max(1, self.t.frames_to_encode - prompts)
 
     def _advance(self, now: float) -> None:
-        if self.phase is Phase.PASSIVE:
+        if self.phase is CaptureStage.PASSIVE:
             slices = self._passive_slices()
             slice_s = self.t.passive_window_s / slices
             if self._segment < slices - 1 and now - self._window_start >= slice_s * (self._segment + 1):
                 self._end_segment()
             if now - self._window_start >= self.t.passive_window_s and self._good_in_window >= self.t.min_good_frames:
                 self._end_passive(now)
-        elif self.phase is Phase.CHALLENGE:
+        elif self.phase is CaptureStage.CHALLENGE:
             self._advance_prompt(now)
 
     def _end_passive(self, now: float) -> None:
@@ -283,7 +283,7 @@ class LiveFaceSession:
         if not self._plan:  # a policy without prompts: the passive verdict is all there is
             self._finish_liveness(outcome, "" if outcome is LivenessOutcome.PASSED else "no passive evidence")
             return
-        self.phase = Phase.CHALLENGE
+        self.phase = CaptureStage.CHALLENGE
         self._end_segment()
         self._start_hold(now)
 
@@ -338,17 +338,17 @@ class LiveFaceSession:
             outcome, self._passive_evidence, None, None, None, reason,
             prompts=tuple(self._results), checks=tuple(checks),
         )
-        self.phase, self.prompt = Phase.DONE, None
+        self.phase, self.prompt = CaptureStage.DONE, None
 
     def _give_up(self, reason: str) -> None:
         self.ended_reason = reason
-        if self.phase is Phase.ACQUIRING and self.frames_good == 0:
+        if self.phase is CaptureStage.ACQUIRING and self.frames_good == 0:
             self._liveness = None  # failure to acquire: no usable face at all
         else:
             if self._passive_evidence is None and self._window:
                 self._passive_evidence = measure(self._window, self.t)
             self._finish_liveness(LivenessOutcome.FAILED, reason)
-        self.phase = Phase.DONE
+        self.phase = CaptureStage.DONE
 
     # after capture -----------------------------------------------------------------------------------------
 

@@ -4,9 +4,9 @@ One call = one attempt: enrol the chip photo, open the camera, run a `LiveFaceSe
 frames (latest-frame semantics: a slow machine skips frames, it never lags behind the patient), report
 guidance and a preview as it goes, decide, close the camera, drop every frame and the chip encoding.
 Runs on a worker thread; models load once — in `warm_up()` (call it from a background thread when the
-attract screen appears) or else on the first call; the MediaPipe analyser is made once and kept. The full
-audit record of the last attempt (`kiosk.face.FaceDecision`, numbers and codes only) stays available as
-`last_record`.
+attract screen appears) or else on the first call; the MediaPipe analyser is made once and kept; the dlib
+ResNet runs in a matcher process (it would hold the GIL here). What it returns is the full audit record,
+`kiosk.face.FaceDecision` (numbers and codes only), which the flow keeps for the result.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from drivers.face.encoder import DlibEncoder
 from drivers.face.landmarks import FaceAnalyser
 from drivers.face.session import FrameFeedback, LiveFaceSession
 from kiosk import face as domain
-from kiosk.ports import CancelToken, FaceBox, FaceDecision, FaceProgress, PreviewFrame
+from kiosk.face import FaceDecision
+from kiosk.ports import CancelToken, FaceBox, FaceProgress, PreviewFrame
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,6 @@ class LiveFaceVerifier:
         self.speed, self._rng = speed, rng
         self._lock = threading.Lock()  # one attempt at a time: there is one camera
         self._analyser: FaceAnalyser | None = None
-        self.last_record: domain.FaceDecision | None = None
 
     def warm_up(self) -> float:
         """Load every model (dlib and MediaPipe) ahead of the first patient; returns the seconds it took.
@@ -100,26 +100,15 @@ class LiveFaceVerifier:
             if cancelled:
                 session.close()
                 log.info("face attempt cancelled")
-                return FaceDecision("retry", None, t.accept, "ok")
+                return domain.no_decision(t)
             record = session.finish(chip)
             del chip
-        self.last_record = record
         log.info(
             "face decision %s median %s liveness %s frames %d/%d",
             record.verdict.value, record.median_distance,
             record.liveness.outcome.value if record.liveness else "-", record.frames_good, record.frames_seen,
         )
-        return to_port(record)
-
-
-def to_port(record: domain.FaceDecision) -> FaceDecision:
-    """The flow's four verdicts; a failure to acquire is a retry with the guidance that fired most."""
-    hint = record.guidance[0].value if record.guidance else "ok"
-    verdict = record.verdict
-    if verdict is domain.Verdict.NO_USABLE_FACE:
-        return FaceDecision("retry", None, record.accept_threshold, hint)
-    return FaceDecision(verdict.value, record.median_distance, record.accept_threshold,
-                        hint if verdict is domain.Verdict.RETRY else "ok")
+        return record
 
 
 def _preview(image: npt.NDArray[Any]) -> PreviewFrame:
@@ -136,5 +125,5 @@ def _progress(feedback: FrameFeedback, session: LiveFaceSession, now: float) -> 
     if session.last_box is not None:
         x, y, w, h, fw, fh = session.last_box
         box = FaceBox(x / fw, y / fh, w / fw, h / fh)
-    hint = feedback.guidance[0].value if feedback.guidance else domain.Guidance.OK.value
+    hint = feedback.guidance[0] if feedback.guidance else domain.Guidance.OK
     return FaceProgress(hint, box, round(session.progress(now), 3))

@@ -82,7 +82,7 @@ def card_photo(args: argparse.Namespace) -> int:
             print(f"照合番号B の残り回数が {tries} 回のため中止しました（最後の1回は使いません）/ "
                   f"refused: 照合番号B has {tries} tries left and the last one is never spent", file=sys.stderr)
             return 3
-        face = service.read_card_face(digits)
+        face = service.read_chip_front(digits)
     except KioskError as exc:
         return fail(exc)
     args.out.write_bytes(face.photo_jp2)

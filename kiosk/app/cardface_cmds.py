@@ -25,11 +25,11 @@ def register(commands: Any) -> None:
 
 
 def cardface_read(args: argparse.Namespace) -> int:
-    from drivers.cardface.reader import CardFaceReader, ReaderConfig
+    from drivers.cardface.reader import CardFrontReader, ReaderConfig
 
     config = ReaderConfig() if args.gate is None else ReaderConfig(gate=args.gate)
     try:
-        reading = CardFaceReader(config).read(args.image, today=args.today)
+        reading = CardFrontReader(config).read(args.image, today=args.today)
     except KioskError as exc:
         print(f"エラー / error: {exc.message()}\n  ({exc.code}: {exc.detail})", file=sys.stderr)
         return 2

@@ -86,11 +86,15 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
     face = LiveFaceVerifier(camera or source_factory(settings.camera))
     data_dir = Path(settings.data_dir)
     client_cert = (settings.client_cert, settings.client_key) if settings.client_cert else None
+    d = config.delivery
     client = BackendClient(BackendConfig(settings.backend_url, ca_bundle=settings.backend_ca or None,
                                          client_cert=client_cert),
-                           data_dir / "outbox.sqlite3", data_dir / "device_key.pem", settings.kiosk_id)
+                           data_dir / "outbox.sqlite3", data_dir / "device_key.pem", settings.kiosk_id,
+                           retry_max_s=d.retry_max_s, quarantine_retry_s=d.quarantine_retry_s,
+                           busy_timeout_s=d.outbox_busy_s, reserve_bytes=d.disk_reserve_mb * 1024 * 1024)
     client.start()
-    backend = VerifierReceptionBackend(client, software_version=__version__)
+    backend = VerifierReceptionBackend(client, answer_wait_s=d.answer_wait_s, software_version=__version__,
+                                       submit_deadline_s=config.timeouts.submit_s, pin_proofs=d.pin_proofs)
 
     def backend_health() -> tuple[bool, str]:
         health = client.health()

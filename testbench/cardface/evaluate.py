@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 
-from drivers.cardface.reader import CardFaceReader
+from drivers.cardface.reader import CardFrontReader
 from kiosk.errors import CardFaceUnreadable
 from testbench.cardface.augment import SURFACES, generate
 
@@ -50,9 +50,9 @@ class EvalReport:
         return "\n".join(lines)
 
 
-def evaluate(n: int = 200, seed: int = 0, reader: CardFaceReader | None = None,
+def evaluate(n: int = 200, seed: int = 0, reader: CardFrontReader | None = None,
              surfaces: tuple[str, ...] = SURFACES) -> EvalReport:
-    reader = reader or CardFaceReader()
+    reader = reader or CardFrontReader()
     exact = rescan = wrong = no_card = 0
     reasons: dict[str, int] = {}
     per: dict[str, dict[str, int]] = {k: {"n": 0, "exact": 0, "rescan": 0, "no_card": 0, "wrong": 0} for k in surfaces}

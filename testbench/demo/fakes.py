@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from kiosk.domain import BasicInfo, CardFace, CardSummary, CertificateInfo, Sex, TriesLeft
+from kiosk.domain import BasicInfo, CardSummary, CertificateInfo, ChipFrontRecord, Sex, TriesLeft
 from kiosk.errors import (
     BackendUnavailable,
     Cancelled,
@@ -25,17 +25,19 @@ from kiosk.errors import (
     UnsupportedCard,
     VerificationBWrong,
 )
+from kiosk.face import FACE_MODEL_ID, FaceDecision, Guidance, LivenessOutcome, LivenessReport, Verdict
 from kiosk.ports import (
     BackendChallenge,
     BackendReceipt,
     CancelToken,
     CardPresenceListener,
+    DeliveryHealth,
     FaceBox,
-    FaceDecision,
     FaceProgress,
     PreviewFrame,
-    ReceptionRequest,
 )
+from kiosk.proof import ProofStatement
+from kiosk.result import ResultFacts
 
 FAKE_READER = "FAKE in-process reader (not a real card)"
 _VERIFICATION_B = "80010120310000"  # fictitious: 1980-01-01, 2031, security code 0000
@@ -86,11 +88,11 @@ class FakeCard:
             tries=TriesLeft(auth_pin=None if self.pin is None else self.pin_tries, verification_b=10),
         )
 
-    def read_card_face(self, verification_b: str, cancel: CancelToken | None = None) -> CardFace:
+    def read_chip_front(self, verification_b: str, cancel: CancelToken | None = None) -> ChipFrontRecord:
         _wait(self.delay_s, cancel)
         if verification_b != self.verification_b:
             raise VerificationBWrong(9)
-        return CardFace(date(1980, 1, 1), Sex.FEMALE, date(2031, 1, 1), b"FAKE-JP2", None)
+        return ChipFrontRecord(date(1980, 1, 1), Sex.FEMALE, date(2031, 1, 1), b"FAKE-JP2", None)
 
     def sign_challenge(self, pin: str, challenge: bytes, cancel: CancelToken | None = None) -> bytes:
         _wait(self.delay_s, cancel)
@@ -126,9 +128,10 @@ class FakeScanner:
 class ScriptedFaceVerifier:
     """Plays a short guidance sequence over synthetic preview frames, then the next scripted verdict."""
 
-    verdicts: list[str] = field(default_factory=lambda: ["accept"])
+    verdicts: list[str] = field(default_factory=lambda: ["accept"])  # Verdict values, one per attempt
     frame_s: float = 0.05
-    hints: tuple[str, ...] = ("no_face", "come_closer", "hold_still", "blink", "ok")
+    hints: tuple[Guidance, ...] = (Guidance.NO_FACE, Guidance.COME_CLOSER, Guidance.HOLD_STILL, Guidance.BLINK,
+                                   Guidance.OK)  # fmt: skip
 
     def verify(
         self,
@@ -141,11 +144,22 @@ class ScriptedFaceVerifier:
             _wait(self.frame_s, cancel)
             shade = 60 + 30 * i
             on_frame(PreviewFrame(64, 48, bytes([shade, shade, shade + 20]) * (64 * 48)))
-            box = None if hint == "no_face" else FaceBox(0.3 - 0.02 * i, 0.2, 0.35 + 0.04 * i, 0.5)
+            box = None if hint is Guidance.NO_FACE else FaceBox(0.3 - 0.02 * i, 0.2, 0.35 + 0.04 * i, 0.5)
             on_progress(FaceProgress(hint, box, (i + 1) / len(self.hints)))
-        verdict = self.verdicts.pop(0) if len(self.verdicts) > 1 else self.verdicts[0]
-        distance = {"accept": 0.41, "retry": 0.55, "reject": 0.72}.get(verdict)
-        return FaceDecision(verdict, distance, 0.5, "remove_mask" if verdict == "retry" else "ok")
+        verdict = Verdict(self.verdicts.pop(0) if len(self.verdicts) > 1 else self.verdicts[0])
+        return fake_face_decision(verdict, frames=len(self.hints))
+
+
+def fake_face_decision(verdict: Verdict, *, frames: int = 3) -> FaceDecision:
+    """The core's full decision as the live verifier would make it (FAKE scores, passed liveness)."""
+    distance = {Verdict.ACCEPT: 0.41, Verdict.RETRY: 0.55, Verdict.REJECT: 0.72}.get(verdict)
+    live = LivenessOutcome.FAILED if verdict is Verdict.LIVENESS_FAILED else LivenessOutcome.PASSED
+    return FaceDecision(
+        verdict=verdict, median_distance=distance, distances=() if distance is None else (distance,) * 3,
+        accept_threshold=0.5, reject_threshold=0.6, model=FACE_MODEL_ID, frames_seen=frames,
+        frames_good=1, frames_used=(frames - 1,), liveness=LivenessReport(live, None),
+        guidance=(Guidance.REMOVE_MASK,) if verdict is Verdict.RETRY else (),
+    )
 
 
 @dataclass
@@ -153,23 +167,39 @@ class FakeBackend:
     registered: bool = True
     down: bool = False
     delay_s: float = 0.05
-    submitted: list[ReceptionRequest] = field(default_factory=list)
+    submitted: list[ResultFacts] = field(default_factory=list)
+    quarantined: int = 0
+    pin_proofs: bool = False
+    proof_counter: int = 0
 
     def fetch_challenge(self, auth_certificate: CertificateInfo, cancel: CancelToken | None = None) -> BackendChallenge:
         _wait(self.delay_s, cancel)
         if self.down:
             raise BackendUnavailable("FAKE: scripted outage")
-        return BackendChallenge(nonce=b"FAKE-NONCE-0123456789abcdef", registered=self.registered)
+        return BackendChallenge(nonce=b"FAKE-NONCE-0123456789abcdef", registered=self.registered,
+                                challenge_id="FAKE-CHALLENGE")
 
-    def submit(self, request: ReceptionRequest, cancel: CancelToken | None = None) -> BackendReceipt:
+    def submit(self, facts: ResultFacts, cancel: CancelToken | None = None) -> BackendReceipt:
+        """Like the real adapter: stored first (and never twice), then answered unless the service is down."""
         _wait(self.delay_s, cancel)
-        if self.down:
-            raise BackendUnavailable("FAKE: scripted outage")
-        self.submitted.append(request)
-        return BackendReceipt(f"FAKE-{len(self.submitted)}", queued=False)
+        if all(f.result_id != facts.result_id for f in self.submitted):
+            self.submitted.append(facts)
+        return BackendReceipt(facts.result_id, queued=self.down)
 
     def outbox_depth(self) -> int:
-        return 0
+        return len(self.submitted) if self.down else 0
+
+    def proof_statement(self, result_id: str, signed_at: datetime) -> ProofStatement | None:
+        if not self.pin_proofs:
+            return None
+        self.proof_counter += 1
+        return ProofStatement("FAKE-kiosk", self.proof_counter, signed_at, result_id)
+
+    def delivery_health(self) -> DeliveryHealth:
+        pending = self.outbox_depth()
+        healthy = not self.down and not self.quarantined
+        line = "FAKE backend: OK" if healthy else f"FAKE backend: {pending} waiting, {self.quarantined} held"
+        return DeliveryHealth(healthy, pending, self.quarantined, True, line)
 
 
 @dataclass

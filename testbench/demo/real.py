@@ -66,8 +66,9 @@ REAL_SCENARIOS: dict[str, RealScenario] = {r.scenario.name: r for r in [
     _s("card-pulled", "card pulled during PIN entry: wiped, back to idle with a message", [
         ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("remove",),
         ("wait", "attract")]),
-    _s("backend-down", "verification service down: a calm message, nothing lost", [
-        ("insert",), ("wait", "read_failed"), ("remove",), ("wait", "attract")], verifier_down=True),
+    _s("backend-down", "verification service down: face path, recorded, staff confirm eligibility, nothing lost", [
+        ("insert",), ("wait", "face_capture"), ("wait", "consent"), ("consent", "first"), *END],
+        verifier_down=True),
 ]}
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk.config import KioskConfig, StaffPolicy
+from kiosk.flow_types import ConsentAnswered, Intent, Pressed
 from kiosk.ports import CardPresenceListener
 from kiosk.runtime import Devices
 from kiosk.screens import ScreenModel
@@ -73,8 +74,9 @@ SCENARIOS: dict[str, Scenario] = {
             ("insert",), ("wait", "cert_expired"), ("remove",), ("wait", "attract")], card={"cert_days_left": -200}),
         Scenario("unsupported", "not a My Number card", [
             ("insert",), ("wait", "unsupported"), ("remove",), ("wait", "attract")], card={"supported": False}),
-        Scenario("backend-down", "verification service down while reading", [
-            ("insert",), ("wait", "read_failed"), ("remove",), ("wait", "attract")], backend={"down": True}),
+        Scenario("backend-down", "verification service down: face path, recorded, staff confirm eligibility", [
+            ("insert",), ("wait", "face_capture"), ("wait", "consent"), ("consent", "first"), *_END],
+            backend={"down": True}),
         Scenario("card-pulled", "card pulled during PIN entry: wiped, back to idle with a message", [
             ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("remove",),
             ("wait", "attract")]),
@@ -193,7 +195,7 @@ class ScenarioPlayer:
             screen=screen,
             title=model.consent.title if model.consent else cat.text(model.lang, model.title),
             title_en=model.consent.title_en if model.consent else cat.text("en", model.title),
-            buttons=[b.intent for b in model.buttons],
+            buttons=[b.code for b in model.buttons],
         )
         self.transcript.append(line)
         if self.screenshots is not None:
@@ -250,7 +252,7 @@ class ScenarioPlayer:
         elif kind == "remove":
             self.presence.remove()
         elif kind == "tap":
-            window.current_page.button_for(args[0]).click()
+            window.current_page.button_for(Pressed(Intent(args[0]))).click()
         elif kind in ("pin", "staff_pin"):
             self.wait_until(lambda: window.current_page.isEnabled(), timeout_s, "keypad")
             pad = window.current_page.keypad  # type: ignore[attr-defined]
@@ -271,7 +273,7 @@ class ScenarioPlayer:
         window = self.kiosk.window
         while window.model is not None and window.model.screen == "consent":
             consent = window.model.consent
-            choices = [b.intent for b in window.model.buttons if b.intent.startswith("consent:")]
+            choices = [b.press for b in window.model.buttons if isinstance(b.press, ConsentAnswered)]
             pick = choices[0] if which == "first" else choices[-1]
             window.current_page.button_for(pick).click()
 

@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         say(f"  残り回数 / tries left: 暗証番号 / PIN {pin}, 照合番号B {summary.tries.verification_b}")
         verification_b = str(data.secrets["verification_b"])
         say(f"券面の照合番号B / 照合番号B from the card front: {mask_verification_b(verification_b)}")
-        face = service.read_card_face(verification_b)
+        face = service.read_chip_front(verification_b)
         say(f"  券面事項 / card face: expiry {face.expiry}, photo {len(face.photo_jp2)} bytes JPEG 2000, "
             f"issuer signature {'OK' if face.signature_valid else 'NG'}")
         events.clear()

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from drivers.backend.client import BackendClient
+from drivers.backend.delivery import RetryPolicy
 from drivers.backend.http import BackendConfig
 from drivers.backend.signing import DeviceKey
-from kiosk.errors import BackendRejected, ConfigError
+from kiosk.errors import ConfigError
 from kiosk.reception import Validity
 from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     Env,
@@ -21,6 +22,8 @@ from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     pin_result,
     postgres_fixture,
 )
+
+pytestmark = pytest.mark.server  # a real server process or database on loopback
 
 
 def test_record_then_answer_for_face_and_pin(env: Env, tmp_path: Path) -> None:
@@ -43,10 +46,11 @@ def test_record_then_answer_for_face_and_pin(env: Env, tmp_path: Path) -> None:
 
         revoked = face_result("kiosk-2", env.cards.revoked.cert_der)
         client.record(revoked)
-        with pytest.raises(BackendRejected) as caught:
-            client.answer(revoked.transaction_id, timeout=10)
-        assert caught.value.reason == "certificate_revoked"
-        assert client.status().outbox.rejected == 1 and client.health().ok
+        assert client.answer(revoked.transaction_id, timeout=10) is None  # stored, refused: held, not lost
+        assert client.outbox.answer_for(revoked.transaction_id) == ("quarantined", {"error": "certificate_revoked"})
+        status = client.status()
+        assert status.outbox.quarantined == 1 and client.health().ok
+        assert "certificate_revoked" in status.staff_message and "正常" not in status.staff_message
         assert env.verifier.store.all_transaction_ids() == [face.transaction_id, pin.transaction_id]
         with pytest.raises(ValueError):
             client.record(face_result("kiosk-other", env.cards.ordinary.cert_der))
@@ -68,17 +72,18 @@ def test_a_kiosk_not_yet_enrolled_keeps_its_results_until_it_is(env: Env, tmp_pa
     import time
 
     client = BackendClient(BackendConfig(env.url, retries=0), tmp_path / "outbox.db", tmp_path / "device.pem",
-                           "kiosk-late")
-    client.delivery.backoff_max = 0.2
+                           "kiosk-late", policy=RetryPolicy(quarantine_retry_s=3600, idle_poll_s=0.05))
     client.start()
     try:
         result = face_result("kiosk-late", env.cards.ordinary.cert_der)
         client.record(result)
         assert client.answer(result.transaction_id, timeout=1.0) is None
         status = client.status()
-        assert status.outbox.pending == 1 and status.outbox.rejected == 0
+        assert status.outbox.quarantined == 1 and status.outbox.pending == 0
         assert "kiosk_unknown" in status.staff_message
         env.verifier.enroll("kiosk-late", client.key.public_pem())
+        assert client.answer(result.transaction_id, timeout=0.5) is None  # slow cadence: not re-sent yet …
+        assert client.retry_quarantined() == 1  # … until staff ask
         answer = client.answer(result.transaction_id, timeout=10)
         assert answer is not None and answer.validity is Validity.VALID
         deadline = time.monotonic() + 5

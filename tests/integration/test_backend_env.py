@@ -39,6 +39,8 @@ from testbench.virtualcard.pki import TestPki, make_pki, new_key, opaque_identif
 from verifier.server import ServerThread, build_verifier, trust_from_pki_dir, uvicorn_config
 from verifier.service import Verifier
 
+pytestmark = pytest.mark.server  # a real server process or database on loopback
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 TEXT_SHA = "5" * 64
 

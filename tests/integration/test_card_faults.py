@@ -39,7 +39,7 @@ class PulledAt(VirtualMyNumberCard):
 
 def full_read(service: MyNumberCardService, verification_b: str) -> None:
     service.read_summary()
-    service.read_card_face(verification_b)
+    service.read_chip_front(verification_b)
 
 
 def test_card_pulled_at_every_apdu_of_the_full_read(pcscd: Pcscd, profile_dir: Callable[..., Path]) -> None:

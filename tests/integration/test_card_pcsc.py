@@ -1,4 +1,5 @@
-"""The real pyscard driver against the virtual card through pcscd + vpcd."""
+"""The card driver against the virtual card: each transport-independent test runs twice, on the card in this
+process (fast tier) and through pcscd + vpcd (`vpcd` tier); the PC/SC-only tests run through pcscd + vpcd."""
 
 from __future__ import annotations
 
@@ -17,20 +18,19 @@ from kiosk.errors import NoCard, PinBlocked, PinWrong, VerificationBBlocked, Ver
 from testbench.virtualcard.pki import load_pki
 from testbench.virtualcard.profile import Variant
 from testbench.virtualcard.serving import Pcscd, reader_slot_name, remove_and_wait
-
-pytestmark = pytest.mark.vpcd
+from tests.cardbench import CardSlot
 
 
 def secrets_of(card_dir: Path) -> dict[str, str]:
     return json.loads((card_dir / "profile.json").read_text())["secrets"]
 
 
-def test_summary_reads_certificates_and_counters(vcard: Callable[..., object],
-                                                 profile_dir: Callable[..., Path]) -> None:
-    vcard(Variant.ORDINARY)
-    summary = MyNumberCardService().read_summary()
+def test_summary_reads_certificates_and_counters(card_slot: CardSlot, profile_dir: Callable[..., Path]) -> None:
+    card_slot.insert(Variant.ORDINARY)
+    summary = card_slot.service().read_summary()
     card_dir = profile_dir(Variant.ORDINARY)
-    assert summary.reader == reader_slot_name()
+    if card_slot.transport == "vpcd":
+        assert summary.reader == reader_slot_name()
     assert summary.atr == bytes.fromhex("3BE000FF8131FE4514")
     assert summary.auth_certificate.der == (card_dir / "auth_cert.der").read_bytes()
     assert summary.auth_ca_certificate.der == (card_dir / "auth_ca.der").read_bytes()
@@ -39,29 +39,29 @@ def test_summary_reads_certificates_and_counters(vcard: Callable[..., object],
     assert summary.applications == ("JPKI", "券面事項確認AP", "券面事項入力補助AP")
 
 
-def test_card_face_with_verification_b_and_signature(vcard: Callable[..., object],
-                                                     profile_dir: Callable[..., Path], test_pki: Path) -> None:
-    vcard(Variant.ORDINARY)
+def test_card_face_with_verification_b_and_signature(card_slot: CardSlot, profile_dir: Callable[..., Path],
+                                                     test_pki: Path) -> None:
+    card_slot.insert(Variant.ORDINARY)
     card_dir = profile_dir(Variant.ORDINARY)
-    service = MyNumberCardService(issuer_key=load_pki(test_pki).issuer_key.public_key())
-    face = service.read_card_face(secrets_of(card_dir)["verification_b"])
+    service = card_slot.service(issuer_key=load_pki(test_pki).issuer_key.public_key())
+    face = service.read_chip_front(secrets_of(card_dir)["verification_b"])
     assert face.signature_valid is True
     assert face.photo_jp2 == (card_dir / "photo.jp2").read_bytes()
     assert face.birth_date.isoformat() == json.loads((card_dir / "profile.json").read_text())["holder"]["birth_date"]
 
 
-def test_sign_challenge_verifies_with_the_auth_certificate(vcard: Callable[..., object],
+def test_sign_challenge_verifies_with_the_auth_certificate(card_slot: CardSlot,
                                                           profile_dir: Callable[..., Path]) -> None:
-    vcard(Variant.ORDINARY)
-    service = MyNumberCardService()
+    card_slot.insert(Variant.ORDINARY)
+    service = card_slot.service()
     signature = service.sign_challenge("1234", b"challenge from the backend")
     cert = x509.load_der_x509_certificate((profile_dir(Variant.ORDINARY) / "auth_cert.der").read_bytes())
     cert.public_key().verify(signature, b"challenge from the backend", padding.PKCS1v15(), hashes.SHA256())
 
 
-def test_wrong_pin_lowers_the_counter_and_persists(vcard: Callable[..., object]) -> None:
-    vcard(Variant.ORDINARY)
-    service = MyNumberCardService()
+def test_wrong_pin_lowers_the_counter_and_persists(card_slot: CardSlot) -> None:
+    card_slot.insert(Variant.ORDINARY)
+    service = card_slot.service()
     with pytest.raises(PinWrong) as wrong:
         service.sign_challenge("9999", b"x")
     assert wrong.value.tries_left == 2
@@ -70,38 +70,38 @@ def test_wrong_pin_lowers_the_counter_and_persists(vcard: Callable[..., object])
     assert service.auth_pin_tries_left() == 3
 
 
-def test_blocked_pin_and_last_try_variants(vcard: Callable[..., object]) -> None:
-    card = vcard(Variant.PIN_BLOCKED)
-    service = MyNumberCardService()
+def test_blocked_pin_and_last_try_variants(card_slot: CardSlot) -> None:
+    card_slot.insert(Variant.PIN_BLOCKED)
+    service = card_slot.service()
     assert service.read_summary().tries.auth_pin == 0
     with pytest.raises(PinBlocked):
         service.sign_challenge("1234", b"x")
-    remove_and_wait(card)  # type: ignore[arg-type]
-    vcard(Variant.PIN_LAST_TRY)
+    card_slot.insert(Variant.PIN_LAST_TRY)
+    service = card_slot.service()
     assert service.read_summary().tries.auth_pin == 1
     with pytest.raises(PinBlocked):
         service.sign_challenge("0000", b"x")
 
 
-def test_verification_b_wrong_then_blocked(vcard: Callable[..., object], profile_dir: Callable[..., Path]) -> None:
-    vcard(Variant.B_LAST_TRY)
-    service = MyNumberCardService()
+def test_verification_b_wrong_then_blocked(card_slot: CardSlot) -> None:
+    card_slot.insert(Variant.B_LAST_TRY)
+    service = card_slot.service()
     assert service.verification_b_tries_left() == 1
     with pytest.raises(VerificationBBlocked):
-        service.read_card_face("00000000000000")
+        service.read_chip_front("00000000000000")
     assert service.verification_b_tries_left() == 0
 
 
-def test_wrong_verification_b_reports_tries(vcard: Callable[..., object]) -> None:
-    vcard(Variant.ORDINARY)
+def test_wrong_verification_b_reports_tries(card_slot: CardSlot) -> None:
+    card_slot.insert(Variant.ORDINARY)
     with pytest.raises(VerificationBWrong) as wrong:
-        MyNumberCardService().read_card_face("00000000000000")
+        card_slot.service().read_chip_front("00000000000000")
     assert wrong.value.tries_left == 2
 
 
-def test_pin_less_card_has_no_pin(vcard: Callable[..., object]) -> None:
-    vcard(Variant.PIN_LESS)
-    assert MyNumberCardService().read_summary().pin_less
+def test_pin_less_card_has_no_pin(card_slot: CardSlot) -> None:
+    card_slot.insert(Variant.PIN_LESS)
+    assert card_slot.service().read_summary().pin_less
 
 
 def test_no_card_is_a_typed_error(pcscd: Pcscd) -> None:
@@ -133,9 +133,9 @@ def test_presence_monitor_reports_insert_and_remove(vcard: Callable[..., object]
         monitor.stop()
 
 
-def test_extended_apdus_read_the_same_card(vcard: Callable[..., object], profile_dir: Callable[..., Path]) -> None:
-    vcard(Variant.ORDINARY)
-    short, extended = MyNumberCardService(), MyNumberCardService(extended=True)
+def test_extended_apdus_read_the_same_card(card_slot: CardSlot) -> None:
+    card_slot.insert(Variant.ORDINARY)
+    short, extended = card_slot.service(), card_slot.service(extended=True)
     assert extended.read_summary().auth_certificate.der == short.read_summary().auth_certificate.der
     assert extended.last.apdus < short.last.apdus
 

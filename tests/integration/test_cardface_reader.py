@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from drivers.cardface.reader import CardFaceReader
+from drivers.cardface.reader import CardFrontReader
 from kiosk.app.cli import main
 from kiosk.cardface import CardFront, verification_b
 from kiosk.domain import Sex
@@ -21,13 +21,15 @@ from testbench.cardface.augment import generate, photograph, random_front
 from testbench.cardface.evaluate import EvalReport, evaluate
 from testbench.virtualcard.front import placeholder_photo, render_card_front
 
+pytestmark = pytest.mark.slow  # OCR over generated card pictures
+
 TODAY = date(2026, 1, 1)
 CI_CARDS = 100
 
 
 @pytest.fixture(scope="module")
-def reader() -> CardFaceReader:
-    return CardFaceReader()
+def reader() -> CardFrontReader:
+    return CardFrontReader()
 
 
 def on_reader_surface(front: CardFront, angle: float = 0.0) -> np.ndarray:
@@ -40,7 +42,7 @@ def on_reader_surface(front: CardFront, angle: float = 0.0) -> np.ndarray:
     return np.asarray(cv2.warpAffine(scene, m, (1280, 960), borderValue=(60, 60, 60)), np.uint8)
 
 
-def test_clean_card_reads_exactly(reader: CardFaceReader) -> None:
+def test_clean_card_reads_exactly(reader: CardFrontReader) -> None:
     front = CardFront(
         "見本 太郎", "東京都千代田区霞が関1-1", date(1980, 2, 17), Sex.MALE, date(2030, 2, 17), "4821", False
     )
@@ -49,7 +51,7 @@ def test_clean_card_reads_exactly(reader: CardFaceReader) -> None:
     assert reading.reason == "ok" and reading.confidence >= reader.config.gate
 
 
-def test_upside_down_card_reads_exactly(reader: CardFaceReader) -> None:
+def test_upside_down_card_reads_exactly(reader: CardFrontReader) -> None:
     front = CardFront(
         "見本 花子", "大阪府大阪市北区梅田1-2", date(1995, 11, 3), Sex.FEMALE, date(2031, 11, 3), "0390", False
     )
@@ -67,7 +69,7 @@ def test_upside_down_card_reads_exactly(reader: CardFaceReader) -> None:
     ],
 )
 def test_hard_dates_read_exactly(
-    reader: CardFaceReader, birth: date, expiry: date, foreign: bool, code: str, expected: str
+    reader: CardFrontReader, birth: date, expiry: date, foreign: bool, code: str, expected: str
 ) -> None:
     front = CardFront("見本 一郎", "福岡県福岡市博多区1-1", birth, Sex.MALE, expiry, code, foreign)
     assert verification_b(front) == expected
@@ -77,7 +79,7 @@ def test_hard_dates_read_exactly(
 FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
 
 
-def test_card_with_a_real_face_photo_reads_exactly(reader: CardFaceReader) -> None:
+def test_card_with_a_real_face_photo_reads_exactly(reader: CardFrontReader) -> None:
     """A photographed face (not the grey silhouette) in the photo box, card upside down."""
     face = Image.open(FIXTURES / "faces" / "face_recognition" / "biden.jpg").convert("RGB")
     front = CardFront("見本 三郎", "東京都港区1-1", date(1975, 4, 9), Sex.MALE, date(2032, 4, 9), "8130", False)
@@ -88,13 +90,13 @@ def test_card_with_a_real_face_photo_reads_exactly(reader: CardFaceReader) -> No
     assert reader.read(scene, today=TODAY).verification_b == "50040920328130"
 
 
-def test_expired_card_is_not_used(reader: CardFaceReader) -> None:
+def test_expired_card_is_not_used(reader: CardFrontReader) -> None:
     front = CardFront("見本 次郎", "京都府京都市1-1", date(1980, 2, 17), Sex.MALE, date(2030, 2, 17), "4821", False)
     reading = reader.read(on_reader_surface(front), today=date(2031, 1, 1))
     assert reading.verification_b is None and "card expired" in reading.reason
 
 
-def test_picture_without_a_card_raises(reader: CardFaceReader) -> None:
+def test_picture_without_a_card_raises(reader: CardFrontReader) -> None:
     empty = np.full((960, 1280, 3), 70, np.uint8)
     with pytest.raises(CardFaceUnreadable):
         reader.read(empty, today=TODAY)
@@ -103,7 +105,7 @@ def test_picture_without_a_card_raises(reader: CardFaceReader) -> None:
         reader.read(noise, today=TODAY)
 
 
-def test_file_that_is_not_a_picture_raises(reader: CardFaceReader, tmp_path: Path) -> None:
+def test_file_that_is_not_a_picture_raises(reader: CardFrontReader, tmp_path: Path) -> None:
     bad = tmp_path / "card.jpg"
     bad.write_bytes(b"not a jpeg")
     with pytest.raises(CardFaceUnreadable):

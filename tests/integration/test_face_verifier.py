@@ -14,7 +14,7 @@ from drivers.camera import VideoFileSource
 from drivers.face.encoder import DlibEncoder
 from drivers.face.verifier import LiveFaceVerifier
 from kiosk.errors import CameraLost, NoFaceInChipPhoto
-from kiosk.face import Guidance
+from kiosk.face import Guidance, Verdict
 from kiosk.ports import FaceProgress, PreviewFrame
 from testbench.face.attacks import chip_like
 
@@ -42,20 +42,19 @@ def test_an_attempt_reports_guidance_preview_and_a_verdict(encoder: DlibEncoder,
     progress: list[FaceProgress] = []
     previews: list[PreviewFrame] = []
     decision = verifier.verify(obama_chip, progress.append, previews.append)
-    assert decision.verdict in ("reject", "liveness_failed")  # Katie Hill is not the card holder
-    assert decision.threshold == verifier.thresholds.accept
+    assert decision.verdict in (Verdict.REJECT, Verdict.LIVENESS_FAILED)  # Katie Hill is not the card holder
+    assert decision.accept_threshold == verifier.thresholds.accept
     assert progress and len(previews) == len(progress)
-    assert {p.hint for p in progress} <= {g.value for g in Guidance}
+    assert {p.hint for p in progress} <= set(Guidance)
     assert progress[0].progress < 0.2
-    record = verifier.last_record
-    assert record is not None and record.liveness is not None
+    assert decision.liveness is not None
     # a recording cannot answer the prompts: it fails one, or it runs out and says so
-    assert progress[-1].progress == 1.0 or record.liveness.reason == "source_ended"
+    assert progress[-1].progress == 1.0 or decision.liveness.reason == "source_ended"
     box = next(p.box for p in progress if p.box is not None)
     assert 0.0 <= box.x < 1.0 and 0.0 < box.w <= 1.0
     assert previews[0].width == 512 and len(previews[0].rgb) == 512 * 512 * 3
-    assert record.frames_seen == len(progress)
-    assert decision.distance == record.median_distance
+    assert decision.frames_seen == len(progress)  # the full record reaches the flow, nothing kept aside
+    assert decision.model == verifier.thresholds.model
 
 
 def test_cancel_returns_retry_promptly(encoder: DlibEncoder, obama_chip: bytes) -> None:
@@ -69,7 +68,7 @@ def test_cancel_returns_retry_promptly(encoder: DlibEncoder, obama_chip: bytes) 
 
     verifier = LiveFaceVerifier(lambda: VideoFileSource(VIDEO), encoder=encoder, speed=3.0)
     decision = verifier.verify(obama_chip, on_progress, lambda _f: None, cancel)
-    assert decision.verdict == "retry" and decision.distance is None
+    assert decision.verdict is Verdict.NO_USABLE_FACE and decision.median_distance is None
     assert len(seen) == 10
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from drivers.backend.delivery import Delivery, DeliveryThread
+from drivers.backend.delivery import Delivery, DeliveryThread, RetryPolicy
 from drivers.backend.http import BackendConfig, RequestsBackend
 from drivers.backend.outbox import Outbox
 from drivers.backend.signing import sign_result
@@ -33,6 +33,8 @@ from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     postgres_fixture,
     start_env,
 )
+
+pytestmark = pytest.mark.server  # a real server process or database on loopback
 
 REPO = Path(__file__).resolve().parents[2]
 FAULTS = {  # share of requests
@@ -182,7 +184,7 @@ def test_results_through_faults_and_sigkills_arrive_exactly_once_in_order(
           f"{elapsed:.1f} s; lost {lost}, duplicated {duplicated}")
     assert kills >= 3, "the delivery process was hardly killed mid-run"
     assert sum(proxy.counts[f] for f in FAULTS) > count // 10
-    assert (status.pending, status.delivered, status.rejected) == (0, count, 0)
+    assert (status.pending, status.delivered, status.quarantined) == (0, count, 0)
     assert lost == 0 and duplicated == 0
     assert stored == enqueued  # in the kiosk's order
     assert len(list((tmp_path / "face").glob("OQSsiquc01res_face_*.xml"))) == count
@@ -204,7 +206,7 @@ def test_backend_down_keeps_results_tells_staff_and_delivers_when_back(
     assert not backend.health().ok
 
     outbox = Outbox(tmp_path / "outbox.db")
-    delivery = Delivery(outbox, backend, idle_poll=0.05, backoff_base=0.05, backoff_max=0.2)
+    delivery = Delivery(outbox, backend, RetryPolicy(backoff_base_s=0.05, backoff_max_s=0.2, idle_poll_s=0.05))
     thread = DeliveryThread(delivery)
     thread.start()
     from kiosk.reception import new_transaction_id

@@ -27,6 +27,8 @@ from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     start_env,
 )
 
+pytestmark = pytest.mark.server  # a real server process or database on loopback
+
 
 def client(env: Env) -> RequestsBackend:
     return RequestsBackend(BackendConfig(env.url, connect_timeout=2, read_timeout=10, retries=1, backoff=0.05))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -18,6 +19,8 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 from drivers.backend.signing import DeviceKey
 from tests.integration.test_backend_env import cards_fixture, jpki_fixture  # noqa: F401  (fixtures)
 from verifier.server import ServerThread, build_verifier, trust_from_pki_dir, uvicorn_config
+
+pytestmark = pytest.mark.server  # a real server process or database on loopback
 
 EXAMPLES = int(os.environ.get("MYNA_FUZZ_EXAMPLES", "40"))  # per operation and mode; raise it for a long run
 

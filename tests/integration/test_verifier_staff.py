@@ -33,6 +33,8 @@ from verifier.cli import main as cli
 from verifier.server import ServerThread, build_verifier, trust_from_pki_dir, uvicorn_config
 from verifier.store import Store, open_engine
 
+pytestmark = pytest.mark.server  # a real server process or database on loopback
+
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars"]
 

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from kiosk.app.cli import main
-from testbench.cli import main as testbench_main
+from kiosk.flow_types import Notice
+from testbench.cli import main as bench_cli
 from testbench.demo.scenarios import SCENARIOS, ScenarioPlayer
 
 pytestmark = pytest.mark.ui
@@ -42,7 +43,7 @@ def test_card_pulled_returns_to_idle_and_wipes(qapp: object) -> None:
     try:
         player.run(timeout_s=15)
         assert player.kiosk.runtime.vault.summary is None and player.kiosk.runtime.vault.nonce is None
-        assert player.kiosk.controller.state.notice == "card_removed"
+        assert player.kiosk.controller.state.notice is Notice.CARD_REMOVED
         assert "カード" in player.kiosk.window.current_page.notice.text()  # type: ignore[attr-defined]
     finally:
         player.close()
@@ -71,7 +72,7 @@ def test_inactivity_timeout_fires_through_qtimers(qapp: object) -> None:
 
 
 def test_demo_headless_json(capsys: pytest.CaptureFixture[str], qapp: object) -> None:
-    assert testbench_main(["demo", "--headless", "--fake", "--scenario", "expired", "--json"]) == 0
+    assert bench_cli(["demo", "--headless", "--fake", "--scenario", "expired", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert "FAKE" in out["note"]
     lines = out["scenarios"][0]["lines"]
@@ -80,7 +81,7 @@ def test_demo_headless_json(capsys: pytest.CaptureFixture[str], qapp: object) ->
 
 
 def test_bench_reception_prints_its_figures(capsys: pytest.CaptureFixture[str], qapp: object) -> None:
-    assert testbench_main(["bench", "reception", "--patients", "4", "--json"]) == 0
+    assert bench_cli(["bench", "reception", "--patients", "4", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
     assert figures["patients"] == 4 and 0 < figures["reception_s"]["median"] < 10
     assert figures["gui_stall_ms"]["ticks"] > 0 and figures["start_to_attract_s"] > 0

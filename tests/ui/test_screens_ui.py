@@ -8,7 +8,18 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from kiosk.screen_texts import BUTTON_LABELS, CHOICE_LABELS, ERROR_TEXTS, FACE_HINTS, NOTICES, PHASE_TEXTS
+from kiosk import screen_texts
+from kiosk.flow_types import ConsentAnswered, Intent, LanguageChosen, Pressed
+from kiosk.screen_texts import (
+    BUTTON_LABELS,
+    CHOICE_LABELS,
+    ERROR_TEXTS,
+    FACE_HINTS,
+    NOTICE_TEXTS,
+    PHASE_TEXTS,
+    STAFF_LABELS,
+    VERDICT_TEXTS,
+)
 from kiosk.screens import screen_model
 from tests.screen_samples import sample_states
 from ui.i18n import Catalogue
@@ -64,12 +75,12 @@ def test_buttons_emit_their_intents(window: MainWindow, qtbot: object) -> None:
     for name in ("method", "face_retry", "pin_wrong", "staff_panel", "visual_check", "not_registered"):
         model = screen_model(SAMPLES[name])
         window.show_model(model)
-        seen: list[str] = []
-        window.intent.connect(seen.append)
+        seen: list[object] = []
+        window.sent.connect(seen.append)
         for widget in window.current_page.button_widgets:
             qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
-        window.intent.disconnect(seen.append)
-        assert seen == [b.intent for b in model.buttons], name
+        window.sent.disconnect(seen.append)
+        assert seen == [b.press for b in model.buttons], name
 
 
 def test_patient_controls_in_the_lower_half(window: MainWindow) -> None:
@@ -83,14 +94,12 @@ def test_patient_controls_in_the_lower_half(window: MainWindow) -> None:
 
 def test_language_bar_and_toggles(window: MainWindow, qtbot: object) -> None:
     window.show_model(screen_model(SAMPLES["attract"]))
-    langs: list[str] = []
-    intents: list[str] = []
-    window.language.connect(langs.append)
-    window.intent.connect(intents.append)
+    sent: list[object] = []
+    window.sent.connect(sent.append)
     qtbot.mouseClick(window.language_buttons["ko"], Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     qtbot.mouseClick(window.sound_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     qtbot.mouseClick(window.contrast_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
-    assert langs == ["ko"] and intents == ["toggle_mute", "toggle_contrast"]
+    assert sent == [LanguageChosen("ko"), Pressed(Intent.TOGGLE_MUTE), Pressed(Intent.TOGGLE_CONTRAST)]
     window.show_model(screen_model(replace(SAMPLES["attract"], lang="ko")))
     assert window.language_buttons["ko"].isChecked() and not window.language_buttons["ja"].isChecked()
     assert "마이넘버" in window.current_page.title.text()
@@ -100,12 +109,13 @@ def test_language_bar_and_toggles(window: MainWindow, qtbot: object) -> None:
 
 def test_consent_screen_emits_item_and_choice(window: MainWindow, qtbot: object) -> None:
     window.show_model(screen_model(SAMPLES["consent_item"]))
-    answers: list[tuple[str, str]] = []
-    window.consent_answered.connect(lambda item, choice: answers.append((item, choice)))
+    answers: list[object] = []
+    window.sent.connect(answers.append)
     page = window.current_page
     assert "diagnosis" in page.meta.text() and "v2025.1" in page.meta.text()  # type: ignore[attr-defined]
-    qtbot.mouseClick(page.button_for("consent:decline"), Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
-    assert answers == [("diagnosis", "decline")]
+    decline = ConsentAnswered("diagnosis", "decline")
+    qtbot.mouseClick(page.button_for(decline), Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert answers == [decline]
 
 
 def test_alarm_banner(window: MainWindow) -> None:
@@ -117,7 +127,9 @@ def test_alarm_banner(window: MainWindow) -> None:
 
 def test_every_text_has_japanese_chinese_and_korean(catalogue: Catalogue) -> None:
     keys = [t for texts in PHASE_TEXTS.values() for t in texts]
-    keys += [*ERROR_TEXTS.values(), *NOTICES.values(), *FACE_HINTS.values(), *BUTTON_LABELS.values()]
+    keys += [*ERROR_TEXTS.values(), *NOTICE_TEXTS.values(), *FACE_HINTS.values(), *BUTTON_LABELS.values()]
+    keys += [*VERDICT_TEXTS.values(), *STAFF_LABELS.values()]
+    keys += [v for name, v in vars(screen_texts).items() if name.isupper() and isinstance(v, str)]
     keys += list(CHOICE_LABELS.values())
     for lang in ("ja", "zh", "ko"):
         untranslated = [k for k in keys if catalogue.tr(lang, k) == k and k != "OK"]

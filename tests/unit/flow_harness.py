@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from kiosk.config import KioskConfig, StaffPolicy
 from kiosk.consent import load_catalogue
 from kiosk.domain import CardSummary, CertificateInfo, TriesLeft
+from kiosk.face import FACE_MODEL_ID, FaceDecision, Guidance, LivenessOutcome, LivenessReport, Verdict
 from kiosk.flow import initial_state, step
 from kiosk.flow_types import (
     CancelTimer,
@@ -16,6 +17,7 @@ from kiosk.flow_types import (
     FlowState,
     Phase,
     Settings,
+    StaffCornerTapped,
     StartTimer,
     TimerExpired,
 )
@@ -105,6 +107,21 @@ class FlowDriver:
     def token_of(self, kind: type) -> int:
         effect = self.last(kind)
         return effect.token  # type: ignore[attr-defined]
+
+
+def face_decision(verdict: Verdict, *guidance: Guidance, distance: float | None = None) -> FaceDecision:
+    """A face driver's decision record as the flow receives it (numbers made up, shaped like the real one)."""
+    if distance is None and verdict in (Verdict.ACCEPT, Verdict.RETRY, Verdict.REJECT):
+        distance = {Verdict.ACCEPT: 0.41, Verdict.RETRY: 0.55, Verdict.REJECT: 0.72}[verdict]
+    live = LivenessOutcome.FAILED if verdict is Verdict.LIVENESS_FAILED else LivenessOutcome.PASSED
+    return FaceDecision(verdict, distance, () if distance is None else (distance,), 0.5, 0.6, FACE_MODEL_ID,
+                        12, 8, (3,), LivenessReport(live, None), guidance=guidance)
+
+
+def staff_gesture(d: FlowDriver) -> None:
+    """Five quick taps on the idle screen's hidden staff corner."""
+    for i in range(5):
+        d.send(StaffCornerTapped(100.0 + 0.3 * i))
 
 
 def with_config(**changes: object) -> KioskConfig:

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from kiosk.cardface import (
-    CardFaceReading,
     CardFront,
     CardFrontFields,
+    CardFrontReading,
     Era,
     GuardAction,
     GuardPolicy,
@@ -265,9 +265,9 @@ def test_cross_check_with_certificate_dates() -> None:
 
 
 def test_reading_hides_its_value() -> None:
-    r = CardFaceReading("55021720301234", 0.9, "ok")
+    r = CardFrontReading("55021720301234", 0.9, "ok")
     assert "55021720301234" not in repr(r) and r.masked() == "55****2030****" and not r.rescan
-    assert CardFaceReading(None, 0.1, "low confidence").rescan
+    assert CardFrontReading(None, 0.1, "low confidence").rescan
 
 
 def test_cross_check_takes_naive_certificate_times_as_utc() -> None:

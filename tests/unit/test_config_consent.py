@@ -76,3 +76,12 @@ def test_changed_text_changes_the_hash() -> None:
         parse_consent("y", raw)
     with pytest.raises(ConfigError):
         parse_consent("x", "id = ")
+
+
+def test_the_submit_deadline_must_exceed_the_delivery_waits() -> None:
+    from kiosk.config import config_from_mapping
+
+    with pytest.raises(ConfigError, match="submit_s"):
+        config_from_mapping({"timeouts": {"submit_s": 5.0}, "delivery": {"answer_wait_s": 3.0}})
+    config = config_from_mapping({"delivery": {"pin_proofs": True, "disk_reserve_mb": 16}})
+    assert config.delivery.pin_proofs and config.timeouts.submit_s > config.delivery.answer_wait_s

@@ -10,10 +10,10 @@ import pytest
 
 from kiosk.errors import ConfigError
 from kiosk.face import (
-    Challenge,
     FaceMeasurements,
     FaceThresholds,
     Guidance,
+    LivenessChallenge,
     LivenessEvidence,
     LivenessOutcome,
     LivenessReport,
@@ -81,12 +81,14 @@ def test_guidance_is_ordered_most_fixable_first() -> None:
     assert assess_quality(m, T) == (Guidance.COME_CLOSER, Guidance.MORE_LIGHT, Guidance.HOLD_STILL)
 
 
-def test_every_guidance_has_japanese_and_english() -> None:
-    for g in Guidance:
-        assert g.ja and g.en and g.ja != g.en
-        assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in g.ja)
-    for v in Verdict:
-        assert v.ja and v.en
+def test_every_guidance_and_verdict_has_japanese_and_english() -> None:
+    from kiosk.screen_texts import FACE_HINTS, VERDICT_TEXTS
+    from kiosk.translations import translate
+
+    for en in [FACE_HINTS[g] for g in Guidance] + [VERDICT_TEXTS[v] for v in Verdict]:
+        ja = translate("ja", en)
+        assert ja and en and ja != en
+        assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in ja)
 
 
 def test_quality_score_prefers_frontal_sharp_frames() -> None:
@@ -108,17 +110,17 @@ def test_passive_needs_both_blink_and_depth() -> None:
 
 
 def test_challenge_asks_for_what_was_missing() -> None:
-    assert pick_challenge(_evidence(blinks=0), T, 0.9) is Challenge.BLINK
-    assert pick_challenge(_evidence(nonplanar=0.0), T, 0.1) is Challenge.TURN_HEAD
+    assert pick_challenge(_evidence(blinks=0), T, 0.9) is LivenessChallenge.BLINK
+    assert pick_challenge(_evidence(nonplanar=0.0), T, 0.1) is LivenessChallenge.TURN_HEAD
     still = _evidence(blinks=0, nonplanar=0.0)
-    assert {pick_challenge(still, T, c) for c in (0.1, 0.9)} == {Challenge.BLINK, Challenge.TURN_HEAD}
+    assert {pick_challenge(still, T, c) for c in (0.1, 0.9)} == {LivenessChallenge.BLINK, LivenessChallenge.TURN_HEAD}
 
 
 def test_a_flat_turn_fails_the_turn_challenge() -> None:
-    assert judge_challenge(Challenge.TURN_HEAD, _evidence(yaw_range_deg=20.0), T) is LivenessOutcome.PASSED
+    assert judge_challenge(LivenessChallenge.TURN_HEAD, _evidence(yaw_range_deg=20.0), T) is LivenessOutcome.PASSED
     flat = _evidence(yaw_range_deg=20.0, nonplanar=0.01)
-    assert judge_challenge(Challenge.TURN_HEAD, flat, T) is LivenessOutcome.FAILED
-    assert judge_challenge(Challenge.BLINK, _evidence(blinks=0), T) is LivenessOutcome.FAILED
+    assert judge_challenge(LivenessChallenge.TURN_HEAD, flat, T) is LivenessOutcome.FAILED
+    assert judge_challenge(LivenessChallenge.BLINK, _evidence(blinks=0), T) is LivenessOutcome.FAILED
 
 
 def test_bands() -> None:

@@ -12,7 +12,7 @@ import numpy as np
 from drivers.camera import Frame
 from drivers.face.encoder import ChipEnrolment
 from drivers.face.landmarks import Observation
-from drivers.face.session import LiveFaceSession, Phase
+from drivers.face.session import CaptureStage, LiveFaceSession
 from kiosk.face import PROMPT_GUIDANCE, FaceMeasurements, FaceThresholds, Guidance, LivenessOutcome, Verdict
 from kiosk.face_challenge import Answer, Prompt
 
@@ -277,7 +277,7 @@ def test_the_passive_window_waits_for_enough_good_frames() -> None:
         return obs
 
     session, feedback = run(script)
-    passive = [f for f in feedback if f.phase is Phase.PASSIVE]
+    passive = [f for f in feedback if f.phase is CaptureStage.PASSIVE]
     assert len(passive) / FPS > T.passive_window_s + 1.0  # extended until min_good_frames were seen
     assert session.frames_good >= T.min_good_frames
     assert Guidance.HOLD_STILL in {g for f in feedback for g in f.guidance}

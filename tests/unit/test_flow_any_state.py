@@ -9,10 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kiosk.errors import ErrorCode
+from kiosk.face import Verdict
 from kiosk.flow import step
 from kiosk.flow_types import (
     CardInserted,
-    CardRemoved,
+    CardTaken,
     ChallengeFetched,
     ClearSensitiveData,
     ConsentAnswered,
@@ -21,18 +23,20 @@ from kiosk.flow_types import (
     Intent,
     JobFailed,
     LanguageChosen,
+    Notice,
     Phase,
     PinEntered,
     PinRejected,
     PlayVoice,
     Pressed,
     Show,
+    StaffCornerTapped,
     StopVoice,
     SummaryRead,
     TimerExpired,
     UserActivity,
 )
-from tests.unit.flow_harness import NOW, FlowDriver, summary
+from tests.unit.flow_harness import NOW, FlowDriver, face_decision, staff_gesture, summary
 from tests.unit.test_flow_paths import face_to_capture, read_card
 
 
@@ -79,8 +83,8 @@ def test_card_removal_wipes_the_session_and_returns_to_idle(name: str) -> None:
     assert d.phase is not Phase.ATTRACT
     d.send(Pressed(Intent.TOGGLE_CONTRAST))
     d.send(LanguageChosen("en"))
-    effects = d.send(CardRemoved())
-    assert d.phase is Phase.ATTRACT and d.state.notice == "card_removed"
+    effects = d.send(CardTaken())
+    assert d.phase is Phase.ATTRACT and d.state.notice is Notice.CARD_REMOVED
     assert ClearSensitiveData() in effects
     assert d.state.summary is None and d.state.method is None and d.state.pin_tries is None
     assert d.state.lang == "ja" and not d.state.high_contrast  # the next patient starts fresh
@@ -107,7 +111,7 @@ def test_card_inserted_during_staff_panel_waits_for_staff_to_close() -> None:
     from kiosk.flow_types import StaffPinChecked, StaffPinEntered
 
     d = FlowDriver.new()
-    d.send(Pressed(Intent.STAFF_GESTURE))
+    staff_gesture(d)
     d.send(StaffPinEntered("2468"))
     d.send(StaffPinChecked(d.state.job or 0, True, 0, 5))
     assert d.phase is Phase.STAFF_PANEL
@@ -122,16 +126,25 @@ _events = st.one_of(
     st.builds(LanguageChosen, st.sampled_from(["ja", "en", "zh", "ko", "xx"])),
     st.just(UserActivity()),
     st.just(CardInserted()),
-    st.just(CardRemoved()),
+    st.just(CardTaken()),
     st.builds(PinEntered, st.sampled_from(["1234", "12", "abcd"])),
     st.builds(
         ConsentAnswered,
         st.sampled_from(["comprehensive", "diagnosis", "limit_info"]),
         st.sampled_from(["consent", "ok", "consent_all"]),
     ),
-    st.builds(JobFailed, st.integers(0, 40), st.sampled_from(["card_error", "pin_blocked", "unsupported_card"])),
+    st.builds(
+        JobFailed,
+        st.integers(0, 40),
+        st.sampled_from([ErrorCode.CARD_ERROR, ErrorCode.PIN_BLOCKED, ErrorCode.UNSUPPORTED_CARD]),
+    ),
     st.builds(PinRejected, st.integers(0, 40), st.integers(0, 3)),
-    st.builds(FaceDecided, st.integers(0, 40), st.sampled_from(["accept", "retry", "reject"])),
+    st.builds(
+        FaceDecided,
+        st.integers(0, 40),
+        st.sampled_from([face_decision(v) for v in (Verdict.ACCEPT, Verdict.RETRY, Verdict.REJECT)]),
+    ),
+    st.builds(StaffCornerTapped, st.floats(0, 30)),
     st.builds(ChallengeFetched, st.integers(0, 40), st.booleans()),
     st.builds(
         lambda t, days: SummaryRead(t, summary(days), NOW), st.integers(0, 40), st.sampled_from([-200, -5, 30, 900])

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from kiosk.errors import ErrorCode
+from kiosk.face import Guidance, Verdict
 from kiosk.flow_types import (
     Alarm,
     CancelJob,
-    CardFaceScanned,
+    CardFrontScanned,
     CardInserted,
-    CardRemoved,
+    CardTaken,
     CertState,
     ChallengeFetched,
     ChipPhotoRead,
@@ -20,6 +22,7 @@ from kiosk.flow_types import (
     FetchChallenge,
     Intent,
     JobFailed,
+    Notice,
     Phase,
     PinEntered,
     PinRejected,
@@ -28,7 +31,7 @@ from kiosk.flow_types import (
     ReadCard,
     ReadChipPhoto,
     RecordOutcome,
-    ScanCardFace,
+    ScanCardFront,
     StartCapture,
     StopCapture,
     Submit,
@@ -37,7 +40,8 @@ from kiosk.flow_types import (
     VerifyPin,
 )
 from kiosk.ports import FaceBox
-from tests.unit.flow_harness import NOW, FlowDriver, summary
+from kiosk.reception import Method
+from tests.unit.flow_harness import NOW, FlowDriver, face_decision, summary
 
 
 def read_card(d: FlowDriver, days_left: int = 1000, pin_tries: int | None = 3, registered: bool = True) -> None:
@@ -49,7 +53,7 @@ def read_card(d: FlowDriver, days_left: int = 1000, pin_tries: int | None = 3, r
 
 
 def face_to_capture(d: FlowDriver) -> None:
-    d.send(CardFaceScanned(d.token_of(ScanCardFace)))
+    d.send(CardFrontScanned(d.token_of(ScanCardFront)))
     assert d.phase is Phase.FACE_PHOTO
     d.send(ChipPhotoRead(d.token_of(ReadChipPhoto)))
     assert d.phase is Phase.FACE_CAPTURE
@@ -80,16 +84,18 @@ def test_pin_path_from_card_to_idle() -> None:
     answer_default_consents(d)
     assert d.phase is Phase.SUBMITTING
     plan = d.last(Submit).plan  # type: ignore[attr-defined]
-    assert plan.method == "pin" and not plan.eligibility_only and not plan.register_for_insurance
-    assert ("diagnosis", "consent") in plan.consents and ("public_expense", "decline") in plan.consents
+    assert plan.method is Method.PIN and not plan.eligibility_only and not plan.register_for_insurance
+    assert ("comprehensive", "consent_all") in plan.consents and ("public_expense", "decline") in plan.consents
+    assert "diagnosis" in plan.covered_by_comprehensive
+    assert not any(item == "diagnosis" for item, _ in plan.consents)  # answered once, on the 包括同意 screen
     effects = d.send(Submitted(d.token_of(Submit), queued=False))
     assert d.phase is Phase.DONE
-    assert RecordOutcome("pin") in effects and ClearSensitiveData() in effects
+    assert RecordOutcome(Method.PIN) in effects and ClearSensitiveData() in effects
     assert d.state.summary is None
     fired = d.advance(4.0)
     assert Alarm(True) in fired and d.state.alarm
-    effects = d.send(CardRemoved())
-    assert Alarm(False) in effects and d.phase is Phase.ATTRACT and d.state.notice == "thanks"
+    effects = d.send(CardTaken())
+    assert Alarm(False) in effects and d.phase is Phase.ATTRACT and d.state.notice is Notice.THANKS
     d.advance(10)
     assert d.state.notice is None
 
@@ -101,10 +107,10 @@ def test_face_path_with_live_guidance() -> None:
     assert d.phase is Phase.FACE_SCAN
     face_to_capture(d)
     token = d.token_of(StartCapture)
-    d.send(FaceProgressed(token, "come_closer", FaceBox(0.3, 0.2, 0.3, 0.4), 0.25))
-    assert d.state.face_hint == "come_closer" and d.state.face_box is not None
-    d.send(FaceDecided(token, "accept"))
-    assert d.phase is Phase.CONSENT and d.state.method == "face"
+    d.send(FaceProgressed(token, Guidance.COME_CLOSER, FaceBox(0.3, 0.2, 0.3, 0.4), 0.25))
+    assert d.state.face_hint is Guidance.COME_CLOSER and d.state.face_box is not None
+    d.send(FaceDecided(token, face_decision(Verdict.ACCEPT)))
+    assert d.phase is Phase.CONSENT and d.state.method is Method.FACE
 
 
 def test_face_retry_is_bounded_and_reuses_the_chip_photo() -> None:
@@ -113,13 +119,13 @@ def test_face_retry_is_bounded_and_reuses_the_chip_photo() -> None:
     d.send(Pressed(Intent.USE_FACE))
     face_to_capture(d)
     reads = sum(isinstance(e, ReadChipPhoto) for e in d.effects)
-    d.send(FaceDecided(d.token_of(StartCapture), "retry", "remove_mask"))
-    assert d.phase is Phase.FACE_RETRY and d.state.face_hint == "remove_mask"
+    d.send(FaceDecided(d.token_of(StartCapture), face_decision(Verdict.RETRY, Guidance.REMOVE_MASK)))
+    assert d.phase is Phase.FACE_RETRY and d.state.face_hint is Guidance.REMOVE_MASK
     d.send(Pressed(Intent.RETRY))
     assert d.phase is Phase.FACE_CAPTURE
-    d.send(FaceDecided(d.token_of(StartCapture), "liveness_failed"))
+    d.send(FaceDecided(d.token_of(StartCapture), face_decision(Verdict.LIVENESS_FAILED)))
     d.send(Pressed(Intent.RETRY))
-    d.send(FaceDecided(d.token_of(StartCapture), "retry"))
+    d.send(FaceDecided(d.token_of(StartCapture), face_decision(Verdict.RETRY)))
     assert d.phase is Phase.FACE_FAILED and d.state.face_exhausted  # 3 attempts configured
     assert sum(isinstance(e, ReadChipPhoto) for e in d.effects) == reads  # no second 照合番号B VERIFY
     d.send(Pressed(Intent.USE_FACE))
@@ -133,8 +139,8 @@ def test_face_reject_goes_straight_to_pin_or_staff() -> None:
     read_card(d)
     d.send(Pressed(Intent.USE_FACE))
     face_to_capture(d)
-    d.send(FaceDecided(d.token_of(StartCapture), "reject"))
-    assert d.phase is Phase.FACE_FAILED and d.state.error == "face_no_match"
+    d.send(FaceDecided(d.token_of(StartCapture), face_decision(Verdict.REJECT)))
+    assert d.phase is Phase.FACE_FAILED and d.state.error is ErrorCode.FACE_NO_MATCH
     d.send(Pressed(Intent.CALL_STAFF))
     assert d.phase is Phase.STAFF_CALL
 
@@ -143,12 +149,12 @@ def test_unreadable_card_face_may_be_rescanned_but_a_wrong_verification_b_never_
     d = FlowDriver.new()
     read_card(d)
     d.send(Pressed(Intent.USE_FACE))
-    d.send(JobFailed(d.token_of(ScanCardFace), "card_face_unreadable"))
+    d.send(JobFailed(d.token_of(ScanCardFront), ErrorCode.CARD_FACE_UNREADABLE))
     assert d.phase is Phase.FACE_FAILED and not d.state.face_exhausted
     d.send(Pressed(Intent.RETRY))
     assert d.phase is Phase.FACE_SCAN
-    d.send(CardFaceScanned(d.token_of(ScanCardFace)))
-    d.send(JobFailed(d.token_of(ReadChipPhoto), "verification_b_wrong", tries_left=9))
+    d.send(CardFrontScanned(d.token_of(ScanCardFront)))
+    d.send(JobFailed(d.token_of(ReadChipPhoto), ErrorCode.VERIFICATION_B_WRONG, tries_left=9))
     assert d.phase is Phase.FACE_FAILED and d.state.face_exhausted
     before = len(d.effects)
     d.send(Pressed(Intent.RETRY))
@@ -188,9 +194,9 @@ def test_card_blocked_error_and_malformed_pin() -> None:
     read_card(d)
     d.send(Pressed(Intent.USE_PIN))
     d.send(PinEntered("12a4"))
-    assert d.phase is Phase.PIN_ENTRY and d.state.error == "pin_format"
+    assert d.phase is Phase.PIN_ENTRY and d.state.error is ErrorCode.PIN_FORMAT
     d.send(PinEntered("1234"))
-    d.send(JobFailed(d.token_of(VerifyPin), "pin_blocked"))
+    d.send(JobFailed(d.token_of(VerifyPin), ErrorCode.PIN_BLOCKED))
     assert d.phase is Phase.PIN_LOCKED and d.state.pin_tries == 0
 
 
@@ -211,7 +217,7 @@ def test_pin_less_or_locked_card_goes_to_face_only(pin_tries: int | None) -> Non
 def test_unsupported_card() -> None:
     d = FlowDriver.new()
     d.send(CardInserted())
-    effects = d.send(JobFailed(d.token_of(ReadCard), "unsupported_card"))
+    effects = d.send(JobFailed(d.token_of(ReadCard), ErrorCode.UNSUPPORTED_CARD))
     assert d.phase is Phase.UNSUPPORTED and ClearSensitiveData() in effects
 
 
@@ -293,7 +299,7 @@ def test_stop_capture_on_timeout_and_stale_decision_dropped() -> None:
     token = d.token_of(StartCapture)
     fired = d.advance(25)
     assert StopCapture(token) in fired and d.phase is Phase.FACE_RETRY
-    assert d.send(FaceDecided(token, "accept")) == [] and d.phase is Phase.FACE_RETRY
+    assert d.send(FaceDecided(token, face_decision(Verdict.ACCEPT))) == [] and d.phase is Phase.FACE_RETRY
 
 
 def test_inactivity_timeout_and_activity_restart() -> None:
@@ -307,7 +313,7 @@ def test_inactivity_timeout_and_activity_restart() -> None:
     d.advance(50)
     assert d.phase is Phase.METHOD
     d.advance(11)
-    assert d.phase is Phase.TAKE_CARD and d.state.error == "timed_out"
+    assert d.phase is Phase.TAKE_CARD and d.state.error is ErrorCode.TIMED_OUT
 
 
 def test_submit_has_a_bounded_wait() -> None:
@@ -319,7 +325,7 @@ def test_submit_has_a_bounded_wait() -> None:
     answer_default_consents(d)
     token = d.token_of(Submit)
     fired = d.advance(15)
-    assert CancelJob(token) in fired and d.phase is Phase.SUBMIT_FAILED and d.state.error == "backend_timeout"
+    assert CancelJob(token) in fired and d.phase is Phase.SUBMIT_FAILED and d.state.error is ErrorCode.BACKEND_TIMEOUT
 
 
 def test_backend_failure_during_submit() -> None:
@@ -329,8 +335,8 @@ def test_backend_failure_during_submit() -> None:
     d.send(PinEntered("1234"))
     d.send(PinVerified(d.token_of(VerifyPin)))
     answer_default_consents(d)
-    d.send(JobFailed(d.token_of(Submit), "backend_rejected"))
-    assert d.phase is Phase.SUBMIT_FAILED and d.state.error == "backend_rejected"
+    d.send(JobFailed(d.token_of(Submit), ErrorCode.BACKEND_REJECTED))
+    assert d.phase is Phase.SUBMIT_FAILED and d.state.error is ErrorCode.BACKEND_REJECTED
 
 
 def test_low_verification_b_counter_is_never_spent() -> None:
@@ -345,7 +351,7 @@ def test_low_verification_b_counter_is_never_spent() -> None:
     d.send(SummaryRead(d.token_of(ReadCard), card, NOW))
     d.send(ChallengeFetched(d.token_of(FetchChallenge), True))
     d.send(Pressed(Intent.USE_FACE))
-    assert d.phase is Phase.FACE_FAILED and d.state.error == "verification_b_low"
-    assert not any(isinstance(e, (ScanCardFace, ReadChipPhoto)) for e in d.effects)
+    assert d.phase is Phase.FACE_FAILED and d.state.error is ErrorCode.VERIFICATION_B_LOW
+    assert not any(isinstance(e, (ScanCardFront, ReadChipPhoto)) for e in d.effects)
     d.send(Pressed(Intent.USE_PIN))
     assert d.phase is Phase.PIN_ENTRY

@@ -3,28 +3,32 @@
 from __future__ import annotations
 
 from kiosk.config import KioskConfig
+from kiosk.errors import ErrorCode
 from kiosk.flow_types import (
-    CardRemoved,
+    CardTaken,
     CheckStaffPin,
     ConsentAnswered,
     Intent,
+    Notice,
     Phase,
     Pressed,
     RunSelfTest,
     SelfTestDone,
     SelfTestItem,
     SelfTestReport,
+    StaffCornerTapped,
     StaffPinChecked,
     StaffPinEntered,
     Submit,
     Submitted,
 )
-from tests.unit.flow_harness import FlowDriver
+from kiosk.reception import Method
+from tests.unit.flow_harness import FlowDriver, staff_gesture
 from tests.unit.test_flow_paths import read_card
 
 
 def open_panel(d: FlowDriver) -> None:
-    d.send(Pressed(Intent.STAFF_GESTURE))
+    staff_gesture(d)
     assert d.phase is Phase.STAFF_PIN
     d.send(StaffPinEntered("2468"))
     check = d.last(CheckStaffPin)
@@ -35,19 +39,19 @@ def open_panel(d: FlowDriver) -> None:
 
 def test_staff_mode_is_off_without_a_pin_hash() -> None:
     d = FlowDriver.new(KioskConfig())
-    d.send(Pressed(Intent.STAFF_GESTURE))
+    staff_gesture(d)
     assert d.phase is Phase.ATTRACT
 
 
 def test_wrong_staff_pin_and_lockout_message() -> None:
     d = FlowDriver.new()
-    d.send(Pressed(Intent.STAFF_GESTURE))
+    staff_gesture(d)
     d.send(StaffPinEntered("0000"))
     d.send(StaffPinChecked(d.token_of(CheckStaffPin), False, 0, 4))
-    assert d.phase is Phase.STAFF_PIN and d.state.staff_message == "staff_pin_wrong"
+    assert d.phase is Phase.STAFF_PIN and d.state.staff_message is Notice.STAFF_PIN_WRONG
     d.send(StaffPinEntered("0000"))
     d.send(StaffPinChecked(d.token_of(CheckStaffPin), False, 300, 0))
-    assert d.state.staff_message == "staff_locked" and d.state.staff_locked_for_s == 300
+    assert d.state.staff_message is Notice.STAFF_LOCKED and d.state.staff_locked_for_s == 300
     d.advance(120)
     assert d.phase is Phase.ATTRACT
 
@@ -64,9 +68,9 @@ def test_visual_check_for_one_patient_then_disarmed() -> None:
     for item, choice in [("comprehensive", "consent_all"), ("limit_info", "ok"), ("specific_diseases", "consent"),
                          ("public_expense", "consent"), ("prescription_form", "paper")]:
         d.send(ConsentAnswered(item, choice))
-    assert d.last(Submit).plan.method == "visual"  # type: ignore[attr-defined]
+    assert d.last(Submit).plan.method is Method.VISUAL  # type: ignore[attr-defined]
     d.send(Submitted(d.token_of(Submit), queued=True))
-    d.send(CardRemoved())
+    d.send(CardTaken())
     assert d.phase is Phase.ATTRACT and not d.state.visual_armed
     assert "visual" not in dict(d.state.timers)
     read_card(d)
@@ -86,13 +90,13 @@ def test_staff_called_during_a_session_confirms_visually() -> None:
     read_card(d)
     d.send(Pressed(Intent.CALL_STAFF))
     assert d.phase is Phase.STAFF_CALL
-    d.send(Pressed(Intent.STAFF_GESTURE))
+    d.send(Pressed(Intent.STAFF_SIGN_IN))
     assert d.phase is Phase.STAFF_PIN and d.state.staff_for_visual
     d.send(StaffPinEntered("2468"))
     d.send(StaffPinChecked(d.token_of(CheckStaffPin), True, 0, 5))
     assert d.phase is Phase.VISUAL_CHECK
     d.send(Pressed(Intent.VISUAL_REJECTED))
-    assert d.phase is Phase.TAKE_CARD and d.state.error == "visual_rejected"
+    assert d.phase is Phase.TAKE_CARD and d.state.error is ErrorCode.VISUAL_REJECTED
 
 
 def test_self_test_screen() -> None:
@@ -107,3 +111,26 @@ def test_self_test_screen() -> None:
     assert d.phase is Phase.STAFF_PANEL
     d.send(Pressed(Intent.STAFF_EXIT))
     assert d.phase is Phase.ATTRACT
+
+
+def test_hidden_staff_gesture_needs_five_quick_taps() -> None:
+    d = FlowDriver.new()
+    for t in (0.0, 2.0, 4.5, 6.0, 9.0):  # too slow
+        d.send(StaffCornerTapped(t))
+    assert d.phase is Phase.ATTRACT
+    for t in (20.0, 20.5, 21.0, 21.5):
+        d.send(StaffCornerTapped(t))
+    assert d.phase is Phase.ATTRACT
+    d.send(StaffCornerTapped(22.0))
+    assert d.phase is Phase.STAFF_PIN and d.state.staff_taps == ()
+
+
+def test_staff_button_is_offered_only_when_staff_mode_is_on() -> None:
+    from kiosk.flow import offers
+
+    for config, offered in ((None, True), (KioskConfig(), False)):
+        d = FlowDriver.new(config)
+        read_card(d)
+        d.send(Pressed(Intent.CALL_STAFF))
+        assert d.phase is Phase.STAFF_CALL
+        assert (Pressed(Intent.STAFF_SIGN_IN) in {o.press for o in offers(d.state)}) is offered

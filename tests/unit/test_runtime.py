@@ -5,22 +5,28 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from kiosk.errors import KioskError
+from kiosk.errors import ErrorCode, KioskError
+from kiosk.face import FACE_MODEL_ID
 from kiosk.flow import initial_state
 from kiosk.flow_types import (
     ConsentAnswered,
     Event,
     Intent,
+    Notice,
     Phase,
     PinEntered,
     Pressed,
+    StaffCornerTapped,
     StaffPinEntered,
     TimerExpired,
 )
+from kiosk.reception import FaceEvidence, Liveness, Method
+from kiosk.result import build_result
 from kiosk.runtime import Devices, KioskController, Runtime
 from kiosk.screens import ScreenModel
 from kiosk.staff import StaffGate
@@ -128,11 +134,20 @@ def test_pin_path_end_to_end_through_the_runtime() -> None:
     assert k.phase is Phase.CONSENT and k.runtime.vault.signature is not None
     consent_all(k)
     assert k.phase is Phase.DONE
-    request = k.backend.submitted[0]
-    assert request.method == "pin" and request.signature is not None and request.face is None
-    ids = [c.item_id for c in request.consents]
-    assert ids[:5] == ["comprehensive", "diagnosis", "pharmacists", "operation", "specific_health_checkups"]
-    assert all(len(c.sha256) == 64 and c.version for c in request.consents)
+    facts = k.backend.submitted[0]
+    assert facts.method is Method.PIN and facts.pin is not None and facts.face is None
+    assert facts.pin.challenge_id == "FAKE-CHALLENGE"
+    screens = [a.screen.text_id for a in facts.answers]
+    assert screens[0] == "comprehensive" and len(screens) == len(set(screens))  # each screen once
+    assert facts.answers[0].covers == ("diagnosis", "pharmacists", "operation", "specific_health_checkups")
+    assert all(len(a.screen.sha256) == 64 and a.screen.version for a in facts.answers)
+    assert facts.started_at is not None and facts.completed_at > facts.started_at
+    timings = dict(facts.step_timings_ms)
+    assert {"card_read", "challenge", "pin", "consent", "total"} <= timings.keys()
+    result = build_result(facts, "kiosk-1", "0.1")  # what the adapter sends: each consent item once
+    items = [c.item.value for c in result.consents]
+    assert len(items) == len(set(items)) and items[:4] == list(facts.answers[0].covers)
+    assert {c.text_id for c in result.consents[:4]} == {"comprehensive"}  # the text the patient saw
     assert k.runtime.vault.signature is None and k.runtime.vault.summary is None  # wiped at done
     assert k.runtime.counts.snapshot()["pin"] == 1
     k.fire("card_left")
@@ -159,15 +174,24 @@ def test_face_path_streams_preview_and_guidance() -> None:
     assert k.phase is Phase.CONSENT and k.frames == 5
     assert k.runtime.vault.verification_b is None  # dropped right after the photo was read
     consent_all(k)
-    request = k.backend.submitted[0]
-    assert request.method == "face" and request.face is not None and request.signature is None
+    facts = k.backend.submitted[0]
+    assert facts.method is Method.FACE and facts.face is not None and facts.pin is None
+    evidence = build_result(facts, "kiosk-1", "0.1").evidence
+    assert evidence == FaceEvidence(0.41, {"accept": 0.5, "reject": 0.6}, FACE_MODEL_ID, Liveness.PASSED)
 
 
-def test_backend_down_at_reading() -> None:
+def test_backend_down_is_told_honestly_and_the_reception_recorded() -> None:
     k = Kiosk(backend=FakeBackend(down=True, delay_s=0))
     k.insert()
-    assert k.phase is Phase.READ_FAILED and k.controller.state.error == "backend_unavailable"
+    # the card was read: no "card could not be read"; the PIN path (live challenge) is not offered
+    assert k.phase is Phase.CONSENT and k.controller.state.backend_down and k.controller.state.method is Method.FACE
     assert "backend_unavailable" in k.runtime.last_errors
+    consent_all(k)
+    assert k.phase is Phase.DONE and len(k.backend.submitted) == 1
+    screen = k.screens[-1]
+    assert screen.title.key == "Your reception has been recorded. Please take your card."
+    assert [t.key for t in screen.body] == ["Staff will confirm your eligibility. Please wait to be called."]
+    assert ("done", "ja") not in k.speaker.played and ("done_recorded", "ja") in k.speaker.played
 
 
 def test_driver_bug_becomes_a_job_failure_without_its_message() -> None:
@@ -177,22 +201,24 @@ def test_driver_bug_becomes_a_job_failure_without_its_message() -> None:
 
     k = Kiosk(card=BrokenCard(delay_s=0))
     k.insert()
-    assert k.phase is Phase.READ_FAILED and k.controller.state.error == "kiosk_error"
+    assert k.phase is Phase.READ_FAILED and k.controller.state.error is ErrorCode.KIOSK_ERROR
     assert list(k.runtime.last_errors) == ["RuntimeError"]
 
 
 def test_staff_pin_and_self_test_through_the_runtime() -> None:
     k = Kiosk()
-    k.send(Pressed(Intent.STAFF_GESTURE))
+    for i in range(5):
+        k.send(StaffCornerTapped(10.0 + 0.5 * i))
     k.send(StaffPinEntered("0000"))
-    assert k.controller.state.staff_message == "staff_pin_wrong" and k.controller.state.staff_tries_left == 4
+    assert k.controller.state.staff_message is Notice.STAFF_PIN_WRONG and k.controller.state.staff_tries_left == 4
     k.send(StaffPinEntered("2468"))
     assert k.phase is Phase.STAFF_PANEL
     k.send(Pressed(Intent.STAFF_SELF_TEST))
     report = k.controller.state.self_test
     assert report is not None
     names = [i.name for i in report.items]
-    assert names == ["reader", "outbox", "version"] and dict(report.counts) == {"face": 0, "pin": 0, "visual": 0}
+    assert names == ["reader", "outbox", "quarantine", "version"]
+    assert dict(report.counts) == {"face": 0, "pin": 0, "visual": 0}
 
 
 def test_late_job_cannot_refill_a_wiped_vault() -> None:
@@ -204,12 +230,12 @@ def test_late_job_cannot_refill_a_wiped_vault() -> None:
     assert k.runtime.vault.nonce is None
 
 
-def test_build_request_needs_a_session() -> None:
+def test_build_facts_needs_a_session() -> None:
     k = Kiosk()
     from kiosk.flow_types import SubmitPlan
 
     with pytest.raises(KioskError):
-        k.runtime.build_request(SubmitPlan("pin", (), "ja", False, False))
+        k.runtime.build_facts(SubmitPlan(Method.PIN, None, (), (), "ja", False, False))
 
 
 def test_real_threads_deliver_results() -> None:
@@ -251,6 +277,43 @@ def test_no_secret_reaches_a_log_or_a_repr(caplog: pytest.LogCaptureFixture) -> 
     k.send(PinEntered("8642"))
     consent_all(k)
     request = k.backend.submitted[0]
-    text = caplog.text + repr(request) + repr(k.controller.state) + "".join(repr(s) for s in k.screens)
+    text = caplog.text + repr(request) + repr(build_result(request, "kiosk-1", "0"))
+    text += repr(k.controller.state) + "".join(repr(s) for s in k.screens)
     for secret in ("8642", "1357", "FAKE-NONCE", "FAKE-JP2"):
         assert secret not in text
+
+
+def test_pin_path_with_kiosk_made_proofs_needs_no_live_challenge_in_the_result() -> None:
+    import hashlib
+
+    from kiosk.proof import ProofStatement
+    from kiosk.reception import PinProofEvidence
+
+    k = Kiosk(backend=FakeBackend(delay_s=0, pin_proofs=True))
+    for expected_counter in (1, 2):
+        k.insert()
+        result_id = k.runtime.vault.result_id
+        k.send(Pressed(Intent.USE_PIN))
+        k.send(PinEntered("1234"))
+        consent_all(k)
+        facts = k.backend.submitted[-1]
+        assert facts.result_id == result_id and isinstance(facts.pin, PinProofEvidence)
+        assert facts.pin.counter == expected_counter  # one durable counter per kiosk, never reused
+        statement = ProofStatement("FAKE-kiosk", facts.pin.counter, facts.pin.signed_at, result_id)
+        assert facts.pin.signature == hashlib.sha256(b"FAKE-SIGNATURE" + statement.to_bytes()).digest()
+        evidence = build_result(facts, "FAKE-kiosk", "0").to_json()["evidence"]
+        assert evidence == statement.evidence_fields() | {"signature": evidence["signature"]}
+        k.presence.remove()
+        k.send_queued()
+
+
+def test_a_kiosk_short_of_disk_is_out_of_service_before_touching_the_card() -> None:
+    class FullDisk(FakeBackend):
+        def delivery_health(self):  # type: ignore[no-untyped-def]
+            return replace(super().delivery_health(), accepting=False)
+
+    k = Kiosk(backend=FullDisk(delay_s=0))
+    k.insert()
+    assert k.phase is Phase.READ_FAILED and k.controller.state.error == "out_of_service"
+    assert k.screens[-1].title.key == "This kiosk is out of service"
+    assert k.card.pin_tries == 3 and not k.backend.submitted

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kiosk.cardface import CardFaceReading
-from kiosk.domain import CardFace, CardSummary, CertificateInfo, Sex, TriesLeft
+from kiosk.cardface import CardFrontReading
+from kiosk.domain import CardSummary, CertificateInfo, ChipFrontRecord, Sex, TriesLeft
 from kiosk.errors import CardFaceUnreadable, VerificationBBlocked, VerificationBWrong
 from kiosk.verification_b_gate import VerificationBGate
 
@@ -33,12 +33,12 @@ class FakeCard:
     def verification_b_tries_left(self, cancel: object = None) -> int:
         return self.tries
 
-    def read_card_face(self, verification_b: str, cancel: object = None) -> CardFace:
+    def read_chip_front(self, verification_b: str, cancel: object = None) -> ChipFrontRecord:
         self.sent.append(verification_b)
         if verification_b != self.secret:
             self.tries -= 1
             raise VerificationBWrong(self.tries)
-        return CardFace(datetime(1980, 2, 17).date(), Sex.MALE, datetime(2030, 2, 17).date(), b"jp2", None)
+        return ChipFrontRecord(datetime(1980, 2, 17).date(), Sex.MALE, datetime(2030, 2, 17).date(), b"jp2", None)
 
     def sign_challenge(self, pin: str, challenge: bytes, cancel: object = None) -> bytes:
         return b""
@@ -52,13 +52,13 @@ class FakeReader:
         self._values: Iterator[str | None] = iter(values)
         self.looks = 0
 
-    def looking(self) -> nullcontext[Callable[[object], CardFaceReading | None]]:
+    def looking(self) -> nullcontext[Callable[[object], CardFrontReading | None]]:
         return nullcontext(self.read_front)
 
-    def read_front(self, summary: object) -> CardFaceReading | None:
+    def read_front(self, summary: object) -> CardFrontReading | None:
         self.looks += 1
         value = next(self._values, None)
-        return CardFaceReading(value, 0.99 if value else 0.2, "ok" if value else "low confidence")
+        return CardFrontReading(value, 0.99 if value else 0.2, "ok" if value else "low confidence")
 
 
 class Clock:
@@ -81,7 +81,7 @@ def test_sends_a_confident_value_after_reading_the_counter() -> None:
     card = FakeCard()
     g, _ = gate(card, [None, GOOD])
     assert g.scan() == GOOD
-    g.read_card_face(GOOD)
+    g.read_chip_front(GOOD)
     assert card.sent == [GOOD]
 
 
@@ -90,7 +90,7 @@ def test_a_value_that_failed_is_never_sent_again() -> None:
     g, _ = gate(card, [BAD, BAD, BAD, BAD, BAD, BAD, BAD, BAD])
     value = g.scan()
     with pytest.raises(VerificationBWrong):
-        g.read_card_face(value)
+        g.read_chip_front(value)
     with pytest.raises(CardFaceUnreadable):  # the same misreading again: re-scan, never resend
         g.scan()
     assert card.sent == [BAD] and card.tries == 4
@@ -108,7 +108,7 @@ def test_a_new_card_starts_with_a_clean_memory() -> None:
     card = FakeCard(tries=5)
     g, _ = gate(card, [BAD, BAD])
     with pytest.raises(VerificationBWrong):
-        g.read_card_face(g.scan())
+        g.read_chip_front(g.scan())
     card.card_id, card.secret = "CARD2", BAD
     g.read_summary()
     g._reader = FakeReader([BAD])  # type: ignore[assignment]

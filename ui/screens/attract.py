@@ -8,13 +8,11 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from kiosk.flow_types import StaffCornerTapped
 from kiosk.screens import ScreenModel
 from ui.i18n import Catalogue
 from ui.screens.base import Screen
 from ui.widgets.basic import label
-
-STAFF_TAPS = 5
-STAFF_TAP_WINDOW_S = 4.0
 
 
 class CardIllustration(QWidget):
@@ -63,8 +61,8 @@ class AttractScreen(Screen):
         self.content.addStretch(1)
         self.content.addWidget(self.notice)
         self.content.addWidget(self.banner)
-        self._taps: list[float] = []
-        # The hidden staff corner: an invisible, flat button over the top-left corner.
+        # The hidden staff corner: an invisible, flat button over the top-left corner. It only reports taps;
+        # the flow decides when enough came quickly enough.
         self.staff_corner = QPushButton(self)
         self.staff_corner.setFlat(True)
         self.staff_corner.setStyleSheet("background: transparent; border: none; min-height: 0;")
@@ -79,8 +77,4 @@ class AttractScreen(Screen):
         self.staff_corner.raise_()
 
     def corner_tapped(self, _checked: bool = False, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        self._taps = [t for t in self._taps if now - t <= STAFF_TAP_WINDOW_S] + [now]
-        if len(self._taps) >= STAFF_TAPS:
-            self._taps = []
-            self.intent.emit("staff_gesture")
+        self.sent.emit(StaffCornerTapped(time.monotonic() if now is None else now))

@@ -1,7 +1,8 @@
 """The shared screen skeleton: text in the upper half, everything the patient touches in the lower half.
 
 Every text is shown in the patient's language with English (or Japanese, for English users) beneath it.
-Screens hold no timers, threads or driver imports; they render a model and emit signals.
+Screens hold no timers, threads, rules or driver imports; they render a model and send the flow's own
+typed events (`sent`): a button sends the `Press` its model carries, the keypad a PinEntered.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
+from kiosk.flow_steps import Press, Role
 from kiosk.screens import Button, ScreenModel, Text
 from ui.i18n import Catalogue
 from ui.widgets.basic import button, label
@@ -16,10 +18,7 @@ from ui.widgets.progress import BusyIndicator
 
 
 class Screen(QWidget):
-    intent = Signal(str)
-    pin_submitted = Signal(str)
-    staff_pin_submitted = Signal(str)
-    consent_answered = Signal(str, str)
+    sent = Signal(object)  # a kiosk.flow_types.Event
 
     def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,16 +80,16 @@ class Screen(QWidget):
     def _render_buttons(self, buttons: tuple[Button, ...]) -> None:
         _clear(self.buttons)
         self.button_widgets = []
-        wide_first = len(buttons) > 1 and buttons[0].role in ("primary", "danger")
+        wide_first = len(buttons) > 1 and buttons[0].role in (Role.PRIMARY, Role.DANGER)
         rest = len(buttons) - (1 if wide_first else 0)
         columns = max(1, min(3, rest))  # one row where it fits: the lower half stays free for the keypad
         for i, b in enumerate(buttons):
             assert self.model is not None
             text = self.cat.tr(self.model.lang, b.label)
             second = self.cat.tr(self.model.secondary_lang, b.label)
-            widget = button(f"{text}\n{second}" if second != text else text, role=b.role)
-            widget.setProperty("intent", b.intent)
-            widget.clicked.connect(lambda _=False, intent=b.intent: self._clicked(intent))
+            widget = button(f"{text}\n{second}" if second != text else text, role=b.role.value)
+            widget.setProperty("press", b.code)
+            widget.clicked.connect(lambda _=False, press=b.press: self.sent.emit(press))
             if wide_first and i == 0:
                 self.buttons.addWidget(widget, 0, 0, 1, columns)
             else:
@@ -99,17 +98,12 @@ class Screen(QWidget):
                 self.buttons.addWidget(widget, row, col)
             self.button_widgets.append(widget)
 
-    def _clicked(self, intent: str) -> None:
-        if intent.startswith("consent:") and self.model is not None and self.model.consent is not None:
-            self.consent_answered.emit(self.model.consent.item_id, intent.removeprefix("consent:"))
-        else:
-            self.intent.emit(intent)
-
-    def button_for(self, intent: str) -> QPushButton:
-        for widget in self.button_widgets:
-            if widget.property("intent") == intent:
+    def button_for(self, press: Press) -> QPushButton:
+        assert self.model is not None
+        for b, widget in zip(self.model.buttons, self.button_widgets, strict=True):
+            if b.press == press:
                 return widget
-        raise KeyError(intent)
+        raise KeyError(press)
 
 
 def _clear(layout: QVBoxLayout | QGridLayout) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from kiosk.flow_types import PinEntered, StaffPinEntered
 from kiosk.screens import ScreenModel
 from ui.i18n import Catalogue
 from ui.screens.base import Screen
@@ -17,11 +18,11 @@ class PinEntryScreen(Screen):
         self.keypad = Keypad()
         self.content.addStretch(1)
         self.content.addWidget(self.keypad)
-        signal = self.staff_pin_submitted if staff else self.pin_submitted
-        self.keypad.submitted.connect(signal.emit)
+        event = StaffPinEntered if staff else PinEntered
+        self.keypad.submitted.connect(lambda pin: self.sent.emit(event(pin)))
 
     def render_content(self, model: ScreenModel) -> None:
-        self.keypad.reset(model.keypad_nonce)
+        self.keypad.reset(model.keypad_nonce, model.pin_length)
         self.keypad.setEnabled(not model.busy)
 
     def hideEvent(self, event: object) -> None:

@@ -10,8 +10,6 @@ from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.widgets.basic import button, label
 
-PIN_LENGTH = 4
-
 
 class Keypad(QWidget):
     submitted = Signal(str)
@@ -21,6 +19,7 @@ class Keypad(QWidget):
         super().__init__(parent)
         self._digits = ""
         self._nonce: int | None = None
+        self.length = 0  # digits expected: the screen model sets it on every reset
         self.display = label("pin")
         self._grid = QGridLayout()
         self._grid.setSpacing(8)
@@ -38,10 +37,10 @@ class Keypad(QWidget):
         layout.addLayout(self._grid)
         self.shuffle()
 
-    def reset(self, nonce: int) -> None:
+    def reset(self, nonce: int, length: int) -> None:
         """A new nonce from the screen model means a fresh entry: wipe and reshuffle."""
-        if nonce != self._nonce:
-            self._nonce = nonce
+        if nonce != self._nonce or length != self.length:
+            self._nonce, self.length = nonce, length
             self.wipe()
             self.shuffle()
 
@@ -64,7 +63,7 @@ class Keypad(QWidget):
         self._update()
 
     def _press(self, digit: str) -> None:
-        if len(self._digits) < PIN_LENGTH:
+        if len(self._digits) < self.length:
             self._digits += digit
         self.typed.emit()
         self._update()
@@ -75,13 +74,13 @@ class Keypad(QWidget):
         self._update()
 
     def _submit(self) -> None:
-        if len(self._digits) != PIN_LENGTH:
+        if len(self._digits) != self.length:
             return
         digits, self._digits = self._digits, ""
         self._update()
         self.submitted.emit(digits)
 
     def _update(self) -> None:
-        shown = "●" * len(self._digits) + "○" * (PIN_LENGTH - len(self._digits))
+        shown = "●" * len(self._digits) + "○" * (self.length - len(self._digits))
         self.display.setText(shown)
-        self.ok_button.setEnabled(len(self._digits) == PIN_LENGTH)
+        self.ok_button.setEnabled(len(self._digits) == self.length)
