@@ -99,7 +99,7 @@ class ResponsiveBench:
                 coverage[footage.name] = footage.coverage()
                 for k in range(self.attempts_per_video):
                     rng = random.Random(1000 * n + k)
-                    patient = CooperativePatient(footage, rng)
+                    patient = CooperativePatient(footage, rng, prompts=self.t.prompts_allowed)
                     out.append(run_camera(patient, self.encoder, self.t, 1000 * n + k, identity, analyser))
                 self.progress(f"bona fide {rel}: {self.attempts_per_video} attempts")
         return out, coverage

@@ -31,7 +31,7 @@ import numpy.typing as npt
 from drivers.camera.sources import Frame, VideoFileSource
 from drivers.face.landmarks import FaceAnalyser
 from kiosk.face import Guidance
-from kiosk.face_challenge import Prompt
+from kiosk.face_challenge import PROMPTS, Prompt
 
 Image = npt.NDArray[Any]
 
@@ -218,7 +218,8 @@ class CooperativePatient:
     """Rests, answers each prompt once after a reaction time, steps closer when asked."""
 
     def __init__(self, footage: Footage, rng: random.Random, *, mirror: bool | None = None,
-                 latency_s: tuple[float, float] = (0.3, 0.8), max_s: float = 25.0) -> None:
+                 latency_s: tuple[float, float] = (0.3, 0.8), max_s: float = 25.0,
+                 prompts: Sequence[Prompt] = PROMPTS) -> None:
         rng.random()  # keeps the draws of earlier runs (the mirror coin) for the same seeds
         self.f, self.rng = footage, rng
         # Not mirrored by default: FaceMesh is not mirror-symmetric (a rest stretch steady in the footage
@@ -228,7 +229,12 @@ class CooperativePatient:
         self.latency_s, self.max_frames = latency_s, round(max_s * footage.fps)
         rests = footage.rests or footage.held_rests()
         self.held = not footage.rests
-        self.rest = rng.choice(rests) if rests else None
+        # a patient stands the way they stand: among the footage's rest poses, one from which the most kinds
+        # of prompt can be answered (a choice among real poses, nothing made up)
+        reach = {id(r): sum(any(c.prompt is p and fits_rest(c, r.pose) for c in footage.clips) for p in prompts)
+                 for r in rests}
+        best = max(reach.values(), default=0)
+        self.rest = rng.choice([r for r in rests if reach[id(r)] == best]) if rests else None
         self.name += ":held" if self.held else ""
         self.n, self._rest_pos, self._zoom = 0, 0, 1.0
         self._noise = np.random.default_rng(rng.randrange(2**32))

@@ -112,8 +112,8 @@ def test_a_cooperative_patient_passes_and_is_not_someone_else(encoder: DlibEncod
     turns = dataclasses.replace(T, challenge_actions="turn_left,turn_right")  # what this footage holds
     footage = Footage.index(FIX / "video/WDA_KatieHill_000.mp4")
     with FaceAnalyser() as analyser:
-        attempt = run_camera(CooperativePatient(footage, random.Random(3)), encoder, turns, 3, "katie_hill",
-                             analyser)
+        patient = CooperativePatient(footage, random.Random(3), prompts=turns.prompts_allowed)
+        attempt = run_camera(patient, encoder, turns, 3, "katie_hill", analyser)
     live = attempt.capture.liveness
     assert live is not None and live.outcome is LivenessOutcome.PASSED, live
     assert [p.passed for p in live.prompts] == [True, True] and "prompts" in live.checks
