@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import pytest
 
-from drivers.camera import Camera, StillImageSource, VideoFileSource
+from drivers.camera import Camera, Frame, StillImageSource, VideoFileSource
 from drivers.face.encoder import ChipEnrolment, DlibEncoder, distance, grey3
 from drivers.face.landmarks import FaceAnalyser
 from drivers.face.session import LiveFaceSession
@@ -54,7 +54,7 @@ def lin_chip(encoder: DlibEncoder) -> ChipEnrolment:
     return _chip(encoder, "faces/face_recognition/lin_manuel_miranda.png")
 
 
-def _run(encoder: DlibEncoder, frames: Iterator, seed: int = 1) -> LiveFaceSession:  # type: ignore[type-arg]
+def _run(encoder: DlibEncoder, frames: Iterator[Frame], seed: int = 1) -> LiveFaceSession:
     session = LiveFaceSession(encoder, T, rng=random.Random(seed))
     for frame in frames:
         session.feed(frame)
