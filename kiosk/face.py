@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.errors import ConfigError
+from kiosk.face_challenge import ChallengeRules, Prompt, PromptResult
 
 # --- guidance -------------------------------------------------------------------------------------------
 
@@ -45,7 +46,16 @@ class Guidance(Enum):
     REMOVE_CAP = "remove_cap"
     BLINK = "blink"
     TURN_HEAD = "turn_head"
+    TURN_LEFT = "turn_left"
+    TURN_RIGHT = "turn_right"
+    NOD = "nod"
 
+PROMPT_GUIDANCE: dict[Prompt, Guidance] = {
+    Prompt.TURN_LEFT: Guidance.TURN_LEFT,
+    Prompt.TURN_RIGHT: Guidance.TURN_RIGHT,
+    Prompt.NOD: Guidance.NOD,
+    Prompt.BLINK: Guidance.BLINK,
+}
 
 # Order in which to show problems when several apply: the first one the patient can fix wins.
 GUIDANCE_PRIORITY: tuple[Guidance, ...] = (
@@ -109,7 +119,20 @@ class FaceThresholds:
     passive_window_s: float = 3.0
     challenge_window_s: float = 4.0
     min_turn_yaw_deg: float = 12.0  # a head-turn challenge needs this yaw swing
-    always_challenge: bool = False  # also challenge after a passive pass (stops replayed recordings; slower)
+    # the prompted challenge (kiosk/face_challenge.py): policy and the numbers each prompt is judged by
+    always_challenge: bool = True  # prompt even after a passive pass (false: only when passive evidence is weak)
+    challenge_prompts: int = 2  # distinct prompts per capture, drawn at random
+    challenge_actions: str = "turn_left,turn_right,nod,blink"  # the prompts that may be drawn
+    prompt_hold_min_s: float = 0.4  # random hold before each prompt, once the face is quiet
+    prompt_hold_max_s: float = 1.6
+    quiet_timeout_s: float = 6.0  # the face never quiet for this long before a prompt: liveness failed
+    quiet_s: float = 1.0
+    quiet_max_deg: float = 5.0
+    min_latency_s: float = 0.15
+    response_window_s: float = 2.0
+    turn_deg: float = 10.0
+    nod_deg: float = 7.0
+    min_depth: float = 0.02
     provenance: str = "face.md §7.1 starting values"
 
     @classmethod
@@ -138,10 +161,28 @@ class FaceThresholds:
             raise ConfigError(f"face thresholds need 0 < accept <= reject < 2 (got {made.accept}, {made.reject})")
         if made.frames_to_encode < 1 or made.min_good_frames < made.frames_to_encode:
             raise ConfigError("face thresholds need 1 <= frames_to_encode <= min_good_frames")
+        try:
+            allowed = made.prompts_allowed
+        except ValueError:
+            raise ConfigError(f"face challenge_actions: unknown prompt in {made.challenge_actions!r}") from None
+        if not 0 <= made.challenge_prompts <= len(allowed) or made.prompt_hold_min_s > made.prompt_hold_max_s:
+            raise ConfigError("face challenge: challenge_prompts must not exceed the allowed actions, hold min <= max")
         return made
 
     def to_mapping(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def prompts_allowed(self) -> tuple[Prompt, ...]:
+        return tuple(Prompt(v.strip()) for v in self.challenge_actions.split(",") if v.strip())
+
+    @property
+    def challenge_rules(self) -> ChallengeRules:
+        return ChallengeRules(
+            quiet_s=self.quiet_s, quiet_max_deg=self.quiet_max_deg, min_latency_s=self.min_latency_s,
+            response_window_s=self.response_window_s, turn_deg=self.turn_deg, nod_deg=self.nod_deg,
+            blink_ratio=self.blink_ratio, min_depth=self.min_depth,
+        )
 
 
 def load_thresholds(path: Path | None = None) -> FaceThresholds:
@@ -269,6 +310,8 @@ class LivenessReport:
     challenge_evidence: LivenessEvidence | None = None
     identity_spread: float | None = None  # largest distance between the window's encodings
     reason: str = ""
+    prompts: tuple[PromptResult, ...] = ()  # the prompted challenge, one result per prompt shown
+    checks: tuple[str, ...] = ()  # which checks ran: track, passive, prompts, depth, identity_spread
 
 
 def judge_passive(e: LivenessEvidence, t: FaceThresholds) -> LivenessOutcome:

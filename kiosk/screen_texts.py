@@ -225,6 +225,9 @@ FACE_HINTS: dict[Guidance, str] = {
     Guidance.REMOVE_CAP: QT_TRANSLATE_NOOP("kiosk", "Please take off your hat."),
     Guidance.BLINK: QT_TRANSLATE_NOOP("kiosk", "Please blink."),
     Guidance.TURN_HEAD: QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly."),
+    Guidance.TURN_LEFT: QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly to your left."),
+    Guidance.TURN_RIGHT: QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly to your right."),
+    Guidance.NOD: QT_TRANSLATE_NOOP("kiosk", "Please nod slowly."),
 }
 
 VERDICT_TEXTS: dict[Verdict, str] = {

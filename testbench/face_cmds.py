@@ -21,7 +21,7 @@ from kiosk.errors import KioskError
 from kiosk.screen_texts import VERDICT_TEXTS
 from kiosk.translations import translate
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]  # the checkout (testbench/ sits in it)
 
 
 def default_fixtures() -> Path:
@@ -51,6 +51,9 @@ def register(commands: Any, bench: Any) -> None:
     ver.add_argument("--thresholds", type=Path, default=None, help="thresholds JSON (default: packaged)")
     ver.add_argument("--speed", type=float, default=1.0, help="play the video faster than recorded (tests)")
     ver.add_argument("--json", action="store_true", help="print the decision record as JSON")
+    ver.add_argument("--respond", action="store_true",
+                     help="play the video as a cooperative patient who answers the prompts (the responsive bench"
+                          " camera); without it the video plays on its own clock, as a replayed recording would")
     ver.set_defaults(run=run_verify)
 
     b = bench.add_parser("face", help="live analysis fps, enrolment, decision and model load times")
@@ -105,7 +108,8 @@ def run_eval(args: argparse.Namespace) -> int:
         data = thresholds.to_mapping() | {
             "accept": derived["accept"], "reject": derived["reject"],
             "provenance": (f"myna-testbench face eval {time.strftime('%Y-%m-%d')}: FMR<=1e-3 / 1e-2 points over "
-                           f"{derived['genuine']} genuine and {derived['impostor']} impostor chip-like comparisons"),
+                           f"{derived['genuine']} genuine and {derived['impostor']} impostor chip-like comparisons"
+                           " of the calibration half of the identities; see face eval for the held-out half"),
         }
         FaceThresholds.from_mapping(data)  # refuse to write something that would not load
         args.write_thresholds.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -136,29 +140,48 @@ def print_eval(r: dict[str, Any]) -> None:
         print(f"  {'':14s} at accept {acc['threshold']}: FMR {acc['fmr']:.2e}"
               f" ({acc['impostor_accepts']} of {s['impostor']})  FNMR {_pct(acc['fnmr'])}"
               f"  retry band {acc['genuine_in_retry_band']}  rejected {acc['genuine_rejected']}")
-    d = r["derived_thresholds"]
-    print(f"  derived: accept {d['accept']} (FMR<=1e-3)  reject {d['reject']} (FMR<=1e-2)")
-    v = r["videos"]
-    print(f"\nvideos through the live pipeline: {len(v['captures'])} captures, FTA {v['fta']}, "
-          f"BPCER {_pct(v['bpcer']['rate'])} of {v['bpcer']['attempts']}")
-    for c in v["captures"]:
-        print(f"  {c['video']:45s} +{c['offset_s']:.0f}s  liveness {c['liveness']:15s} challenge {c['challenge']}"
-              f"  good {c['frames_good']}/{c['frames_seen']}  encoded {c['encoded']}")
-    print(f"  passed without a challenge: {v['passed_without_challenge']}")
-    print(f"  genuine decisions: {v['genuine_decisions']}  medians {v['genuine_median_distances']}")
-    print(f"  impostor decisions: {v['impostor_decisions']}  min median {v['impostor_min_distance']}"
-          f"  matcher-alone accepts {v['impostor_match_only_accepts']}")
-    pf = v["per_frame"]
-    print(f"  per frame (every 5th good frame, {pf['frames']} frames):"
+    sp = r["split"]
+    d, h = sp["derived_on_calibration"], sp["held_out_at_derived_accept"]
+    print(f"\ncalibration split ({sp['identities']['calibration']} identities) → accept {d['accept']} (FMR<=1e-3),"
+          f" reject {d['reject']} (FMR<=1e-2) over {d['genuine']} genuine / {d['impostor']} impostor")
+    ci = h["fnmr_ci95"]["wilson95"]
+    print(f"held-out split ({sp['identities']['held_out']} identities) at accept {h['threshold']}:"
+          f" FNMR {_pct(h['fnmr'])} [{_pct(ci[0])}, {_pct(ci[1])}] of {h['genuine']},"
+          f" FMR {h['fmr']:.2e} ({h['impostor_accepts']} of {h['impostor']})")
+    own = sp["held_out_own_fnmr_at_fmr_1e-3"]
+    print(f"  (the held-out half's own FNMR@FMR1e-3, its threshold {own['threshold']}: {_pct(own['fnmr'])})")
+    pf = r["videos"]["per_frame"]
+    print(f"\nper video frame (every 5th good frame, {pf['frames']} frames):"
           f" genuine {pf['genuine']} median {pf['genuine_median']}"
           f", <= accept {pf['genuine_at_or_below_accept']}, >= reject {pf['genuine_at_or_above_reject']};"
           f" impostor {pf['impostor']} min {pf['impostor_min']}, <= accept {pf['impostor_at_or_below_accept']}")
-    print("\nattacks (APCER = liveness passed; IAPMR trials = against the same identity's other chips)")
-    for name, s in r["attacks"].items():
-        print(f"  {name:13s} attacks {s['attacks']:4d}  APCER {_pct(s['apcer'])} ({s['liveness_passed']})"
-              f"  system accepts {s['system_accepts']}/{s['iapmr_trials']}"
-              f"  matcher-alone accepts {s['matcher_alone_accepts']}/{s['iapmr_trials']}")
+    print_bench(r["bench"])
     print(f"\nelapsed {r['elapsed_s']} s")
+
+
+def _rate(x: dict[str, Any]) -> str:
+    if not x["n"]:
+        return "n/a (0 trials)"
+    w, cp = x["wilson95"], x["clopper_pearson95"]
+    return (f"{_pct(x['rate'])} ({x['k']}/{x['n']}; Wilson [{_pct(w[0])}, {_pct(w[1])}],"
+            f" Clopper-Pearson [{_pct(cp[0])}, {_pct(cp[1])}])")
+
+
+def print_bench(b: dict[str, Any]) -> None:
+    bf = b["bona_fide"]
+    print("\nresponsive bench — bona fide (cooperative patients cut from the fixture videos)")
+    for video, v in bf["per_video"].items():
+        print(f"  {video:38s} live {v['live']}/{v['attempts']}  fixture-gap attempts {v['fixture_gap_attempts']}"
+              f"  {v['seconds_median']} s  face h p5/50/95 {v['face_height_p5_p50_p95']}  outcomes {v['outcomes']}")
+        print(f"  {'':38s} clips {v['clips']}  identity spread {v['identity_spread']}")
+    print(f"  BPCER liveness: {_rate(bf['bpcer_liveness'])}")
+    print(f"  BPCER liveness where the footage holds every prompted action: "
+          f"{_rate(bf['bpcer_liveness_where_footage_answers'])}")
+    print(f"  BPCER decision (different-session chip): {_rate(bf['bpcer_decision'])}  {bf['decision_verdicts']}")
+    print("responsive bench — attacks on their own clock (APCER = liveness passed)")
+    for name, a in b["attacks"].items():
+        print(f"  {name:17s} APCER {_rate(a['apcer'])}  system accepts {a['system_accepts']}/{a['trials']}"
+              f"  {a['outcomes']}")
 
 
 # --- bench ----------------------------------------------------------------------------------------------
@@ -169,6 +192,7 @@ def run_bench(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     import cv2
 
+    from drivers.camera import Camera
     from drivers.camera.sources import Frame, VideoFileSource
     from drivers.face.encoder import DlibEncoder
     from drivers.face.landmarks import FaceAnalyser
@@ -200,51 +224,105 @@ def run_bench(args: argparse.Namespace) -> int:
 
     frames = [fit_frame(f.image, 640, 480) for f in VideoFileSource(video).frames()]
     frames = (frames * (1 + args.frames // len(frames)))[: args.frames]
+    # live pipeline: the threaded camera plays the video 4x faster than recorded (more frames offered than
+    # the machine can analyse; latest-frame semantics skip the rest), the session analyses what it gets
     session = LiveFaceSession(encoder, dataclasses.replace(thresholds, passive_window_s=1e9), analyser=analyser)
-    t0 = time.perf_counter()
     per_frame = []
-    for i, img in enumerate(frames):
-        f0 = time.perf_counter()
-        session.feed(Frame(i, i / 25.0, img))
-        per_frame.append((time.perf_counter() - f0) * 1000.0)
-    fps = len(frames) / (time.perf_counter() - t0)
-    decision_ms, decision_cpu_ms = [], []
+    fed = 0
+    t0, c0 = time.perf_counter(), time.process_time()
+    with Camera(VideoFileSource(video), speed=4.0) as camera:
+        last = -1
+        while (frame := camera.wait_next(last, timeout=3.0)) is not None and fed < args.frames:
+            f0 = time.perf_counter()
+            session.feed(Frame(fed, frame.t, fit_frame(frame.image, 640, 480)))
+            per_frame.append((time.perf_counter() - f0) * 1000.0)
+            last, fed = frame.index, fed + 1
+    live_wall = time.perf_counter() - t0
+    fps, fps_cpu_s = fed / live_wall, time.process_time() - c0
+    session.close()
+    decision_ms: list[float] = []
+    decision_cpu_ms: list[float] = []
+    during_ms: list[float] = []
     for _ in range(3):
         s = LiveFaceSession(encoder, thresholds, analyser=analyser)
         for i, img in enumerate(frames[:90]):
             s.feed(Frame(i, i / 25.0, img))
         t1, c1 = time.perf_counter(), time.thread_time()
-        s.finish(chip, match_even_if_not_live=True)
+        record = s.finish(chip, match_even_if_not_live=True)
+        during_ms.append(dict(record.timings_ms).get("encode_during_capture", 0.0))
         decision_ms.append((time.perf_counter() - t1) * 1000.0)
         decision_cpu_ms.append((time.thread_time() - c1) * 1000.0)
+    # GUI stall: a 10 ms ticker thread (the GUI's timer) while one segment is encoded (photo + mirror),
+    # with the ResNet in-process (holds the GIL) and in the matcher process
+    aligned = encoder.align_near(cv2.cvtColor(frames[0], cv2.COLOR_BGR2GRAY), encoder.detect(frames[0], 0)[0])
+    assert aligned is not None
+    stall_in = _stall_ms(lambda: encoder.encode_probes([aligned], True))
+    worker = DlibEncoder(matcher_process=True)
+    worker.load()
+    worker.encode_probes([aligned], True)  # first call warms the pipe
+    stall_out = _stall_ms(lambda: worker.encode_probes([aligned], True))
+    worker.close()
     session.close()
     analyser.close()
     result = {
+        "gui_stall_ms_in_process": stall_in, "gui_stall_ms_matcher_process": stall_out,
         "cpu": _cpu_name(), "cpus": os.cpu_count(), "load_avg_1m": os.getloadavg()[0],
-        "frame_size": "640x480", "frames": len(frames),
-        "live_fps": round(fps, 1), "per_frame_ms_median": round(statistics.median(per_frame), 1),
+        "frame_size": "640x480", "frames": fed, "live_process_cpu_s": round(fps_cpu_s, 2),
+        "live_wall_s": round(live_wall, 2), "live_fps": round(fps, 1),
+        "encode_during_capture_ms_median": round(statistics.median(during_ms), 1),
+        "per_frame_ms_median": round(statistics.median(per_frame), 1),
         "per_frame_ms_p95": round(sorted(per_frame)[int(0.95 * (len(per_frame) - 1))], 1),
         "enrolment_ms_median": round(statistics.median(enrol_ms), 1), "chip_bytes": len(photo),
         "enrolment_cpu_ms_median": round(statistics.median(enrol_cpu_ms), 1),
         "decision_ms_median": round(statistics.median(decision_ms), 1), "frames_encoded": thresholds.frames_to_encode,
         "decision_cpu_ms_median": round(statistics.median(decision_cpu_ms), 1),
         "model_load_s": round(load_s, 2), "model_load_cpu_s": round(load_cpu_s, 2), "import_s": round(import_s, 2),
-        "targets": {"live_fps": ">= 15", "enrolment_ms": "<= 150", "decision_ms": "<= 500", "model_load_s": "<= 3"},
+        "targets": {"live_fps": ">= 15", "enrolment_ms": "<= 150", "decision_ms": "<= 300", "model_load_s": "<= 3"},
     }
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print(f"cpu: {result['cpu']} × {result['cpus']} (load {result['load_avg_1m']:.2f})")
-        print(f"live analysis 640x480: {result['live_fps']} frames/s  (median {result['per_frame_ms_median']} ms,"
-              f" p95 {result['per_frame_ms_p95']} ms; target >= 15)")
+        print(f"live pipeline 640x480 (threaded camera, video at 4x): {result['live_fps']} frames/s analysed"
+              f" ({fed} frames in {result['live_wall_s']} s wall, {result['live_process_cpu_s']} s process CPU;"
+              f" per frame median {result['per_frame_ms_median']} ms, p95 {result['per_frame_ms_p95']} ms;"
+              " target >= 15)")
         print(f"chip enrolment ({len(photo)} B JPEG 2000, photo + mirror): {result['enrolment_ms_median']} ms"
               f" wall, {result['enrolment_cpu_ms_median']} ms CPU (target <= 150)")
         print(f"decision after capture ({thresholds.frames_to_encode} frames, mirror {thresholds.mirror_probe}):"
-              f" {result['decision_ms_median']} ms wall, {result['decision_cpu_ms_median']} ms CPU (target <= 500)")
+              f" {result['decision_ms_median']} ms wall, {result['decision_cpu_ms_median']} ms CPU (target <= 300);"
+              f" earlier segments encoded during the capture: {result['encode_during_capture_ms_median']} ms")
         print(f"model load (dlib 5-point + ResNet, MediaPipe detector + FaceMesh): {result['model_load_s']} s wall,"
               f" {result['model_load_cpu_s']} s CPU (+ imports {result['import_s']} s; target <= 3)")
+        print(f"GUI-thread stall while one segment is encoded (10 ms ticker, max/p99 lateness): in-process"
+              f" {stall_in[0]}/{stall_in[1]} ms, matcher process {stall_out[0]}/{stall_out[1]} ms (target p99 <= 50)")
         print("(wall times include waiting for the CPU on a shared machine; CPU times are this thread's own work)")
     return 0
+
+
+def _stall_ms(work: Callable[[], object], repeats: int = 5) -> tuple[float, float]:
+    """(max, p99) lateness of a 10 ms ticker thread while `work` runs `repeats` times on this thread."""
+    import threading
+
+    late: list[float] = []
+    done = threading.Event()
+
+    def tick() -> None:
+        due = time.perf_counter()
+        while not done.is_set():
+            due += 0.01
+            time.sleep(max(0.0, due - time.perf_counter()))
+            late.append((time.perf_counter() - due) * 1000.0)
+            due = max(due, time.perf_counter())
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
+    for _ in range(repeats):
+        work()
+    done.set()
+    ticker.join()
+    ordered = sorted(late)
+    return round(ordered[-1], 1), round(ordered[int(0.99 * (len(ordered) - 1))], 1)
 
 
 def _cpu_name() -> str:
@@ -298,11 +376,16 @@ def run_verify(args: argparse.Namespace) -> int:
         del card_face  # the photo is not needed past enrolment
         session = LiveFaceSession(encoder, thresholds)
         t0 = time.perf_counter()
-        with Camera(VideoFileSource(args.video), speed=args.speed) as camera:
-            last = -1
-            while not session.done and (frame := camera.wait_next(last, timeout=5.0)) is not None:
-                session.feed(frame)
-                last = frame.index
+        if args.respond:
+            _respond(session, args.video)
+        else:
+            with Camera(VideoFileSource(args.video), speed=args.speed) as camera:
+                last = -1
+                while not session.done and (frame := camera.wait_next(last, timeout=5.0)) is not None:
+                    session.feed(frame)
+                    last = frame.index
+        if not session.done:
+            session.source_ended()  # the record says the video ended, not that time ran out
         timings["capture"] = (time.perf_counter() - t0) * 1000.0
         decision = session.finish(chip)
         del chip
@@ -319,3 +402,16 @@ def run_verify(args: argparse.Namespace) -> int:
               f" liveness {decision.liveness.outcome.value if decision.liveness else '-'},"
               f" frames {decision.frames_good}/{decision.frames_seen} good, encoded {list(decision.frames_used)}")
     return 0 if decision.verdict.value == "accept" else 1
+
+
+def _respond(session: Any, video: Path) -> None:
+    """Feed the session from a cooperative patient cut from `video` (testbench/face/responsive.py)."""
+    import random
+
+    from testbench.face.responsive import CooperativePatient, Footage
+
+    patient = CooperativePatient(Footage.index(video), random.SystemRandom())
+    prompt, guidance = None, ()
+    while not session.done and (frame := patient.next_frame(prompt, guidance)) is not None:
+        feedback = session.feed(frame)
+        prompt, guidance = feedback.prompt, feedback.guidance

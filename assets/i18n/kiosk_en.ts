@@ -412,6 +412,18 @@
         <translation>Please turn your head slowly.</translation>
     </message>
     <message>
+        <source>Please turn your head slowly to your left.</source>
+        <translation>Please turn your head slowly to your left.</translation>
+    </message>
+    <message>
+        <source>Please turn your head slowly to your right.</source>
+        <translation>Please turn your head slowly to your right.</translation>
+    </message>
+    <message>
+        <source>Please nod slowly.</source>
+        <translation>Please nod slowly.</translation>
+    </message>
+    <message>
         <source>Next</source>
         <translation>Next</translation>
     </message>

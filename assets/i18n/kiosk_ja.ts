@@ -412,6 +412,18 @@
         <translation>ゆっくり顔を横に向けてください。</translation>
     </message>
     <message>
+        <source>Please turn your head slowly to your left.</source>
+        <translation>顔をゆっくり左に向けてください。</translation>
+    </message>
+    <message>
+        <source>Please turn your head slowly to your right.</source>
+        <translation>顔をゆっくり右に向けてください。</translation>
+    </message>
+    <message>
+        <source>Please nod slowly.</source>
+        <translation>ゆっくりうなずいてください。</translation>
+    </message>
+    <message>
         <source>Next</source>
         <translation>次へ</translation>
     </message>

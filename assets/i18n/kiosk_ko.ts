@@ -412,6 +412,18 @@
         <translation>천천히 고개를 돌려 주세요.</translation>
     </message>
     <message>
+        <source>Please turn your head slowly to your left.</source>
+        <translation>천천히 고개를 왼쪽으로 돌려 주세요.</translation>
+    </message>
+    <message>
+        <source>Please turn your head slowly to your right.</source>
+        <translation>천천히 고개를 오른쪽으로 돌려 주세요.</translation>
+    </message>
+    <message>
+        <source>Please nod slowly.</source>
+        <translation>천천히 고개를 끄덕여 주세요.</translation>
+    </message>
+    <message>
         <source>Next</source>
         <translation>다음</translation>
     </message>

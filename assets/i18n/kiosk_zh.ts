@@ -412,6 +412,18 @@
         <translation>请慢慢转动头部。</translation>
     </message>
     <message>
+        <source>Please turn your head slowly to your left.</source>
+        <translation>请慢慢把头转向您的左边。</translation>
+    </message>
+    <message>
+        <source>Please turn your head slowly to your right.</source>
+        <translation>请慢慢把头转向您的右边。</translation>
+    </message>
+    <message>
+        <source>Please nod slowly.</source>
+        <translation>请慢慢点头。</translation>
+    </message>
+    <message>
         <source>Next</source>
         <translation>下一步</translation>
     </message>

@@ -1,12 +1,17 @@
 """Finds the card in a picture from the document camera and rectifies it to the layout grid (OpenCV).
 
-The card is a light ID-1 rectangle on the darker reader surface: Otsu threshold, the largest contour,
-its convex hull simplified to four corners (a minimum-area rectangle when the corners are too rounded or
-damaged to give four), then a perspective warp to 1011 × 638. A card photographed upside down is turned
-the right way up by where the photo is (it is the darkest, most uniform large block, on the right).
+Three ways to find the ID-1 rectangle, tried in turn: (1) a light card on a darker counter — Otsu
+threshold, the largest contour; (2) any counter (white, patterned, cluttered) — the card's outline in the
+edge map, the largest card-shaped closed outline; (3) a flat scanner image that is the card — the whole
+picture when it has the card's proportions. An outline is simplified to four corners (a minimum-area
+rectangle when the corners are too rounded or damaged to give four), then warped to 1011 × 638. A card
+photographed upside down is turned the right way up by where the photo is (it is the darkest, most
+uniform large block, on the right).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import cv2
 import numpy as np
@@ -43,6 +48,7 @@ def card_candidates(grey: GreyImage) -> list[npt.NDArray[np.float32]]:
     """
     if float(grey.std()) < 8.0:
         raise CardFaceUnreadable("no card in the picture (no contrast)")
+    # (the threshold outlines first: on a dark counter they are the exact card, and cheapest)
     blurred = np.asarray(cv2.GaussianBlur(grey, (5, 5), 0), np.uint8)
     otsu, _ = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     first: CardFaceUnreadable | None = None
@@ -57,10 +63,81 @@ def card_candidates(grey: GreyImage) -> list[npt.NDArray[np.float32]]:
             continue
         if all(float(np.abs(corners - other).max()) > 6.0 for other in found):
             found.append(corners)
+    for corners in _edge_candidates(grey) + _whole_picture(grey):
+        if all(float(np.abs(corners - other).max()) > 6.0 for other in found):
+            found.append(corners)
     if not found:
         assert first is not None
         raise first
     return found
+
+
+def _edge_candidates(grey: GreyImage) -> list[npt.NDArray[np.float32]]:
+    """Card-shaped closed outlines in the edge map, largest first: the card's border against any counter
+    (a white card on a white counter still has an edge: its rim, a shadow line). Run on a half-size copy."""
+    h, w = grey.shape
+    scale = 0.5 if max(h, w) > 900 else 1.0
+    small = np.asarray(cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), np.uint8) \
+        if scale != 1.0 else grey
+    blurred = np.asarray(cv2.GaussianBlur(small, (5, 5), 0), np.uint8)
+    out: list[npt.NDArray[np.float32]] = []
+    for low, high in ((20, 60), (40, 120)):
+        edges = np.asarray(cv2.Canny(blurred, low, high), np.uint8)
+        edges = np.asarray(cv2.dilate(edges, np.ones((3, 3), np.uint8)), np.uint8)
+        contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+        sh, sw = small.shape
+        big = [c for c in contours if MIN_CARD_AREA * sw * sh <= cv2.contourArea(cv2.convexHull(c)) <= 0.97 * sw * sh]
+        for contour in sorted(big, key=lambda c: -cv2.contourArea(cv2.convexHull(c)))[:8]:
+            corners = _quad_of(contour, edge_based=True)
+            if corners is not None:
+                out.append((corners / scale).astype(np.float32))
+                break
+    return out
+
+
+def _quad_of(contour: npt.NDArray[Any], edge_based: bool = False) -> npt.NDArray[np.float32] | None:
+    """Four card corners fitted to an outline, or None when the outline is not card-shaped."""
+    hull = cv2.convexHull(contour)
+    area = cv2.contourArea(hull)
+    perimeter = cv2.arcLength(hull, True)
+    quad = None
+    for eps in (0.01, 0.02, 0.03, 0.05):
+        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
+        if len(approx) == 4:
+            quad = approx.reshape(4, 2).astype(np.float32)
+            break
+    if quad is None:
+        if edge_based:
+            return None
+        quad = cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32)
+    quad = _fit_sides(contour.reshape(-1, 2).astype(np.float32), _order_corners(quad))
+    if cv2.contourArea(quad) < 0.9 * area or cv2.contourArea(quad) > 1.1 * area:
+        return None
+    corners = _order_corners(quad)
+    top = np.linalg.norm(corners[1] - corners[0]) + np.linalg.norm(corners[2] - corners[3])
+    side = np.linalg.norm(corners[3] - corners[0]) + np.linalg.norm(corners[2] - corners[1])
+    if side == 0 or abs(top / side - ASPECT) > ASPECT_TOLERANCE * ASPECT:
+        return None
+    return corners
+
+
+def _whole_picture(grey: GreyImage) -> list[npt.NDArray[np.float32]]:
+    """A scanner image: straight, so the card is the axis-aligned box of everything unlike the bed (the
+    picture's border), or the picture itself when it is cropped to the card."""
+    h, w = grey.shape
+    if abs(w / h - ASPECT) <= 0.08 * ASPECT:  # cropped to the card (the card's own margin is no bed)
+        return [np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)]
+    out = []
+    border = np.concatenate([grey[:4].ravel(), grey[-4:].ravel(), grey[:, :4].ravel(), grey[:, -4:].ravel()])
+    bed = float(np.median(border))
+    unlike = np.asarray(np.abs(grey.astype(np.int16) - bed) > 12, np.uint8)
+    unlike = np.asarray(cv2.morphologyEx(unlike, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8)), np.uint8)
+    points = cv2.findNonZero(unlike)
+    if points is not None and float(np.std(border)) < 10.0:
+        x, y, bw, bh = cv2.boundingRect(points)
+        if bh and abs(bw / bh - ASPECT) <= 0.08 * ASPECT and bw * bh >= MIN_CARD_AREA * w * h:
+            out.append(np.array([[x, y], [x + bw - 1, y], [x + bw - 1, y + bh - 1], [x, y + bh - 1]], np.float32))
+    return out
 
 
 def _card_in_mask(grey: GreyImage, mask: GreyImage) -> npt.NDArray[np.float32]:

@@ -9,9 +9,11 @@ This is the only module that imports dlib. Models load once, lazily, on the call
 from __future__ import annotations
 
 import importlib.util
+import multiprocessing
 import threading
 import time
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -55,15 +57,71 @@ def grey3(image: Image) -> Image:
     return np.ascontiguousarray(np.dstack([grey, grey, grey]))
 
 
-class DlibEncoder:
-    """HOG detector + 5-point shape predictor + ResNet encoder. Thread-safe after `load()`."""
+def _matcher_main(conn: Connection, net_path: str) -> None:
+    """The matcher process: the ResNet encoder alone, fed aligned 150x150 chips over a pipe."""
+    import dlib
 
-    def __init__(self, models_dir: Path | None = None) -> None:
+    net = dlib.face_recognition_model_v1(net_path)
+    conn.send("ready")
+    while True:
+        try:
+            chips = conn.recv()
+        except EOFError:
+            return
+        if chips is None:
+            return
+        out = net.compute_face_descriptor([np.ascontiguousarray(c) for c in chips], 1)
+        conn.send([np.asarray(v, dtype=np.float64) for v in out])
+
+
+class MatcherProcess:
+    """dlib's ResNet holds the GIL for its whole pass (~70 ms a face on the kiosk's CPU): in the kiosk's own
+    process that freezes the screen. This runs it in a separate process (spawned, so no Qt state is
+    inherited); chips go in and 128-d vectors come back over a pipe (~70 KB a chip)."""
+
+    def __init__(self, net_path: Path) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(target=_matcher_main, args=(child, str(net_path)), daemon=True,
+                                 name="face-matcher")
+        self._proc.start()
+        child.close()
+        self._lock = threading.Lock()
+        if not self._conn.poll(60.0) or self._conn.recv() != "ready":
+            self.close()
+            raise ConfigError("face matcher process did not start")
+
+    def encode(self, chips: list[Image]) -> list[Encoding]:
+        with self._lock:
+            self._conn.send(chips)
+            result: list[Encoding] = self._conn.recv()
+            return result
+
+    def close(self) -> None:
+        try:
+            self._conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self._proc.join(timeout=2.0)
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._conn.close()
+
+
+class DlibEncoder:
+    """HOG detector + 5-point shape predictor + ResNet encoder. Thread-safe after `load()`.
+
+    With `matcher_process=True` the ResNet passes run in a `MatcherProcess` (the kiosk's choice: no GUI
+    stall); HOG and the shape predictor stay in-process (they are quick)."""
+
+    def __init__(self, models_dir: Path | None = None, *, matcher_process: bool = False) -> None:
         self.models_dir = models_dir
+        self.matcher_process = matcher_process
         self._lock = threading.Lock()
         self._detector: Any = None
         self._shape: Any = None
         self._net: Any = None
+        self._matcher: MatcherProcess | None = None
         self.load_seconds: float | None = None
 
     def load(self) -> float:
@@ -81,9 +139,20 @@ class DlibEncoder:
                     raise ConfigError(f"face model missing: {path.name}")
             self._detector = dlib.get_frontal_face_detector()
             self._shape = dlib.shape_predictor(str(shape_path))
-            self._net = dlib.face_recognition_model_v1(str(net_path))
+            if self.matcher_process:
+                self._matcher = MatcherProcess(net_path)
+                self._net = self._matcher
+            else:
+                self._net = dlib.face_recognition_model_v1(str(net_path))
             self.load_seconds = time.perf_counter() - started
             return self.load_seconds
+
+    def close(self) -> None:
+        """Stop the matcher process, if there is one (the models stay loaded otherwise)."""
+        with self._lock:
+            if self._matcher is not None:
+                self._matcher.close()
+                self._matcher, self._net = None, None
 
     def _ready(self) -> None:
         if self._net is None:
@@ -110,6 +179,8 @@ class DlibEncoder:
     def encode(self, image3: Image, box: Box, jitters: int = 1) -> Encoding:
         """128-d encoding of the face in `box` of a 3-channel image (same as face_recognition's)."""
         aligned = self.aligned_chip(image3, box)
+        if self._matcher is not None:
+            return self._matcher.encode([aligned])[0]
         return np.asarray(self._net.compute_face_descriptor(aligned, jitters), dtype=np.float64)
 
     def align_near(self, frame: Image, hint: Box, target: int = 150) -> Image | None:
@@ -143,6 +214,8 @@ class DlibEncoder:
         self._ready()
         if not chips:
             return []
+        if self._matcher is not None:
+            return self._matcher.encode([np.ascontiguousarray(c) for c in chips])
         out = self._net.compute_face_descriptor([np.ascontiguousarray(c) for c in chips], 1)
         return [np.asarray(v, dtype=np.float64) for v in out]
 

@@ -3,7 +3,9 @@
 One call = one attempt: enrol the chip photo, open the camera, run a `LiveFaceSession` on the newest
 frames (latest-frame semantics: a slow machine skips frames, it never lags behind the patient), report
 guidance and a preview as it goes, decide, close the camera, drop every frame and the chip encoding.
-Runs on a worker thread; models load once, on the first call. What it returns is the full audit record,
+Runs on a worker thread; models load once — in `warm_up()` (call it from a background thread when the
+attract screen appears) or else on the first call; the MediaPipe analyser is made once and kept; the dlib
+ResNet runs in a matcher process (it would hold the GIL here). What it returns is the full audit record,
 `kiosk.face.FaceDecision` (numbers and codes only), which the flow keeps for the result.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +23,7 @@ import numpy.typing as npt
 
 from drivers.camera import Camera, FrameSource
 from drivers.face.encoder import DlibEncoder
+from drivers.face.landmarks import FaceAnalyser
 from drivers.face.session import FrameFeedback, LiveFaceSession
 from kiosk import face as domain
 from kiosk.face import FaceDecision
@@ -42,13 +46,30 @@ class LiveFaceVerifier:
     ) -> None:
         self.source_factory = source_factory
         self.thresholds = thresholds or domain.load_thresholds()
-        self.encoder = encoder or DlibEncoder()
+        # the ResNet in its own process: in this one it would hold the GIL and freeze the screen (~0.3 s)
+        self.encoder = encoder or DlibEncoder(matcher_process=True)
         self.speed, self._rng = speed, rng
         self._lock = threading.Lock()  # one attempt at a time: there is one camera
+        self._analyser: FaceAnalyser | None = None
 
     def warm_up(self) -> float:
-        """Load the models ahead of the first patient; returns the seconds it took."""
-        return self.encoder.load()
+        """Load every model (dlib and MediaPipe) ahead of the first patient; returns the seconds it took.
+        Safe from any thread, and again (then nearly free)."""
+        started = time.perf_counter()
+        self.encoder.load()
+        with self._lock:
+            self._shared_analyser()
+        return time.perf_counter() - started
+
+    @property
+    def models_ready(self) -> bool:
+        """For the self-test row: both models are loaded."""
+        return self._analyser is not None and self.encoder.load_seconds is not None
+
+    def _shared_analyser(self) -> FaceAnalyser:
+        if self._analyser is None:
+            self._analyser = FaceAnalyser()
+        return self._analyser
 
     def verify(
         self,
@@ -60,7 +81,7 @@ class LiveFaceVerifier:
         with self._lock:
             chip = self.encoder.enrol_chip(chip_photo_jp2)  # NoFaceInChipPhoto goes to the flow as it is
             t = self.thresholds
-            session = LiveFaceSession(self.encoder, t, rng=self._rng, timeout_s=20.0)
+            session = LiveFaceSession(self.encoder, t, analyser=self._shared_analyser(), rng=self._rng, timeout_s=20.0)
             cancelled = False
             with Camera(self.source_factory(), speed=self.speed) as camera:
                 last = -1
@@ -70,7 +91,8 @@ class LiveFaceVerifier:
                         break
                     frame = camera.wait_next(last, timeout=3.0)  # CameraLost goes to the flow as it is
                     if frame is None:
-                        break  # a recorded source ended
+                        session.source_ended()  # a recorded source ended: said so in the record
+                        break
                     last = frame.index
                     feedback = session.feed(frame)
                     on_frame(_preview(frame.image))

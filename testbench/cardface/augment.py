@@ -1,9 +1,11 @@
 """Deterministic test set for the card-face reader: rendered card fronts photographed badly on purpose.
 
-Every sample is a random (but seeded) CardFront drawn by testbench.virtualcard.front, placed on a dark
-reader surface the way a document camera above the reader sees it: rotated (a little, upside down or a
-quarter turn), in perspective, blurred, with glare and shadow, sensor noise and JPEG compression. The
-same seed gives the same pictures, byte for byte, so figures can be compared between runs.
+Every sample is a random (but seeded) CardFront drawn by testbench.virtualcard.front, placed on a counter
+the way a document camera above the reader sees it: rotated (a little, upside down or a quarter turn), in
+perspective, blurred, with glare and shadow, sensor noise and JPEG compression. The counter is one of
+`SURFACES` in turn: dark, light (a white counter), patterned (wood grain, tiles, cloth), cluttered (papers,
+a pen, a receipt around the card), strong glare, or the flat image a document scanner gives (straight,
+on a white bed or cropped to the card). The same seed gives the same pictures, byte for byte.
 Nothing is written unless asked (`write_testset`); the photo is the grey placeholder silhouette.
 """
 
@@ -27,6 +29,7 @@ from kiosk.domain import Sex
 from testbench.virtualcard.front import placeholder_photo, render_card_front
 
 SCENE = (1280, 960)
+SURFACES = ("dark", "light", "patterned", "cluttered", "glare", "scan")
 REFERENCE_DAY = date(2026, 1, 1)  # "today" of the test set, fixed so the set never changes
 
 SURNAMES = ("佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田", "斎藤",
@@ -59,6 +62,7 @@ class Sample:
     expected: str  # 照合番号B
     today: date
     distortions: str
+    surface: str = "dark"
 
 
 def _random_day(rng: random.Random, first: date, last: date) -> date:
@@ -110,13 +114,97 @@ def _rounded_alpha(size: tuple[int, int]) -> Image.Image:
     return mask
 
 
-def photograph(card: Image.Image, rng: random.Random) -> tuple[npt.NDArray[np.uint8], str]:
-    """The card as the document camera sees it, and a short description of what was done to it."""
+def _surface(kind: str, rng: random.Random, nr: np.random.Generator) -> npt.NDArray[np.float32]:
+    """The counter under the card (BGR float)."""
     sw, sh = SCENE
-    nr = np.random.default_rng(rng.randrange(2**32))
-    base = rng.randint(35, 95)
+    yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
+    if kind in ("dark", "glare") and (kind == "dark" or rng.random() < 0.5):
+        base = rng.randint(35, 95)
+    elif kind == "patterned":
+        style = rng.choice(("wood", "tiles", "cloth"))
+        if style == "wood":
+            a = rng.uniform(0, np.pi)
+            u = xx * np.cos(a) + yy * np.sin(a)
+            grain = np.sin(u / rng.uniform(6, 18) + 3 * np.sin(u / 97.0 + yy / 233.0)) * rng.uniform(15, 35)
+            tone = rng.uniform(110, 190)
+            return (np.dstack([tone * 0.75 + grain, tone * 0.9 + grain, tone + grain])
+                    + nr.normal(0, 4, (sh, sw, 1))).astype(np.float32)
+        if style == "tiles":
+            size = rng.randint(60, 160)
+            grout = ((xx % size) < 4) | ((yy % size) < 4)
+            tone = rng.uniform(150, 225)
+            out = np.where(grout, tone - rng.uniform(40, 90), tone).astype(np.float32)
+            return (np.dstack([out, out, out]) + nr.normal(0, 3, (sh, sw, 1))).astype(np.float32)
+        check = ((xx // rng.randint(6, 14) + yy // rng.randint(6, 14)) % 2).astype(np.float32)
+        tone = rng.uniform(90, 200)
+        out = tone + (check - 0.5) * rng.uniform(20, 50)
+        return (np.dstack([out * 0.9, out, out * 1.05]) + nr.normal(0, 4, (sh, sw, 1))).astype(np.float32)
+    else:
+        base = rng.randint(170, 238)  # a white or pale counter, as light as the card or lighter
     scene = np.full((sh, sw, 3), base, np.float32) + nr.normal(0, 4, (sh, sw, 1)).astype(np.float32)
     scene += np.array([rng.randint(-8, 8) for _ in range(3)], np.float32)
+    scene += ((xx / sw - 0.5) * rng.uniform(-25, 25))[..., None]  # uneven room light
+    return scene
+
+
+def _clutter(scene: npt.NDArray[np.float32], rng: random.Random, keep_out: npt.NDArray[np.float32]) -> None:
+    """Papers, a receipt, a pen and a coin around the card (drawn before it, so the card lies on top)."""
+    sw, sh = SCENE
+    x0, y0 = keep_out.min(axis=0)
+    x1, y1 = keep_out.max(axis=0)
+    canvas = scene
+    for _ in range(rng.randint(3, 7)):
+        w, h = rng.randint(120, 420), rng.randint(60, 300)
+        x, y = rng.randint(-w // 2, sw - w // 2), rng.randint(-h // 2, sh - h // 2)
+        if x < x1 and x + w > x0 and y < y1 and y + h > y0:
+            continue  # would lie under the card: skip (a paper under the card is another test)
+        kind = rng.random()
+        colour = (rng.uniform(200, 250),) * 3 if kind < 0.6 else tuple(rng.uniform(20, 220) for _ in range(3))
+        cv2.rectangle(canvas, (x, y), (x + w, y + h), colour, -1)
+        if kind < 0.6:  # printed lines on the paper
+            for ly in range(y + 12, y + h - 8, 14):
+                cv2.line(canvas, (x + 10, ly), (x + w - rng.randint(10, 60), ly), (60, 60, 60), 2)
+    for _ in range(rng.randint(1, 3)):
+        cx, cy = rng.randint(0, sw), rng.randint(0, sh)
+        if x0 - 40 < cx < x1 + 40 and y0 - 40 < cy < y1 + 40:
+            continue
+        a = rng.uniform(0, np.pi)
+        dx, dy = int(90 * np.cos(a)), int(90 * np.sin(a))
+        cv2.line(canvas, (cx - dx, cy - dy), (cx + dx, cy + dy), (30, 30, 120), 12)
+
+
+def _scan(card: Image.Image, rng: random.Random) -> tuple[npt.NDArray[np.uint8], str]:
+    """A document scanner's flat image: straight, the right way up or upside down, on a white bed or
+    cropped exactly to the card."""
+    bgr = cv2.cvtColor(np.asarray(card.convert("RGB")), cv2.COLOR_RGB2BGR)
+    if rng.random() < 0.3:
+        bgr = cv2.rotate(bgr, cv2.ROTATE_180)
+    done = ["scan"]
+    if rng.random() < 0.5:
+        margin = rng.randint(20, 120)
+        bed = np.full((bgr.shape[0] + 2 * margin, bgr.shape[1] + 2 * margin, 3), rng.randint(236, 252), np.uint8)
+        alpha = np.asarray(_rounded_alpha(card.size), np.float32)[..., None] / 255.0
+        region = bed[margin : margin + bgr.shape[0], margin : margin + bgr.shape[1]].astype(np.float32)
+        bed[margin : margin + bgr.shape[0], margin : margin + bgr.shape[1]] = (
+            region * (1 - alpha) + bgr.astype(np.float32) * alpha).astype(np.uint8)
+        bgr = bed
+        done.append(f"bed margin {margin}")
+    else:
+        done.append("cropped")
+    quality = rng.randint(60, 95)
+    ok, jpeg = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    done.append(f"jpeg q{quality}")
+    return np.asarray(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), np.uint8), ", ".join(done)
+
+
+def photograph(card: Image.Image, rng: random.Random, surface: str = "dark") -> tuple[npt.NDArray[np.uint8], str]:
+    """The card as the document camera sees it, and a short description of what was done to it."""
+    if surface == "scan":
+        return _scan(card, rng)
+    sw, sh = SCENE
+    nr = np.random.default_rng(rng.randrange(2**32))
+    scene = _surface(surface, rng, nr)
 
     turn = rng.choices((0.0, 180.0, 90.0, 270.0), weights=(70, 14, 8, 8))[0]
     angle = turn + rng.uniform(-15, 15)
@@ -137,8 +225,10 @@ def photograph(card: Image.Image, rng: random.Random) -> tuple[npt.NDArray[np.ui
     bgr = cv2.cvtColor(np.asarray(card.convert("RGB")), cv2.COLOR_RGB2BGR).astype(np.float32)
     warped = cv2.warpPerspective(bgr, m, (sw, sh), flags=cv2.INTER_LINEAR)
     alpha = cv2.warpPerspective(np.asarray(_rounded_alpha(card.size), np.float32) / 255.0, m, (sw, sh))[..., None]
+    if surface == "cluttered":
+        _clutter(scene, rng, dst)
     scene = scene * (1 - alpha) + warped * alpha
-    done = [f"rot {angle:.0f}°"]
+    done = [surface, f"rot {angle:.0f}°"]
 
     yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
     if rng.random() < 0.5:  # shadow: a soft-edged darker half-plane (a hand, the camera arm)
@@ -147,10 +237,10 @@ def photograph(card: Image.Image, rng: random.Random) -> tuple[npt.NDArray[np.ui
         depth = rng.uniform(0.2, 0.45)
         scene *= (1 - depth / (1 + np.exp(-edge / rng.uniform(20, 80))))[..., None]
         done.append(f"shadow {depth:.2f}")
-    if rng.random() < 0.5:  # glare: a bright soft spot from the room light
+    if surface == "glare" or rng.random() < 0.5:  # glare: a bright soft spot from the room light
         gx, gy = cx + rng.uniform(-width / 2, width / 2), cy + rng.uniform(-height / 2, height / 2)
-        r = rng.uniform(40, 140)
-        strength = rng.uniform(30, 80)
+        r = rng.uniform(40, 140) if surface != "glare" else rng.uniform(100, 260)
+        strength = rng.uniform(30, 80) if surface != "glare" else rng.uniform(90, 170)
         scene += (strength * np.exp(-((xx - gx) ** 2 + (yy - gy) ** 2) / (2 * r * r)))[..., None]
         done.append(f"glare {strength:.0f}")
     sigma = rng.choice((0.0, 0.6, 1.0, 1.4))
@@ -166,14 +256,17 @@ def photograph(card: Image.Image, rng: random.Random) -> tuple[npt.NDArray[np.ui
     return np.asarray(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), np.uint8), ", ".join(done)
 
 
-def generate(n: int, seed: int = 0, today: date = REFERENCE_DAY) -> Iterator[Sample]:
-    """`n` samples; sample i depends only on (seed, i), so a prefix of a bigger set is the smaller set."""
+def generate(n: int, seed: int = 0, today: date = REFERENCE_DAY,
+             surfaces: tuple[str, ...] = SURFACES) -> Iterator[Sample]:
+    """`n` samples, the surfaces in turn; sample i depends only on (seed, i, surfaces), so a prefix of a
+    bigger set is the smaller set."""
     photo = placeholder_photo()
     for i in range(n):
         rng = random.Random(f"{seed}:{i}")
         front = random_front(rng, today)
-        image, what = photograph(render_card_front(front, photo), rng)
-        yield Sample(i, front, image, verification_b(front), today, what)
+        surface = surfaces[i % len(surfaces)]
+        image, what = photograph(render_card_front(front, photo), rng, surface)
+        yield Sample(i, front, image, verification_b(front), today, what, surface)
 
 
 def write_testset(directory: Path, n: int, seed: int = 0) -> Path:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 from drivers.cardface.reader import CardFrontReader
 from kiosk.errors import CardFaceUnreadable
-from testbench.cardface.augment import generate
+from testbench.cardface.augment import SURFACES, generate
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class EvalReport:
     no_card: int
     ms_per_card: float
     reasons: dict[str, int] = field(default_factory=dict)  # why re-scans happened
+    per_surface: dict[str, dict[str, int]] = field(default_factory=dict)  # n / exact / wrong per counter kind
 
     @property
     def exact_pct(self) -> float:
@@ -39,32 +40,44 @@ class EvalReport:
         return d
 
     def summary(self) -> str:
-        return (
+        lines = [
             f"cards {self.n}: exact {self.exact_pct:.1f} %, re-scan {self.rescan_pct:.1f} %, "
             f"wrong accepted {self.wrong_accepted}, {self.ms_per_card:.0f} ms/card"
-        )
+        ]
+        for kind, c in self.per_surface.items():
+            lines.append(f"  {kind:10s} read {c['exact']}/{c['n']} ({100.0 * c['exact'] / max(1, c['n']):.0f} %),"
+                         f" no card {c['no_card']}, re-scan {c['rescan']}, wrong {c['wrong']}")
+        return "\n".join(lines)
 
 
-def evaluate(n: int = 200, seed: int = 0, reader: CardFrontReader | None = None) -> EvalReport:
+def evaluate(n: int = 200, seed: int = 0, reader: CardFrontReader | None = None,
+             surfaces: tuple[str, ...] = SURFACES) -> EvalReport:
     reader = reader or CardFrontReader()
     exact = rescan = wrong = no_card = 0
     reasons: dict[str, int] = {}
+    per: dict[str, dict[str, int]] = {k: {"n": 0, "exact": 0, "rescan": 0, "no_card": 0, "wrong": 0} for k in surfaces}
     spent = 0.0
-    for sample in generate(n, seed):
+    for sample in generate(n, seed, surfaces=surfaces):
+        counts = per[sample.surface]
+        counts["n"] += 1
         started = time.perf_counter()
         try:
             reading = reader.read(sample.image, today=sample.today)
         except CardFaceUnreadable:
             no_card += 1
+            counts["no_card"] += 1
             reasons["no card found"] = reasons.get("no card found", 0) + 1
             continue
         finally:
             spent += time.perf_counter() - started
         if reading.verification_b is None:
             rescan += 1
+            counts["rescan"] += 1
             reasons[reading.reason] = reasons.get(reading.reason, 0) + 1
         elif reading.verification_b == sample.expected:
             exact += 1
+            counts["exact"] += 1
         else:
             wrong += 1
-    return EvalReport(n, exact, rescan, wrong, no_card, 1000.0 * spent / max(1, n), reasons)
+            counts["wrong"] += 1
+    return EvalReport(n, exact, rescan, wrong, no_card, 1000.0 * spent / max(1, n), reasons, per)

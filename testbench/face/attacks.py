@@ -101,3 +101,142 @@ def chip_like(image: Image, box: tuple[int, int, int, int], face_px: int, target
         pil.save(buf, format="JPEG2000", quality_mode="rates", quality_layers=[hi], irreversible=True)
         best = buf.getvalue()
     return best
+
+
+# --- attack sources on their own clock (bench cameras that ignore what the screen asks) -----------------
+
+
+class OwnClock:
+    """Wraps a frame iterator as a bench camera: the attack plays on regardless of prompts and guidance."""
+
+    def __init__(self, name: str, frames: Iterator[Frame]) -> None:
+        self.name, self._frames = name, frames
+
+    def next_frame(self, prompt: object, guidance: object) -> Frame | None:
+        return next(self._frames, None)
+
+
+def still_loop(image: Image, fps: float = 15.0, duration_s: float = 12.0) -> Iterator[Frame]:
+    for i in range(round(fps * duration_s)):
+        yield Frame(i, i / fps, image)
+
+
+def jittered(image: Image, seed: int, fps: float = 15.0, duration_s: float = 12.0) -> Iterator[Frame]:
+    """A print held in a shaky hand: small random shifts, a slight rotation and sensor noise per frame."""
+    rng = np.random.default_rng(seed)
+    h, w = image.shape[:2]
+    for i in range(round(fps * duration_s)):
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), float(rng.normal(0, 1.0)), 1.0 + float(rng.normal(0, 0.01)))
+        m = np.asarray(m, dtype=np.float64)
+        m[:, 2] = m[:, 2] + rng.normal(0, 3.0, 2)
+        frame = cv2.warpAffine(image, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
+        noise = rng.normal(0, 3.0, frame.shape)
+        yield Frame(i, i / fps, np.clip(frame + noise, 0, 255).astype(np.uint8))
+
+
+def _cylinder_maps(w: int, h: int, cx: float, radius: float, angle: float, bend: float) -> tuple[Image, Image]:
+    """remap() maps for a sheet wrapped on a vertical cylinder turned by `angle` (radians). `bend` 0..1
+    blends from a flat sheet turned as a plane (0) to a full cylinder (1)."""
+    u = np.arange(w, dtype=np.float32)[None, :].repeat(h, 0)
+    v = np.arange(h, dtype=np.float32)[:, None].repeat(w, 1)
+    x = np.clip((u - cx) / radius, -0.999, 0.999)
+    phi = np.arcsin(x) - angle  # where the surface point now seen at u was before turning
+    cyl = cx + radius * np.sin(np.clip(phi, -math.pi / 2, math.pi / 2))
+    flat = cx + (u - cx) / max(1e-3, math.cos(angle))
+    src_x = (bend * cyl + (1 - bend) * flat).astype(np.float32)
+    return src_x, v
+
+
+def bent_print(image: Image, seed: int, fps: float = 15.0, duration_s: float = 12.0) -> Iterator[Frame]:
+    """A print bent round a hand and swung: a curved sheet (some parallax, but no head behind it)."""
+    rng = np.random.default_rng(seed)
+    h, w = image.shape[:2]
+    f_turn, phase = rng.uniform(0.3, 0.7), rng.uniform(0, 2 * math.pi)
+    for i in range(round(fps * duration_s)):
+        t = i / fps
+        angle = math.radians(20) * math.sin(2 * math.pi * f_turn * t + phase)
+        mx, my = _cylinder_maps(w, h, w / 2, 0.45 * w, angle, 0.7)
+        yield Frame(i, t, cv2.remap(image, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
+
+
+def paint_closed_eyes(image: Image, eyes: list[np.ndarray]) -> Image:
+    """The photo with its eyes painted shut: each eye outline filled with the skin just below it and a dark
+    lash line across."""
+    out = image.copy()
+    for poly in eyes:
+        poly = poly.astype(np.int32)
+        x, y, w, h = cv2.boundingRect(poly)
+        top = min(image.shape[0] - 1, y + h + max(2, h))
+        below = image[top : min(image.shape[0], top + h + 1), x : x + w]
+        skin = below.reshape(-1, 3).mean(axis=0) if below.size else np.array([120, 130, 160])
+        cv2.fillPoly(out, [poly], tuple(int(c) for c in skin))
+        mid = poly[np.argsort(poly[:, 0])]
+        cv2.line(out, tuple(mid[0]), tuple(mid[-1]), (40, 40, 50), max(1, h // 4))
+    return out
+
+
+def warped_photo_with_blinks(image: Image, eyes: list[np.ndarray], face_box: tuple[int, int, int, int], seed: int,
+                             fps: float = 15.0, duration_s: float = 12.0) -> Iterator[Frame]:
+    """One still of the holder warped into a head turn (the face wrapped on a turning cylinder: it shows
+    parallax no homography explains) with painted blinks — the attack issue 11 found accepted 4 of 5."""
+    rng = np.random.default_rng(seed)
+    h, w = image.shape[:2]
+    closed = paint_closed_eyes(image, eyes)
+    x, _y, fw, _fh = face_box
+    cx, radius = x + fw / 2, 0.6 * fw
+    f_turn, phase = rng.uniform(0.25, 0.6), rng.uniform(0, 2 * math.pi)
+    next_blink = rng.uniform(0.5, 2.0)
+    for i in range(round(fps * duration_s)):
+        t = i / fps
+        shut = next_blink <= t < next_blink + 0.15
+        if t >= next_blink + 0.15:
+            next_blink = t + rng.uniform(1.2, 3.0)
+        angle = math.radians(22) * math.sin(2 * math.pi * f_turn * t + phase)
+        mx, my = _cylinder_maps(w, h, cx, radius, angle, 1.0)
+        src = closed if shut else image
+        yield Frame(i, t, cv2.remap(src, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
+
+
+def on_screen(image: Image, rng: np.random.Generator) -> Image:
+    """A frame as a camera sees it on a phone or tablet screen: pixel grid moiré, lifted blacks, a glare."""
+    h, w = image.shape[:2]
+    small = cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    out = cv2.resize(small, (w, h), interpolation=cv2.INTER_NEAREST).astype(np.float32)
+    yy, xx = np.mgrid[0:h, 0:w]
+    period = 3.3 + 0.4 * float(rng.random())
+    out *= (0.92 + 0.08 * np.cos(2 * math.pi * (xx + 0.2 * yy) / period))[:, :, None]
+    out = 25 + 0.85 * out
+    gx, gy = float(rng.uniform(0.2, 0.8)) * w, float(rng.uniform(0.1, 0.4)) * h
+    glare = np.exp(-(((xx - gx) / (0.15 * w)) ** 2 + ((yy - gy) / (0.1 * h)) ** 2)) * 60
+    return np.clip(out + glare[:, :, None], 0, 255).astype(np.uint8)
+
+
+def replayed_recording(frames: list[Frame], seed: int, duration_s: float = 14.0,
+                       screen: bool = True) -> Iterator[Frame]:
+    """A recording of the holder looped on a screen held to the camera, on its own clock."""
+    rng = np.random.default_rng(seed)
+    fps = (len(frames) - 1) / max(1e-6, frames[-1].t - frames[0].t) if len(frames) > 1 else 25.0
+    start = int(rng.integers(0, len(frames)))
+    for i in range(round(fps * duration_s)):
+        src = frames[(start + i) % len(frames)].image
+        yield Frame(i, i / fps, on_screen(src, rng) if screen else src)
+
+
+LEFT_EYE_OUTLINE = (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)
+RIGHT_EYE_OUTLINE = (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249)
+
+
+def face_geometry(image: Image) -> tuple[list[np.ndarray], tuple[int, int, int, int]] | None:
+    """Eye outlines (slightly enlarged, so the painted lid covers the lashes) and the face box of a still."""
+    from drivers.face.landmarks import FaceAnalyser
+
+    with FaceAnalyser(static=True) as analyser:
+        obs = analyser.analyse(image)
+    if obs.points is None or obs.box is None:
+        return None
+    eyes = []
+    for outline in (LEFT_EYE_OUTLINE, RIGHT_EYE_OUTLINE):
+        pts = obs.points[list(outline), :2]
+        centre = pts.mean(axis=0)
+        eyes.append(centre + 1.25 * (pts - centre))
+    return eyes, obs.box

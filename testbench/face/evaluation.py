@@ -4,23 +4,20 @@ Protocol (face.md §7.4):
 * Every usable still is turned into two chip-like enrolments (grey; face 80 px at ~1.6 KB and 120 px at
   ~2.4 KB JPEG 2000) and compared with every *other* still: same identity = genuine (a different photo,
   i.e. a different session), other identity = impostor. Stills are probes encoded in grey.
-* Videos run through the whole live pipeline (gates, passive liveness, challenge, best frames) from a few
-  start offsets; each capture is decided against the chips of its own identity (genuine) and of every
-  other identity (impostor).
-* Attacks run through the same pipeline: the print and screen samples and every still as a static looping
-  video, plus every still as a hand-waved print (a tilting plane). APCER per species, BPCER on the
-  genuine video captures.
+* Thresholds are chosen on one half of the identities (calibration) and reported on the other (held out).
+* The live pipeline is measured on the responsive bench (testbench/face/pad_bench.py): cooperative
+  patients cut from the fixture videos answer the prompts (BPCER), attacks of every species play on their
+  own clock (APCER per species), each rate with 95 % intervals.
 Encodings are cached in memory for the run only; nothing is written except the optional plot.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import logging
-import random
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,20 +25,19 @@ from typing import Any
 import cv2
 import numpy as np
 
-from drivers.camera.sources import Frame, StillImageSource, VideoFileSource
+from drivers.camera.sources import VideoFileSource
 from drivers.face import metrics
 from drivers.face.encoder import ChipEnrolment, DlibEncoder, distance, grey3
 from drivers.face.landmarks import FaceAnalyser
-from drivers.face.session import Capture, LiveFaceSession
 from kiosk.errors import NoFaceInChipPhoto
-from kiosk.face import FaceThresholds, LivenessOutcome, Verdict, assess_quality, usable
-from testbench.face.attacks import chip_like, fit_frame, waved_print
+from kiosk.face import FaceThresholds, assess_quality, usable
+from testbench.face.attacks import chip_like
+from testbench.face.pad_bench import Attempt, ResponsiveBench, attack_report, bona_fide_report, rate
 
 log = logging.getLogger(__name__)
 
 STILL_ROLES = {"probe", "reference_portrait", "reference_for_video", "small_crop", "bona_fide"}
 CHIP_VARIANTS = (("chip80_1.6KB", 80, 1600), ("chip120_2.4KB", 120, 2400))
-VIDEO_OFFSETS_S = (0.0, 1.0, 2.0)
 
 
 @dataclass(frozen=True)
@@ -63,12 +59,6 @@ def read_image(root: Path, sample: Sample) -> np.ndarray:
     # The Silent-Face files are stored rotated with an EXIF orientation tag (MANIFEST: "rotate clockwise");
     # cv2.imread applies EXIF orientation, so they arrive upright and need no further turn.
     return image
-
-
-def skip_frames(frames: Iterable[Frame], offset_s: float) -> Iterator[Frame]:
-    for f in frames:
-        if f.t >= offset_s:
-            yield Frame(f.index, f.t - offset_s, f.image)
 
 
 class Evaluation:
@@ -135,25 +125,7 @@ class Evaluation:
             scores[name] = {"genuine": genuine, "impostor": impostor}
         return scores
 
-    # live pipeline --------------------------------------------------------------------------------------------
-
-    def run_capture(self, frames: Iterable[Frame], seed: int) -> Capture:
-        with FaceAnalyser() as analyser:
-            session = LiveFaceSession(self.encoder, self.t, analyser=analyser, rng=random.Random(seed))
-            for frame in frames:
-                session.feed(frame)
-                if session.done:
-                    break
-            return session.capture(match_even_if_not_live=True)
-
-    def video_captures(self) -> list[tuple[Sample, float, Capture]]:
-        out = []
-        for n, s in enumerate(x for x in self.samples if x.role == "video_probe"):
-            for k, offset in enumerate(VIDEO_OFFSETS_S):
-                frames = skip_frames(VideoFileSource(self.root / s.rel).frames(), offset)
-                out.append((s, offset, self.run_capture(frames, seed=100 * n + k)))
-            self.progress(f"video {s.rel} done")
-        return out
+    # live pipeline ---------------------------------------------------------------------------------------------
 
     def per_frame_distances(self, every: int = 5) -> dict[str, Any]:
         """Every `every`-th video frame that passes the gates, encoded alone and compared with every chip
@@ -187,34 +159,7 @@ class Evaluation:
             "impostor_at_or_below_accept": sum(1 for d in impostor if d <= self.t.accept),
         }
 
-    def attack_captures(self) -> dict[str, list[tuple[Sample, Capture]]]:
-        species: dict[str, list[tuple[Sample, Capture]]] = defaultdict(list)
-        for s in self.samples:
-            if s.role in ("attack_print", "attack_screen"):
-                frames = StillImageSource(image=fit_frame(read_image(self.root, s)), fps=self.attack_fps,
-                                          duration_s=10.0).frames()
-                species[s.role.removeprefix("attack_")].append((s, self.run_capture(frames, seed=7)))
-        stills = self.stills[::4] if self.quick else self.stills
-        for n, s in enumerate(stills):
-            framed = fit_frame(read_image(self.root, s))
-            replay = StillImageSource(image=framed, fps=self.attack_fps, duration_s=10.0).frames()
-            species["still_replay"].append((s, self.run_capture(replay, n)))
-            species["waved_print"].append((s, self.run_capture(waved_print(framed, n, self.attack_fps, 10.0), n)))
-            if n % 10 == 0:
-                self.progress(f"attacks {n + 1}/{len(stills)}")
-        return species
-
     # the report -----------------------------------------------------------------------------------------------
-
-    def _chips_of(self, identity: str, exclude: str = "") -> list[tuple[str, ChipEnrolment]]:
-        return [
-            (name, chip)
-            for (name, rel), chip in self.chips.items()
-            if chip is not None and rel != exclude and self._identity(rel) == identity
-        ]
-
-    def _identity(self, rel: str) -> str:
-        return self._identity_of[rel]
 
     def run(self) -> dict[str, Any]:
         started = time.perf_counter()
@@ -230,75 +175,86 @@ class Evaluation:
         pooled_g = [d for v in scores.values() for d in v["genuine"]]
         pooled_i = [d for v in scores.values() for d in v["impostor"]]
         report["stills"]["pooled"] = comparison_report(pooled_g, pooled_i, self.t)
-        report["derived_thresholds"] = derive_thresholds(pooled_g, pooled_i)
-        report["videos"] = self._video_report(self.video_captures())
-        report["videos"]["per_frame"] = self.per_frame_distances()
-        report["attacks"] = self._attack_report(self.attack_captures())
+        report["split"] = self.split_report()
+        report["derived_thresholds"] = report["split"]["derived_on_calibration"]
+        report["videos"] = {"per_frame": self.per_frame_distances()}
+        report["bench"] = self.responsive_bench()
         report["elapsed_s"] = round(time.perf_counter() - started, 1)
         report["_scores"] = scores  # for the plot; removed before printing
         return report
 
-    def _video_report(self, captures: list[tuple[Sample, float, Capture]]) -> dict[str, Any]:
-        genuine_verdicts: list[str] = []
-        impostor_verdicts: list[str] = []
-        genuine_d: list[float] = []
-        impostor_d: list[float] = []
-        per_capture = []
-        for s, offset, cap in captures:
-            live = cap.liveness is not None and cap.liveness.outcome is LivenessOutcome.PASSED
-            per_capture.append({
-                "video": s.rel, "offset_s": offset, "live": live,
-                "liveness": cap.liveness.outcome.value if cap.liveness else "no_usable_face",
-                "challenge": cap.liveness.challenge.value if cap.liveness and cap.liveness.challenge else None,
-                "frames_seen": cap.frames_seen, "frames_good": cap.frames_good, "encoded": len(cap.encodings),
-            })
-            for (_name, rel), chip in self.chips.items():
-                if chip is None:
+    # calibration on one split, report on the other -------------------------------------------------------
+
+    def split_of(self, identity: str) -> str:
+        """A stable split of the identities: half calibrate, half are held out (never seen when choosing)."""
+        return "calibration" if hashlib.sha256(identity.encode()).digest()[0] % 2 == 0 else "held_out"
+
+    def split_scores(self, split: str) -> tuple[list[float], list[float]]:
+        genuine: list[float] = []
+        impostor: list[float] = []
+        for (_name, rel), chip in self.chips.items():
+            enrol_id = self._identity(rel)
+            if chip is None or self.split_of(enrol_id) != split:
+                continue
+            for probe in self.stills:
+                enc = self.encodings.get(probe.rel)
+                if probe.rel == rel or enc is None or self.split_of(probe.identity) != split:
                     continue
-                decision = cap.decide(chip, self.t)
-                same = self._identity(rel) == s.identity
-                (genuine_verdicts if same else impostor_verdicts).append(decision.verdict.value)
-                if decision.median_distance is not None:
-                    (genuine_d if same else impostor_d).append(decision.median_distance)
-        live_count = sum(1 for c in per_capture if c["live"])
-        passive_only = sum(1 for c in per_capture if c["live"] and c["challenge"] is None)
+                (genuine if probe.identity == enrol_id else impostor).append(distance(chip.encoding, enc))
+        return genuine, impostor
+
+    def split_report(self) -> dict[str, Any]:
+        cal_g, cal_i = self.split_scores("calibration")
+        held_g, held_i = self.split_scores("held_out")
+        derived = derive_thresholds(cal_g, cal_i)
+        fmr_a, fnmr_a = metrics.rates_at(held_g, held_i, derived["accept"])
+        oracle = metrics.fnmr_at_fmr(held_g, held_i, 1e-3)
+        ids = sorted({s.identity for s in self.stills})
         return {
-            "captures": per_capture,
-            "bpcer": {"rate": 1 - live_count / max(1, len(per_capture)), "attempts": len(per_capture)},
-            "passed_without_challenge": passive_only,
-            "fta": sum(1 for c in per_capture if c["frames_good"] == 0),
-            "genuine_decisions": _count(genuine_verdicts),
-            "impostor_decisions": _count(impostor_verdicts),
-            "genuine_median_distances": sorted(round(d, 3) for d in genuine_d),
-            "impostor_min_distance": round(min(impostor_d), 3) if impostor_d else None,
-            "impostor_match_only_accepts": sum(1 for d in impostor_d if d <= self.t.accept),
+            "identities": {k: sum(1 for i in ids if self.split_of(i) == k) for k in ("calibration", "held_out")},
+            "derived_on_calibration": derived,
+            "held_out_at_derived_accept": {
+                "threshold": derived["accept"], "fmr": fmr_a, "fnmr": round(fnmr_a, 4),
+                "impostor_accepts": sum(1 for d in held_i if d <= derived["accept"]),
+                "genuine": len(held_g), "impostor": len(held_i),
+                "fnmr_ci95": rate(sum(1 for d in held_g if d > derived["accept"]), len(held_g)),
+            },
+            "held_out_own_fnmr_at_fmr_1e-3": {"threshold": round(oracle.threshold, 4), "fnmr": round(oracle.fnmr, 4),
+                                              "resolvable": oracle.supported},
         }
 
-    def _attack_report(self, species: dict[str, list[tuple[Sample, Capture]]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, items in species.items():
-            passed = accepted = match_only = trials = 0
-            for s, cap in items:
-                if cap.liveness is not None and cap.liveness.outcome is LivenessOutcome.PASSED:
-                    passed += 1
-                for _variant, chip in self._chips_of(s.identity, exclude=s.rel):
-                    decision = cap.decide(chip, self.t)
-                    trials += 1
-                    accepted += decision.verdict is Verdict.ACCEPT
-                    match_only += decision.median_distance is not None and decision.median_distance <= self.t.accept
-            out[name] = {
-                "attacks": len(items), "apcer": passed / max(1, len(items)), "liveness_passed": passed,
-                "iapmr_trials": trials, "system_accepts": accepted, "matcher_alone_accepts": match_only,
-            }
-        return out
+    # the responsive bench ------------------------------------------------------------------------------------
 
+    def responsive_bench(self) -> dict[str, Any]:
+        still_images = [(s.rel, s.identity, read_image(self.root, s)) for s in self.stills]
+        still_images += [(s.rel, s.role, read_image(self.root, s)) for s in self.samples
+                         if s.role in ("attack_print", "attack_screen")]
+        videos = [(s.rel, s.identity) for s in self.samples if s.role == "video_probe"]
+        bench = ResponsiveBench(self.root, self.t, self.encoder, stills=still_images, videos=videos,
+                                attempts_per_video=4 if self.quick else 10, attack_every=12 if self.quick else 5,
+                                progress=self.progress)
+        bona, coverage = bench.bona_fide()
+        species = bench.attacks()
+        return {"bona_fide": bona_fide_report(bona, coverage, self._decide),
+                "attacks": attack_report(species, self._decide)}
 
-def _count(verdicts: list[str]) -> dict[str, int]:
-    counts = {v.value: 0 for v in Verdict}
-    for v in verdicts:
-        counts[v] += 1
-    counts["total"] = len(verdicts)
-    return counts
+    def _decide(self, attempt: Attempt) -> list[str]:
+        """Verdicts against every chip of the attempt's identity made from another photo (another session)."""
+        source = attempt.camera.split(":")[0] if ":" not in attempt.camera else attempt.camera.split(":")[1]
+        return [attempt.capture.decide(chip, self.t).verdict.value
+                for _name, chip in self._chips_of(attempt.identity, exclude=source)]
+
+    # the report -----------------------------------------------------------------------------------------------
+
+    def _chips_of(self, identity: str, exclude: str = "") -> list[tuple[str, ChipEnrolment]]:
+        return [
+            (name, chip)
+            for (name, rel), chip in self.chips.items()
+            if chip is not None and rel != exclude and self._identity(rel) == identity
+        ]
+
+    def _identity(self, rel: str) -> str:
+        return self._identity_of[rel]
 
 
 def comparison_report(genuine: list[float], impostor: list[float], t: FaceThresholds) -> dict[str, Any]:

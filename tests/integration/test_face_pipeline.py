@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import subprocess
 import sys
@@ -13,13 +14,15 @@ import cv2
 import numpy as np
 import pytest
 
-from drivers.camera import Camera, StillImageSource, VideoFileSource
+from drivers.camera import Camera, Frame, StillImageSource, VideoFileSource
 from drivers.face.encoder import ChipEnrolment, DlibEncoder, distance, grey3
 from drivers.face.landmarks import FaceAnalyser
 from drivers.face.session import LiveFaceSession
 from kiosk.errors import NoFaceInChipPhoto
 from kiosk.face import FaceThresholds, Guidance, LivenessOutcome, Verdict, assess_quality
 from testbench.face.attacks import chip_like, fit_frame, waved_print
+from testbench.face.pad_bench import run_camera
+from testbench.face.responsive import CooperativePatient, Footage
 
 REPO = Path(__file__).resolve().parents[2]
 FIX = REPO.parent / "shared" / "fixtures"
@@ -51,7 +54,7 @@ def lin_chip(encoder: DlibEncoder) -> ChipEnrolment:
     return _chip(encoder, "faces/face_recognition/lin_manuel_miranda.png")
 
 
-def _run(encoder: DlibEncoder, frames: Iterator, seed: int = 1) -> LiveFaceSession:  # type: ignore[type-arg]
+def _run(encoder: DlibEncoder, frames: Iterator[Frame], seed: int = 1) -> LiveFaceSession:
     session = LiveFaceSession(encoder, T, rng=random.Random(seed))
     for frame in frames:
         session.feed(frame)
@@ -94,14 +97,28 @@ def test_gates_on_fixture_stills() -> None:
         assert Guidance.MORE_LIGHT in assess_quality(dark.measurements, T)
 
 
-def test_live_talking_head_passes_liveness_and_is_not_someone_else(
-    encoder: DlibEncoder, lin_chip: ChipEnrolment
-) -> None:
+def test_a_recorded_talking_head_cannot_answer_the_prompts(encoder: DlibEncoder, lin_chip: ChipEnrolment) -> None:
     frames = VideoFileSource(FIX / "video/WDA_AlexandriaOcasioCortez_000.mp4").frames()
-    decision = _run(encoder, frames).finish(lin_chip)
-    assert decision.liveness is not None and decision.liveness.outcome is LivenessOutcome.PASSED
-    assert decision.liveness.passive is not None and decision.liveness.passive.blinks >= 1
-    assert decision.verdict is Verdict.REJECT  # AOC against Lin-Manuel Miranda's chip
+    session = _run(encoder, frames)
+    session.source_ended()
+    decision = session.finish(lin_chip, match_even_if_not_live=True)
+    assert decision.verdict is Verdict.LIVENESS_FAILED
+    assert decision.liveness is not None and decision.liveness.passive is not None
+    assert decision.liveness.passive.blinks >= 1  # it blinks and moves, on its own clock
+    assert decision.liveness.reason  # the prompt it missed, or that the recording ended
+
+
+def test_a_cooperative_patient_passes_and_is_not_someone_else(encoder: DlibEncoder, lin_chip: ChipEnrolment) -> None:
+    turns = dataclasses.replace(T, challenge_actions="turn_left,turn_right")  # what this footage holds
+    footage = Footage.index(FIX / "video/WDA_KatieHill_000.mp4")
+    with FaceAnalyser() as analyser:
+        patient = CooperativePatient(footage, random.Random(3), prompts=turns.prompts_allowed)
+        attempt = run_camera(patient, encoder, turns, 3, "katie_hill", analyser)
+    live = attempt.capture.liveness
+    assert live is not None and live.outcome is LivenessOutcome.PASSED, live
+    assert [p.passed for p in live.prompts] == [True, True] and "prompts" in live.checks
+    decision = attempt.capture.decide(lin_chip, turns)
+    assert decision.verdict is Verdict.REJECT  # Katie Hill against Lin-Manuel Miranda's chip
     assert len(decision.distances) == T.frames_to_encode and min(decision.distances) > T.accept
 
 
