@@ -56,6 +56,8 @@ class FacePolicy:
     # The 照合番号B counter (10 tries, shared by every reader the card ever met) is never run down by the
     # kiosk: below this many tries left the face path is not offered and no VERIFY is sent.
     min_verification_b_tries: int = 3
+    # The face thresholds and liveness policy (kiosk/face.py FaceThresholds as JSON); empty: the packaged one.
+    thresholds_file: str = ""
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
     from drivers.card.service import MyNumberCardService, load_issuer_keys
     from drivers.cardface.scanner import DocumentCameraFrontReader
     from drivers.face.verifier import LiveFaceVerifier
+    from kiosk.face import load_thresholds
 
     settings = config.devices
     data_dir = Path(settings.data_dir)
@@ -76,7 +77,8 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
     front = DocumentCameraFrontReader(card_face_source)
     gate = VerificationBGate(card, front, policy=GuardPolicy(stop_at=config.face.min_verification_b_tries - 1),
                              scan_timeout_s=max(1.0, config.timeouts.card_face_scan_s - 2.0))
-    face = LiveFaceVerifier(face_source)
+    thresholds = load_thresholds(Path(config.face.thresholds_file)) if config.face.thresholds_file else None
+    face = LiveFaceVerifier(face_source, thresholds)
     client_cert = (settings.client_cert, settings.client_key) if settings.client_cert else None
     d = config.delivery
     client = BackendClient(BackendConfig(settings.backend_url, ca_bundle=settings.backend_ca or None,

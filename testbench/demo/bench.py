@@ -61,6 +61,22 @@ def _portrait_from(video: Path) -> Image.Image | None:
     return None
 
 
+def _passive_face_policy(root: Path) -> Path:
+    """The demo's face policy: the packaged thresholds with the prompted challenge only when passive evidence
+    is weak. The demo's face camera is a recorded video that cannot answer a prompt (the responsive bench camera,
+    testbench/face/responsive.py, measures the challenge); a clinic's kiosk keeps `always_challenge`."""
+    import dataclasses
+    import json
+
+    from kiosk.face import load_thresholds
+
+    policy = dataclasses.replace(load_thresholds(), always_challenge=False)
+    path = root / "face-policy-demo.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(dataclasses.asdict(policy), indent=1))
+    return path
+
+
 class DemoBench:
     def __init__(self, config: KioskConfig, root: Path = DEMO_ROOT, variant: str = "ordinary",
                  video: str = "same-person") -> None:
@@ -83,7 +99,8 @@ class DemoBench:
             self._verifier = self._start_verifier()
             self.config = replace(config, devices=replace(
                 config.devices, reader="Virtual PCD 00 00", backend_url=self.backend_url, kiosk_id=KIOSK_ID,
-                data_dir=str(root / "kiosk"), issuer_public_key=str(cards / "pki" / "issuer_public.pem")))
+                data_dir=str(root / "kiosk"), issuer_public_key=str(cards / "pki" / "issuer_public.pem")),
+                face=replace(config.face, thresholds_file=str(_passive_face_policy(root))))
             from kiosk.app.wiring import build_real_devices
 
             self.real = build_real_devices(self.config, camera=self._face_source,
