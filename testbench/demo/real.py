@@ -34,7 +34,7 @@ def _s(name: str, about: str, steps: list[Step], variant: str = "ordinary", vide
 
 REAL_SCENARIOS: dict[str, RealScenario] = {r.scenario.name: r for r in [
     _s("face", "face: card-face OCR → 照合番号B → chip photo → live video → liveness → consents", [
-        ("insert",), ("wait", "method"), ("tap", "use_face"), ("wait", "face_capture"), ("wait", "consent"),
+        ("insert",), ("wait", "method"), ("tap", "use_face"), ("wait", "face_capture"), ("look",),
         ("consent", "first"), *END]),
     _s("face-fails-then-pin", "someone else's face: no match, the patient uses the PIN", [
         ("insert",), ("wait", "method"), ("tap", "use_face"), ("wait", "face_capture"), ("wait", "face_failed"),
@@ -61,13 +61,13 @@ REAL_SCENARIOS: dict[str, RealScenario] = {r.scenario.name: r for r in [
     _s("expired", "certificate expired beyond the grace: message and staff", [
         ("insert",), ("wait", "cert_expired"), ("remove",), ("wait", "attract")], variant="expired"),
     _s("pin-less", "顔認証マイナンバーカード (no PIN): face only", [
-        ("insert",), ("wait", "face_capture"), ("wait", "consent"), ("consent", "first"), *END],
+        ("insert",), ("wait", "face_capture"), ("look",), ("consent", "first"), *END],
         variant="pin-less"),
     _s("card-pulled", "card pulled during PIN entry: wiped, back to idle with a message", [
         ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("remove",),
         ("wait", "attract")]),
     _s("backend-down", "verification service down: face path, recorded, staff confirm eligibility, nothing lost", [
-        ("insert",), ("wait", "face_capture"), ("wait", "consent"), ("consent", "first"), *END],
+        ("insert",), ("wait", "face_capture"), ("look",), ("consent", "first"), *END],
         verifier_down=True),
 ]}
 

@@ -21,6 +21,7 @@ from kiosk.screens import ScreenModel
 from testbench.demo.fakes import FakeBackend, FakeCard, FakePresence, FakeScanner, ScriptedFaceVerifier
 
 Step = tuple[str, ...]  # ("wait", screen) | ("tap", intent) | ("pin", digits) | ("consent", "first"|"last")
+#                          | ("look",): at the face camera until the consents, retrying when offered
 #                       | ("insert",) | ("remove",) | ("staff_pin", digits) | ("gesture",)
 
 DEMO_STAFF_PIN = "2468"
@@ -269,8 +270,22 @@ class ScenarioPlayer:
                 corner.click()
         elif kind == "consent":
             self._answer_consents(args[0], timeout_s)
+        elif kind == "look":
+            self._look_until_consent(timeout_s)
         else:
             raise ValueError(f"unknown scenario step {step}")
+
+    def _look_until_consent(self, timeout_s: float) -> None:
+        """A cooperative patient at the face camera: looks until the consents appear, and presses
+        もう一度 when the kiosk offers another attempt (as a person would), at most the attempts it allows."""
+        window = self.kiosk.window
+        for _ in range(self.kiosk.controller.state.settings.config.face.max_attempts):
+            self.wait_until(lambda: window.model is not None and window.model.screen in ("consent", "face_retry"),
+                            timeout_s, "consent")
+            if window.model is not None and window.model.screen == "consent":
+                return
+            window.current_page.button_for(Pressed(Intent.RETRY)).click()
+        self.wait_until(lambda: window.model is not None and window.model.screen == "consent", timeout_s, "consent")
 
     def _answer_consents(self, which: str, timeout_s: float) -> None:
         window = self.kiosk.window
