@@ -1,7 +1,7 @@
 """The printed card front (券面) as the kiosk sees it, and 照合番号B built from it. Stdlib only.
 
 照合番号B = birth date YYMMDD **as printed** (era year for nationals, Gregorian YY for foreign residents)
-+ expiry year YYYY + the 4-digit セキュリティコード under the photo (card-protocol.md §6.2).
++ expiry year YYYY + the 4-digit セキュリティコード under the photo (docs/card-reference.md §6.2).
 
 Also holds the pure guard that decides whether a value read from the card front may be sent to the card:
 照合番号B has a retry counter, and a patient never asked for a wrong value to be tried, so the kiosk sends

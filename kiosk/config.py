@@ -17,7 +17,7 @@ from kiosk.errors import ConfigError
 
 # Consent screens the kiosk knows, in the order they are asked. Ids match kiosk.reception.ConsentItem values
 # where one exists; "comprehensive", "limit_info" and "prescription_form" are screens, not OQS items.
-# The 包括同意 screen's "consent_all" stands for these four (reception-flow.md §(b), step 6).
+# The 包括同意 screen's "consent_all" stands for these four (docs/reception-flow.md §2).
 COMPREHENSIVE_CONSENT_ITEMS = ("diagnosis", "pharmacists", "operation", "specific_health_checkups")
 ITEMS_2025 = ("diagnosis_name", "infectious", "allergy", "other_allergy", "test", "prescription_info")
 KNOWN_CONSENT_SCREENS = (

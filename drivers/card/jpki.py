@@ -1,5 +1,5 @@
 """公的個人認証AP (JPKI-AP): the user-authentication certificate, its CA, the auth PIN and signing with
-the auth key. Constants from card-protocol.md §4."""
+the auth key. Constants from docs/card-reference.md §4."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""券面事項確認AP (Kenkaku): 照合番号B and the card face EF (card-protocol.md §6).
+"""券面事項確認AP (Kenkaku): 照合番号B and the card face EF (docs/card-reference.md §6).
 
 The card face EF 0002 holds the chip's copy of the printed front: birth date, sex, the card's public key,
 name and address images, the grey JPEG 2000 face photo, the issuer's signature, the expiry date and the

@@ -78,7 +78,7 @@ def choose_reader(name: str | None) -> str:
     raise NoReader(f"no reader named {name!r} (found: {', '.join(readers)})")
 
 
-DEFAULT_APDU_DEADLINE_S = 5.0  # card-protocol.md §4: a signature takes a few hundred ms; give ≥ 5 s
+DEFAULT_APDU_DEADLINE_S = 5.0  # docs/card-reference.md §4.4: a signature takes a few hundred ms; give ≥ 5 s
 DEFAULT_CONNECT_DEADLINE_S = 5.0
 
 

@@ -59,7 +59,7 @@ def load_card_model(directory: Path, *, persist_counters: bool = True) -> CardMo
                            KENKAKU_A: _secret(secrets["verification_a"], 10),
                            KENKAKU_BIRTH: _secret(secrets["birth_key"], 10)}
     kenkaku_app.keys = {0x001A: Key(card_key, None)}
-    kenkaku_app.efs[0x0003] = Ef(records.kenkaku_ap_info(card_key))  # free (card-protocol.md §6.1)
+    kenkaku_app.efs[0x0003] = Ef(records.kenkaku_ap_info(card_key))  # free (docs/card-reference.md §6.1)
     kenkaku_app.efs[0x0004] = Ef(records.cv_certificate(card_key, issuer_key))  # free
 
     my_number_ef = records.my_number_record(str(secrets["verification_a"]))
@@ -74,7 +74,7 @@ def load_card_model(directory: Path, *, persist_counters: bool = True) -> CardMo
                            KENHOJO_A: _secret(secrets["verification_a"], 10),
                            KENHOJO_B: _secret(secrets["verification_b"], 10)}
     kenhojo_app.keys = {0x0013: Key(card_key, None)}
-    kenhojo_app.efs[0x0004] = Ef(records.cv_certificate(card_key, issuer_key))  # free (card-protocol.md §5.1)
+    kenhojo_app.efs[0x0004] = Ef(records.cv_certificate(card_key, issuer_key))  # free (docs/card-reference.md §5.1)
     kenhojo_app.efs[0x0005] = Ef(records.kenhojo_ap_info(card_key))  # free
 
     applications = [jpki_app, kenkaku_app, kenhojo_app]

@@ -1,4 +1,4 @@
-"""The virtual My Number card: `execute(apdu) -> response`, behaving as card-protocol.md §11 describes.
+"""The virtual My Number card: `execute(apdu) -> response`, behaving as docs/card-reference.md §11 describes.
 
 State per card session: the current DF and EF and the set of verified secrets per DF. Power on, power
 off and reset clear it; retry counters live in the CardModel's CounterStore and survive all of these.
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 OK = b"\x90\x00"
 JPKI_AID = bytes.fromhex("D392F000260100000001")
 KENHOJO_AID = bytes.fromhex("D3921000310001010408")
-# The values CHANGE REFERENCE DATA accepts, per (AP, secret EF) — card-protocol.md §8.
+# The values CHANGE REFERENCE DATA accepts, per (AP, secret EF) — docs/card-reference.md §8.
 SECRET_FORMATS = {
     (JPKI_AID, 0x0018): re.compile(rb"[0-9]{4}"),  # 利用者証明用暗証番号
     (JPKI_AID, 0x001B): re.compile(rb"[A-Z0-9]{6,16}"),  # 署名用パスワード
@@ -214,7 +214,7 @@ class VirtualMyNumberCard:
         raise CardStatus(0x63C0 | (tries - 1))
 
     def _change_reference_data(self, apdu: ParsedApdu) -> bytes:
-        """`00 24 01 80 Lc new` after VERIFY of the same secret (card-protocol.md §11.6). A new value outside
+        """`00 24 01 80 Lc new` after VERIFY of the same secret (docs/card-reference.md §11 item 6). A new value outside
         the secret's format is refused with 6A80 and changes nothing — the format is the one OpenSC's
         pkcs15-jpki and jpki/myna enforce (4 digits; 6–16 of A–Z 0–9); a real card's exact answer is not
         published, 6A80 is ISO 7816-4's "incorrect data". 照合番号A/B and the birth key follow from the

@@ -83,7 +83,8 @@ class CardModel:
     atr: bytes
     applications: list[Application]
     counters: CounterStore
-    query_answers_9000_when_verified: bool = False  # §11 item 5: some cards do; OpenSC needs 63Cx
+    # Some cards answer the VERIFY query with 9000 once verified; OpenSC needs 63Cx (docs/card-reference.md §11 item 5).
+    query_answers_9000_when_verified: bool = False
 
     def application(self, aid: bytes) -> Application | None:
         for app in self.applications:

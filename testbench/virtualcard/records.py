@@ -1,4 +1,4 @@
-"""Binary records of the 券面 APs and the JPKI token info, laid out as card-protocol.md §4–§6 describe."""
+"""Binary records of the 券面 APs and the JPKI token info, laid out as docs/card-reference.md §4–§6 describe."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def token_info() -> bytes:
         160, b"\x00")
 
 
-# --- freely readable EFs of the 券面 APs (card-protocol.md §5.4, §6.4; read by jpki/myna `text basic-info`
+# --- freely readable EFs of the 券面 APs (docs/card-reference.md §5.4, §6.4; read by jpki/myna `text basic-info`
 # and `visual basic-info`). Test values: the real ones chain to J-LIS 券面 CAs the project cannot have.
 
 

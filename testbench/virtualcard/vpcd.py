@@ -1,4 +1,4 @@
-"""Serve a virtual card to pcscd through vsmartcard's vpcd (card-protocol.md §12, environment.md §3).
+"""Serve a virtual card to pcscd through vsmartcard's vpcd (docs/card-reference.md §12).
 
 vpcd is the TCP server (port 35963 for its first slot); the card is the client. Connected socket = card
 inserted, closed socket = card removed. Every message is a 2-byte big-endian length + payload; a 1-byte

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-# A portrait kiosk panel for the offscreen platform (environment.md §7); must be set before Qt starts.
+# A portrait kiosk panel for the offscreen platform (docs/architecture.md, "The Qt offscreen platform in tests");
+# must be set before Qt starts.
 _cfg = Path(tempfile.gettempdir()) / "myna-kiosk-offscreen.json"
 _cfg.write_text(json.dumps({"screens": [{"name": "kiosk", "x": 0, "y": 0, "width": 800, "height": 1280,
                                          "logicalDpiX": 96, "logicalDpiY": 96, "dpr": 1}]}))

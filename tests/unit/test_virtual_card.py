@@ -1,4 +1,4 @@
-"""The virtual card in-process: the §11 checklist, answer by answer."""
+"""The virtual card in-process: the docs/card-reference.md §11 checklist, answer by answer."""
 
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def test_counters_persist_across_loads(profile_dir) -> None:  # type: ignore[no-
 
 def test_free_efs_of_the_card_face_aps(card: VirtualMyNumberCard) -> None:
     """What jpki/myna's `text basic-info` (Kenhojo EF 0005) and `visual basic-info` (Kenkaku EF 0003) read,
-    and both APs' CV certificates (EF 0004): no VERIFY needed (card-protocol.md §5.1, §6.1)."""
+    and both APs' CV certificates (EF 0004): no VERIFY needed (docs/card-reference.md §5.1, §6.1)."""
     from drivers.card import kenhojo, tlv
 
     for aid, fid, tag in ((kenhojo.AID, 0x0004, 0x7F21), (kenhojo.AID, 0x0005, 0xFF40),
