@@ -74,7 +74,8 @@ GUIDANCE_PRIORITY: tuple[Guidance, ...] = (
 )
 
 
-# Occlusion hints are prompts, not gates (face.md §7.2): a frame that only draws one of them still counts.
+# Occlusion hints are prompts, not gates: a frame that only draws one of them still counts (a mask or cap is
+# asked off, never a reason to wait silently).
 ADVISORY: frozenset[Guidance] = frozenset({Guidance.REMOVE_MASK, Guidance.REMOVE_CAP})
 
 
@@ -133,7 +134,7 @@ class FaceThresholds:
     turn_deg: float = 10.0
     nod_deg: float = 7.0
     min_depth: float = 0.02
-    provenance: str = "face.md §7.1 starting values"
+    provenance: str = "built-in defaults (assets/face/thresholds.json replaces them)"
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> FaceThresholds:

@@ -5,7 +5,7 @@ the element's list, so a registry value no reader knows is left out instead of b
 Sources (keys used below; full references in docs/facexml.md):
   MC  hangilc/myclinic-ts packages/onshi-result/codes.ts (cites OQSCD006, OQSCD012, OQSCD013)
   YE  YUKI-ENT/OQSDrug2 OQSDrug/QualificationFaceExporter.cs (a face-XML writer)
-  RW  a public Node face-folder watcher (ResWatcher field map, reception-flow.md [S58])
+  RW  a public Node face-folder watcher (ResWatcher field map, docs/facexml.md, sources)
   ORCA  日医標準レセプトソフト API 患者基本情報の取得 (patientget, 2025-01-28 items)
 """
 

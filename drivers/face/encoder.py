@@ -2,7 +2,7 @@
 
 `import face_recognition` loads dlib's 68-point landmark model at import time; that model's training data
 (iBUG 300-W) excludes commercial use, so the product calls dlib itself with only the 5-point predictor and
-the ResNet encoder from `face_recognition_models` (environment.md §2 option 2). The encodings are identical.
+the ResNet encoder from `face_recognition_models` (README.md, "Face library"). The encodings are identical.
 This is the only module that imports dlib. Models load once, lazily, on the caller's (worker) thread.
 """
 

@@ -4,7 +4,7 @@
   degrees about both axes and shifted, rendered with a perspective camera (a homography). This is the
   attack the non-planar motion test exists for: it moves, but like a sheet of paper.
 * `chip_like`: a face crop made to look like the card's IC-chip photo: grey, face ~80–120 px, JPEG 2000
-  squeezed to a byte budget (~1.6 KB / ~2.4 KB), per face.md §1.
+  squeezed to a byte budget (~1.6 KB / ~2.4 KB), as the chip photo is (docs/card-reference.md §6.3).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """`myna-testbench face eval`: the face path measured on the shared fixtures, end to end.
 
-Protocol (face.md §7.4):
+Protocol (docs/face.md §3–§4):
 * Every usable still is turned into two chip-like enrolments (grey; face 80 px at ~1.6 KB and 120 px at
   ~2.4 KB JPEG 2000) and compared with every *other* still: same identity = genuine (a different photo,
   i.e. a different session), other identity = impostor. Stills are probes encoded in grey.
@@ -129,7 +129,7 @@ class Evaluation:
 
     def per_frame_distances(self, every: int = 5) -> dict[str, Any]:
         """Every `every`-th video frame that passes the gates, encoded alone and compared with every chip
-        (face.md §7.4 step 4: the per-frame rates, to set beside the decision-level ones)."""
+        (docs/face.md §4: the per-frame rates, to set beside the decision-level ones)."""
         genuine: list[float] = []
         impostor: list[float] = []
         frames = 0
