@@ -118,8 +118,6 @@ class FaceThresholds:
     max_track_gap_s: float = 0.5  # a face missing for longer breaks the track (identity continuity)
     max_identity_spread: float = 0.55  # largest distance between encodings taken across the window
     passive_window_s: float = 3.0
-    challenge_window_s: float = 4.0
-    min_turn_yaw_deg: float = 12.0  # a head-turn challenge needs this yaw swing
     # the prompted challenge (kiosk/face_challenge.py): policy and the numbers each prompt is judged by
     always_challenge: bool = True  # prompt even after a passive pass (false: only when passive evidence is weak)
     challenge_prompts: int = 2  # distinct prompts per capture, drawn at random
@@ -282,15 +280,6 @@ class LivenessOutcome(Enum):
     FAILED = "failed"  # no evidence after the challenge, or the identity changed mid-window
 
 
-class LivenessChallenge(Enum):
-    BLINK = "blink"
-    TURN_HEAD = "turn_head"
-
-    @property
-    def guidance(self) -> Guidance:
-        return Guidance.BLINK if self is LivenessChallenge.BLINK else Guidance.TURN_HEAD
-
-
 @dataclass(frozen=True)
 class LivenessEvidence:
     """Numbers the liveness analysis measured over one window."""
@@ -307,8 +296,6 @@ class LivenessEvidence:
 class LivenessReport:
     outcome: LivenessOutcome
     passive: LivenessEvidence | None
-    challenge: LivenessChallenge | None = None
-    challenge_evidence: LivenessEvidence | None = None
     identity_spread: float | None = None  # largest distance between the window's encodings
     reason: str = ""
     prompts: tuple[PromptResult, ...] = ()  # the prompted challenge, one result per prompt shown
@@ -322,29 +309,6 @@ def judge_passive(e: LivenessEvidence, t: FaceThresholds) -> LivenessOutcome:
     if e.blinks >= t.min_blinks and e.nonplanar >= t.min_nonplanar:
         return LivenessOutcome.PASSED
     return LivenessOutcome.NEEDS_CHALLENGE
-
-
-def pick_challenge(e: LivenessEvidence, t: FaceThresholds, coin: float) -> LivenessChallenge:
-    """Ask for what the passive window lacked; if it lacked both, `coin` in [0, 1) picks at random."""
-    has_blink = e.blinks >= t.min_blinks
-    has_depth = e.nonplanar >= t.min_nonplanar
-    if has_blink and not has_depth:
-        return LivenessChallenge.TURN_HEAD
-    if has_depth and not has_blink:
-        return LivenessChallenge.BLINK
-    return LivenessChallenge.BLINK if coin < 0.5 else LivenessChallenge.TURN_HEAD
-
-
-def judge_challenge(challenge: LivenessChallenge, e: LivenessEvidence, t: FaceThresholds) -> LivenessOutcome:
-    """A challenge passes only with the asked-for action on a continuous track; a turn must also show depth
-    (a flat photo tilted to fake a turn moves like a plane)."""
-    if not e.track_continuous:
-        return LivenessOutcome.FAILED
-    if challenge is LivenessChallenge.BLINK:
-        ok = e.blinks >= t.min_blinks
-    else:
-        ok = e.yaw_range_deg >= t.min_turn_yaw_deg and e.nonplanar >= t.min_nonplanar
-    return LivenessOutcome.PASSED if ok else LivenessOutcome.FAILED
 
 
 # --- decision --------------------------------------------------------------------------------------------

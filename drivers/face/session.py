@@ -335,7 +335,7 @@ class LiveFaceSession:
     def _finish_liveness(self, outcome: LivenessOutcome, reason: str) -> None:
         checks = ["track", "passive"] + (["prompts", "depth"] if self._results else [])
         self._liveness = LivenessReport(
-            outcome, self._passive_evidence, None, None, None, reason,
+            outcome, self._passive_evidence, identity_spread=None, reason=reason,
             prompts=tuple(self._results), checks=tuple(checks),
         )
         self.phase, self.prompt = CaptureStage.DONE, None

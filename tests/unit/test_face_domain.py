@@ -13,7 +13,6 @@ from kiosk.face import (
     FaceMeasurements,
     FaceThresholds,
     Guidance,
-    LivenessChallenge,
     LivenessEvidence,
     LivenessOutcome,
     LivenessReport,
@@ -21,10 +20,8 @@ from kiosk.face import (
     assess_quality,
     decide,
     decide_band,
-    judge_challenge,
     judge_passive,
     load_thresholds,
-    pick_challenge,
     quality_score,
     usable,
 )
@@ -107,20 +104,6 @@ def test_passive_needs_both_blink_and_depth() -> None:
     assert judge_passive(_evidence(blinks=0), T) is LivenessOutcome.NEEDS_CHALLENGE
     assert judge_passive(_evidence(nonplanar=0.001), T) is LivenessOutcome.NEEDS_CHALLENGE
     assert judge_passive(_evidence(track_continuous=False), T) is LivenessOutcome.FAILED
-
-
-def test_challenge_asks_for_what_was_missing() -> None:
-    assert pick_challenge(_evidence(blinks=0), T, 0.9) is LivenessChallenge.BLINK
-    assert pick_challenge(_evidence(nonplanar=0.0), T, 0.1) is LivenessChallenge.TURN_HEAD
-    still = _evidence(blinks=0, nonplanar=0.0)
-    assert {pick_challenge(still, T, c) for c in (0.1, 0.9)} == {LivenessChallenge.BLINK, LivenessChallenge.TURN_HEAD}
-
-
-def test_a_flat_turn_fails_the_turn_challenge() -> None:
-    assert judge_challenge(LivenessChallenge.TURN_HEAD, _evidence(yaw_range_deg=20.0), T) is LivenessOutcome.PASSED
-    flat = _evidence(yaw_range_deg=20.0, nonplanar=0.01)
-    assert judge_challenge(LivenessChallenge.TURN_HEAD, flat, T) is LivenessOutcome.FAILED
-    assert judge_challenge(LivenessChallenge.BLINK, _evidence(blinks=0), T) is LivenessOutcome.FAILED
 
 
 def test_bands() -> None:
