@@ -94,7 +94,8 @@ def step(state: FlowState, event: Event) -> tuple[FlowState, list[Effect]]:
     new, effects = _dispatch(state, event)
     if new != state and not any(isinstance(e, Show) for e in effects):
         effects.append(Show(new.phase.value))
-    if (new.phase is not state.phase or new.lang != state.lang) and not new.muted:
+    moved = new.phase is not state.phase or new.lang != state.lang or _item(new) != _item(state)
+    if moved and not new.muted:
         effects.append(PlayVoice(_voice_clip(new), new.lang))
     return new, effects
 
@@ -103,7 +104,15 @@ def _voice_clip(s: FlowState) -> str:
     # Stored but not confirmed by the verifier: the "done" clip says 受付完了, so it gets its own clip.
     if s.phase is Phase.DONE and (s.queued or s.backend_down):
         return "done_recorded"
+    item = _item(s)
+    if item is not None:
+        return f"consent_{item}"  # title, question and choices of this consent screen (build_voices.py)
     return s.phase.value
+
+
+def _item(s: FlowState) -> str | None:
+    """The consent screen on show, if any: each one has its own clip."""
+    return s.consent_queue[0] if s.phase is Phase.CONSENT and s.consent_queue else None
 
 
 def offers(s: FlowState) -> tuple[Offer, ...]:
