@@ -16,7 +16,7 @@ from dataclasses import replace
 from kiosk.config import LANGUAGES
 from kiosk.errors import ErrorCode
 from kiosk.face import Guidance, Verdict
-from kiosk.flow_phases import PHASES, PIN_LENGTH, face_not_accepted, leave_staff
+from kiosk.flow_phases import PHASES, PIN_LENGTH, back_to_visual_check, face_not_accepted, leave_staff
 from kiosk.flow_steps import (
     CARD_LEFT_TIMER,
     JOB_PHASES,
@@ -190,7 +190,7 @@ def _timer(s: FlowState, name: str) -> Transition:
         case Phase.SUBMITTING:
             return end_session(s, Phase.SUBMIT_FAILED, error=ErrorCode.BACKEND_TIMEOUT)
         case Phase.STAFF_PIN if s.staff_for_visual:
-            return enter(s, Phase.STAFF_CALL, staff_for_visual=False, staff_message=None)
+            return back_to_visual_check(s)
         case Phase.STAFF_PIN | Phase.STAFF_PANEL | Phase.STAFF_SELF_TEST:
             s, effects = cancel_job(s)
             s, more = leave_staff(s)

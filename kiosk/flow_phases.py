@@ -75,7 +75,7 @@ STAFF_TAP_WINDOW_S = 4.0  # … within this many seconds open the staff PIN
 
 
 def leave_staff(s: FlowState) -> Transition:
-    s = replace(s, staff_message=None, self_test=None, staff_for_visual=False)
+    s = replace(s, staff_message=None, self_test=None, staff_for_visual=False, staff_pending=None)
     if s.card_present:
         return start_reading(s)
     return to_idle(s, None)
@@ -143,7 +143,8 @@ def _without_pin(s: FlowState) -> list[Offer]:
 def _staff_call_offers(s: FlowState) -> list[Offer]:
     if not s.settings.config.staff.pin_hash:
         return []  # staff mode is off: no staff button that would do nothing
-    return [_offer(Intent.STAFF_SIGN_IN, Role.QUIET, lambda s: _open_staff_pin(s, for_visual=True))]
+    # Staff look at the card and the patient first; confirming (or rejecting) then asks for their PIN.
+    return [_offer(Intent.STAFF_SIGN_IN, Role.QUIET, lambda s: enter(s, Phase.VISUAL_CHECK))]
 
 
 def _staff_pin_offers(s: FlowState) -> list[Offer]:
@@ -151,11 +152,27 @@ def _staff_pin_offers(s: FlowState) -> list[Offer]:
 
 
 def _visual_check_offers(s: FlowState) -> list[Offer]:
+    # Both answers are staff-only: each opens the staff PIN, and only a PIN checked then carries it out.
     return [
-        _offer(Intent.VISUAL_CONFIRMED, Role.PRIMARY, lambda s: start_consents(s, Method.VISUAL)),
-        _offer(Intent.VISUAL_REJECTED, Role.DANGER,
-               lambda s: end_session(s, Phase.TAKE_CARD, error=ErrorCode.VISUAL_REJECTED)),
-    ]  # fmt: skip
+        _offer(Intent.VISUAL_CONFIRMED, Role.PRIMARY, lambda s: _ask_staff(s, Intent.VISUAL_CONFIRMED)),
+        _offer(Intent.VISUAL_REJECTED, Role.DANGER, lambda s: _ask_staff(s, Intent.VISUAL_REJECTED)),
+    ]
+
+
+def _ask_staff(s: FlowState, pending: Intent) -> Transition:
+    if not s.settings.config.staff.pin_hash:
+        return s, []  # staff mode is off: no staff PIN to check, so no staff-only answer
+    return _open_staff_pin(replace(s, staff_pending=pending), for_visual=True)
+
+
+def _carry_out(s: FlowState, pending: Intent | None) -> Transition:
+    """The staff-only answer the staff PIN was asked for, now that it checked out."""
+    s = replace(s, staff_for_visual=False, staff_pending=None)
+    if pending is Intent.VISUAL_CONFIRMED:
+        return start_consents(s, Method.VISUAL)
+    if pending is Intent.VISUAL_REJECTED:
+        return end_session(s, Phase.TAKE_CARD, error=ErrorCode.VISUAL_REJECTED)
+    return enter(s, Phase.VISUAL_CHECK)
 
 
 def _consent_offers(s: FlowState) -> list[Offer]:
@@ -297,8 +314,13 @@ def _open_staff_pin(s: FlowState, for_visual: bool) -> Transition:
 
 def _close_staff_pin(s: FlowState) -> Transition:
     if s.staff_for_visual:
-        return enter(s, Phase.STAFF_CALL, staff_for_visual=False, staff_message=None)
+        return back_to_visual_check(s)
     return leave_staff(s)
+
+
+def back_to_visual_check(s: FlowState) -> Transition:
+    """The staff PIN was closed (or timed out) before a visual check answer: nothing was answered."""
+    return enter(s, Phase.VISUAL_CHECK, staff_for_visual=False, staff_pending=None, staff_message=None)
 
 
 def _staff_pin(s: FlowState, e: Event) -> Transition:
@@ -309,7 +331,7 @@ def _staff_pin(s: FlowState, e: Event) -> Transition:
         case StaffPinChecked(ok=True):
             s = replace(s, job=None, staff_message=None)
             if s.staff_for_visual:
-                return enter(s, Phase.VISUAL_CHECK, staff_for_visual=False)
+                return _carry_out(s, s.staff_pending)
             return enter(s, Phase.STAFF_PANEL)
         case StaffPinChecked(locked_for_s=locked, tries_left=tries):
             message = Notice.STAFF_LOCKED if locked > 0 else Notice.STAFF_PIN_WRONG

@@ -423,7 +423,10 @@ class FlowState:
     error: ErrorCode | None = None  # what the current screen explains
     # staff
     visual_armed: bool = False
-    staff_for_visual: bool = False  # the staff PIN screen was opened from staff_call (confirm a visual check)
+    staff_for_visual: bool = False  # the staff PIN screen was opened from a patient's visual check
+    # The staff-only press (confirm / reject a visual check) that waits for the staff PIN: the PIN is asked at
+    # the moment of the press, so an armed visual check cannot be confirmed by whoever stands at the kiosk.
+    staff_pending: Intent | None = None
     staff_message: Notice | None = None
     staff_locked_for_s: int = 0
     staff_tries_left: int | None = None

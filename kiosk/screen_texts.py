@@ -202,6 +202,12 @@ OUT_OF_SERVICE = QT_TRANSLATE_NOOP("kiosk", "This kiosk is out of service")
 # Status lines of particular screens, and the window's own chrome.
 VISUAL_ARMED = QT_TRANSLATE_NOOP("kiosk", "Staff visual check is on for the next patient.")
 VISUAL_OFF = QT_TRANSLATE_NOOP("kiosk", "Staff visual check is off.")
+CHIP_PHOTO_SHOWN = QT_TRANSLATE_NOOP(
+    "kiosk", "Staff: compare the photo read from the card's chip with the patient. Confirm only if they match."
+)
+NAME_NEEDS_PIN = QT_TRANSLATE_NOOP("kiosk", "The chip gives the name only with the patient's PIN: read it on the card.")
+STAFF_PIN_TO_CONFIRM = QT_TRANSLATE_NOOP("kiosk", "Enter the staff PIN to confirm that this is the same person.")
+STAFF_PIN_TO_REJECT = QT_TRANSLATE_NOOP("kiosk", "Enter the staff PIN to record that this is not the same person.")
 CARD_LEFT = QT_TRANSLATE_NOOP("kiosk", "Your card is still on the reader!")
 TRIES_LEFT = QT_TRANSLATE_NOOP("kiosk", "Tries left: {n}")
 EXPIRY_DATE = QT_TRANSLATE_NOOP("kiosk", "Expiry date: {date}")

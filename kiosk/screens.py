@@ -18,10 +18,12 @@ from kiosk.ports import FaceBox
 from kiosk.screen_texts import (
     BUTTON_LABELS,
     CARD_LEFT,
+    CHIP_PHOTO_SHOWN,
     CHOICE_LABELS,
     ERROR_TEXTS,
     EXPIRY_DATE,
     FACE_HINTS,
+    NAME_NEEDS_PIN,
     NOTICE_TEXTS,
     OUT_OF_SERVICE,
     PHASE_TEXTS,
@@ -30,6 +32,8 @@ from kiosk.screen_texts import (
     SOUND_OFF,
     SOUND_ON,
     STAFF_LABELS,
+    STAFF_PIN_TO_CONFIRM,
+    STAFF_PIN_TO_REJECT,
     STAFF_WILL_CONFIRM,
     TRIES_LEFT,
     VISUAL_ARMED,
@@ -95,6 +99,7 @@ class ScreenModel:
     keypad_nonce: int = 0  # a new nonce means a fresh, reshuffled keypad
     pin_lengths: tuple[int, int] = (PIN_LENGTH, PIN_LENGTH)  # shortest and longest entry the keypad takes
     camera: bool = False
+    chip_photo: bool = False  # the visual check shows the photo read from the chip (the ui asks the runtime)
     face_hint: Text | None = None
     face_box: FaceBox | None = None
     face_progress: float = 0.0
@@ -127,6 +132,8 @@ def screen_model(s: FlowState) -> ScreenModel:
         title, body = RECORDED, []
     if s.phase is Phase.READ_FAILED and s.error is ErrorCode.OUT_OF_SERVICE:
         title = OUT_OF_SERVICE  # the card was fine: the kiosk cannot save a reception now
+    if s.phase is Phase.VISUAL_CHECK and s.face_photo_ready:
+        body = [CHIP_PHOTO_SHOWN]  # the chip's photo is on screen, beside the buttons
     texts = [Text(b) for b in body]
     if s.error and s.phase not in {Phase.PIN_WRONG, Phase.PIN_ENTRY}:
         texts.insert(0, Text(ERROR_TEXTS[s.error]))
@@ -146,6 +153,7 @@ def screen_model(s: FlowState) -> ScreenModel:
         keypad_nonce=s.pin_entry_count,
         pin_lengths=STAFF_PIN_LENGTHS if s.phase is Phase.STAFF_PIN else (PIN_LENGTH, PIN_LENGTH),
         camera=s.phase is Phase.FACE_CAPTURE,
+        chip_photo=s.phase is Phase.VISUAL_CHECK and s.face_photo_ready,
         face_hint=Text(FACE_HINTS[s.face_hint])
         if s.phase in {Phase.FACE_CAPTURE, Phase.FACE_RETRY}
         else None,
@@ -191,6 +199,10 @@ def _extra_body(s: FlowState) -> tuple[Text, ...]:
         text = NOTICE_TEXTS[s.staff_message]
         params = (("n", str(s.staff_locked_for_s if s.staff_locked_for_s else s.staff_tries_left or 0)),)
         return (Text(text, params),)
+    if s.phase is Phase.VISUAL_CHECK:
+        return (Text(NAME_NEEDS_PIN),)  # the visual path has no PIN, and 券面 (照合番号B) holds no name
+    if s.phase is Phase.STAFF_PIN and s.staff_pending is not None:
+        return (Text(STAFF_PIN_TO_CONFIRM if s.staff_pending is Intent.VISUAL_CONFIRMED else STAFF_PIN_TO_REJECT),)
     if s.phase is Phase.STAFF_PANEL:
         return (Text(VISUAL_ARMED if s.visual_armed else VISUAL_OFF),)
     if s.phase is Phase.STAFF_SELF_TEST and s.self_test is None:

@@ -635,5 +635,21 @@
         <source>Face camera</source>
         <translation>顔認証カメラ</translation>
     </message>
+    <message>
+        <source>Staff: compare the photo read from the card's chip with the patient. Confirm only if they match.</source>
+        <translation>職員の方へ：ICチップから読み取った顔写真とご本人を見比べ、同じ方の場合のみ確認してください。</translation>
+    </message>
+    <message>
+        <source>The chip gives the name only with the patient's PIN: read it on the card.</source>
+        <translation>氏名はご本人の暗証番号がないとICチップから読み取れません。カードの券面でご確認ください。</translation>
+    </message>
+    <message>
+        <source>Enter the staff PIN to confirm that this is the same person.</source>
+        <translation>本人であることを確認するには、職員用暗証番号を入力してください。</translation>
+    </message>
+    <message>
+        <source>Enter the staff PIN to record that this is not the same person.</source>
+        <translation>本人ではないことを記録するには、職員用暗証番号を入力してください。</translation>
+    </message>
 </context>
 </TS>

@@ -635,5 +635,21 @@
         <source>Face camera</source>
         <translation>얼굴 인증 카메라</translation>
     </message>
+    <message>
+        <source>Staff: compare the photo read from the card's chip with the patient. Confirm only if they match.</source>
+        <translation>직원용: 카드 칩에서 읽은 사진과 본인을 비교하고, 일치할 때만 확인하십시오.</translation>
+    </message>
+    <message>
+        <source>The chip gives the name only with the patient's PIN: read it on the card.</source>
+        <translation>본인의 비밀번호 없이는 칩에서 이름을 읽을 수 없습니다. 카드 앞면에서 확인하십시오.</translation>
+    </message>
+    <message>
+        <source>Enter the staff PIN to confirm that this is the same person.</source>
+        <translation>본인임을 확인하려면 직원용 비밀번호를 입력하십시오.</translation>
+    </message>
+    <message>
+        <source>Enter the staff PIN to record that this is not the same person.</source>
+        <translation>본인이 아님을 기록하려면 직원용 비밀번호를 입력하십시오.</translation>
+    </message>
 </context>
 </TS>

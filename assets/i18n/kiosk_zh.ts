@@ -635,5 +635,21 @@
         <source>Face camera</source>
         <translation>人脸识别摄像头</translation>
     </message>
+    <message>
+        <source>Staff: compare the photo read from the card's chip with the patient. Confirm only if they match.</source>
+        <translation>工作人员：请将从卡片芯片读取的照片与本人进行比对，仅在一致时确认。</translation>
+    </message>
+    <message>
+        <source>The chip gives the name only with the patient's PIN: read it on the card.</source>
+        <translation>没有本人的密码无法从芯片读取姓名，请查看卡面上的姓名。</translation>
+    </message>
+    <message>
+        <source>Enter the staff PIN to confirm that this is the same person.</source>
+        <translation>请输入工作人员密码，以确认是本人。</translation>
+    </message>
+    <message>
+        <source>Enter the staff PIN to record that this is not the same person.</source>
+        <translation>请输入工作人员密码，以记录不是本人。</translation>
+    </message>
 </context>
 </TS>

@@ -83,7 +83,8 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("staff-visual", "staff arms visual check; the next patient is confirmed by staff", [
             ("gesture",), ("wait", "staff_pin"), ("staff_pin", DEMO_STAFF_PIN), ("wait", "staff_panel"),
             ("tap", "staff_arm_visual"), ("wait", "attract"), ("insert",), ("wait", "visual_check"),
-            ("tap", "visual_confirmed"), ("wait", "consent"), ("consent", "first"), *_END]),
+            ("tap", "visual_confirmed"), ("wait", "staff_pin"), ("staff_pin", DEMO_STAFF_PIN), ("wait", "consent"),
+            ("consent", "first"), *_END]),
     ]
 }
 

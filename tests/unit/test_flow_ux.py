@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
-from kiosk.flow_types import ConsentAnswered, Intent, Phase, PinEntered, PinVerified, PlayVoice, Pressed, VerifyPin
+from kiosk.config import KioskConfig
+from kiosk.flow import offers
+from kiosk.flow_types import (
+    CheckStaffPin,
+    ConsentAnswered,
+    Intent,
+    Phase,
+    PinEntered,
+    PinVerified,
+    PlayVoice,
+    Pressed,
+    StaffPinChecked,
+    StaffPinEntered,
+    VerifyPin,
+)
+from kiosk.reception import Method
+from kiosk.screen_texts import CHIP_PHOTO_SHOWN, NAME_NEEDS_PIN, STAFF_PIN_TO_CONFIRM
+from kiosk.screens import Text, screen_model
 from tests.unit.flow_harness import FlowDriver
-from tests.unit.test_flow_paths import read_card
+from tests.unit.test_flow_paths import face_to_capture, read_card
+from tests.unit.test_flow_staff import open_panel
 
 
 def to_consents(d: FlowDriver) -> None:
@@ -22,3 +40,60 @@ def test_each_consent_screen_plays_its_own_clip() -> None:
     effects = d.send(ConsentAnswered("comprehensive", "consent_all"))
     assert d.phase is Phase.CONSENT  # same phase, next item: a new clip all the same
     assert PlayVoice(f"consent_{d.state.consent_queue[0]}", "ja") in effects
+
+
+def armed_visual_check(d: FlowDriver) -> None:
+    open_panel(d)
+    d.send(Pressed(Intent.STAFF_ARM_VISUAL))
+    read_card(d)
+    assert d.phase is Phase.VISUAL_CHECK
+
+
+def test_an_armed_visual_check_is_confirmed_only_with_the_staff_pin_then() -> None:
+    d = FlowDriver.new()
+    armed_visual_check(d)
+    d.send(Pressed(Intent.VISUAL_CONFIRMED))
+    assert d.phase is Phase.STAFF_PIN and d.state.staff_pending is Intent.VISUAL_CONFIRMED
+    assert screen_model(d.state).body[0].key == STAFF_PIN_TO_CONFIRM
+    d.send(StaffPinEntered("0000"))
+    d.send(StaffPinChecked(d.token_of(CheckStaffPin), False, 0, 4))
+    assert d.phase is Phase.STAFF_PIN and d.state.method is None  # a wrong PIN confirms nothing
+    d.send(Pressed(Intent.STAFF_EXIT))
+    assert d.phase is Phase.VISUAL_CHECK and d.state.staff_pending is None  # back, nothing answered
+    d.send(Pressed(Intent.VISUAL_CONFIRMED))
+    d.send(StaffPinEntered("2468"))
+    d.send(StaffPinChecked(d.token_of(CheckStaffPin), True, 0, 5))
+    assert d.phase is Phase.CONSENT and d.state.method is Method.VISUAL
+
+
+def test_a_visual_rejection_needs_the_staff_pin_too_and_a_timeout_answers_nothing() -> None:
+    d = FlowDriver.new()
+    armed_visual_check(d)
+    d.send(Pressed(Intent.VISUAL_REJECTED))
+    assert d.phase is Phase.STAFF_PIN and d.state.staff_pending is Intent.VISUAL_REJECTED
+    d.advance(121)
+    assert d.phase is Phase.VISUAL_CHECK and d.state.error is None
+
+
+def test_no_staff_pin_configured_means_no_staff_only_answer() -> None:
+    d = FlowDriver.new(KioskConfig())
+    read_card(d)
+    d.send(Pressed(Intent.CALL_STAFF))
+    assert d.phase is Phase.STAFF_CALL
+    assert [o.press for o in offers(d.state)] == [Pressed(Intent.CANCEL)]  # only Stop
+
+
+def test_visual_check_shows_the_chip_photo_when_it_was_read_and_says_where_the_name_is() -> None:
+    d = FlowDriver.new()
+    read_card(d)
+    d.send(Pressed(Intent.USE_FACE))
+    face_to_capture(d)  # the chip photo is now in the session vault
+    while d.phase is Phase.FACE_CAPTURE:
+        d.advance(5)  # no face seen: "try again" offers the staff call
+    d.send(Pressed(Intent.CALL_STAFF))
+    d.send(Pressed(Intent.STAFF_SIGN_IN))
+    model = screen_model(d.state)
+    assert model.chip_photo and Text(CHIP_PHOTO_SHOWN) in model.body and Text(NAME_NEEDS_PIN) in model.body
+    d2 = FlowDriver.new()
+    armed_visual_check(d2)
+    assert not screen_model(d2.state).chip_photo
