@@ -59,6 +59,8 @@ from kiosk.flow_types import (
     SelfTestDone,
     Settings,
     Show,
+    StaffCallAnswered,
+    StaffCallState,
     StaffPinChecked,
     StopVoice,
     Submitted,
@@ -140,6 +142,11 @@ def _dispatch(s: FlowState, e: Event) -> Transition:
             return _activity(s)
         case TimerExpired(name=name):
             return _timer(s, name)
+        case StaffCallAnswered(token=token, delivered=delivered):
+            if token != s.staff_call_token:
+                return s, []  # a call from a session that has ended
+            answer = StaffCallState.DELIVERED if delivered else StaffCallState.FAILED
+            return replace(s, staff_call=answer, staff_call_token=None), []
         case Pressed(intent=Intent.CANCEL) if s.phase in _STOP_UNDRAWN:
             return _stop(s)  # no Stop is drawn on a wait, but one still ends it (its late result is dropped)
         case Pressed() | ConsentAnswered():

@@ -38,10 +38,12 @@ from kiosk.flow_steps import (
 )
 from kiosk.flow_types import (
     CARD_OUT_PHASES,
+    CallStaff,
     CardFrontScanned,
     CertState,
     ChallengeFetched,
     CheckStaffPin,
+    Chime,
     ChipPhotoRead,
     ConsentAnswered,
     Event,
@@ -59,6 +61,7 @@ from kiosk.flow_types import (
     Pressed,
     RecordOutcome,
     SelfTestDone,
+    StaffCallState,
     StaffCornerTapped,
     StaffPinChecked,
     StaffPinEntered,
@@ -100,8 +103,19 @@ def _alternatives(s: FlowState, face: bool = True, pin: bool = True) -> list[Off
         made.append(_offer(Intent.USE_FACE, Role.NORMAL, start_face))
     if pin and pin_usable(s):
         made.append(_offer(Intent.USE_PIN, Role.NORMAL, start_pin))
-    made.append(_offer(Intent.CALL_STAFF, Role.QUIET, lambda s: enter(s, Phase.STAFF_CALL)))
+    made.append(_offer(Intent.CALL_STAFF, Role.QUIET, call_staff))
     return made
+
+
+def call_staff(s: FlowState) -> Transition:
+    """「職員を呼ぶ」: the call goes to the staff page at once, with a chime and a banner at the kiosk; the
+    screen then says whether staff got it. Called once per session (a second press only shows the screen)."""
+    if s.staff_call in {StaffCallState.CALLING, StaffCallState.DELIVERED}:
+        return enter(s, Phase.STAFF_CALL)
+    reason = s.phase.value
+    s, tok = new_token(s)
+    s, effects = enter(s, Phase.STAFF_CALL, staff_call=StaffCallState.CALLING, staff_call_token=tok)
+    return s, [*effects, CallStaff(tok, reason), Chime()]
 
 
 def _method_offers(s: FlowState) -> list[Offer]:
@@ -141,10 +155,11 @@ def _without_pin(s: FlowState) -> list[Offer]:
 
 
 def _staff_call_offers(s: FlowState) -> list[Offer]:
+    again = [_offer(Intent.CALL_STAFF, Role.PRIMARY, call_staff)] if s.staff_call is StaffCallState.FAILED else []
     if not s.settings.config.staff.pin_hash:
-        return []  # staff mode is off: no staff button that would do nothing
+        return again  # staff mode is off: no staff button that would do nothing
     # Staff look at the card and the patient first; confirming (or rejecting) then asks for their PIN.
-    return [_offer(Intent.STAFF_SIGN_IN, Role.QUIET, lambda s: enter(s, Phase.VISUAL_CHECK))]
+    return [*again, _offer(Intent.STAFF_SIGN_IN, Role.QUIET, lambda s: enter(s, Phase.VISUAL_CHECK))]
 
 
 def _staff_pin_offers(s: FlowState) -> list[Offer]:

@@ -22,10 +22,19 @@ from typing import Protocol
 from kiosk import __version__
 from kiosk.consent import ConsentCatalogue
 from kiosk.domain import CardSummary
-from kiosk.errors import CardNotAuthentic, ErrorCode, KioskError, OutOfService, PinWrong
+from kiosk.errors import (
+    BackendRejected,
+    BackendUnavailable,
+    CardNotAuthentic,
+    ErrorCode,
+    KioskError,
+    OutOfService,
+    PinWrong,
+)
 from kiosk.flow import step
 from kiosk.flow_types import (
     Alarm,
+    CallStaff,
     CancelJob,
     CancelTimer,
     CardFrontScanned,
@@ -33,6 +42,7 @@ from kiosk.flow_types import (
     CardTaken,
     ChallengeFetched,
     CheckStaffPin,
+    Chime,
     ChipPhotoRead,
     ClearSensitiveData,
     Effect,
@@ -54,6 +64,7 @@ from kiosk.flow_types import (
     SelfTestItem,
     SelfTestReport,
     Show,
+    StaffCallAnswered,
     StaffPinChecked,
     StartCapture,
     StartTimer,
@@ -101,6 +112,8 @@ class Speaker(Protocol):
     def stop(self) -> None: ...
 
     def alarm(self, on: bool) -> None: ...
+
+    def chime(self) -> None: ...
 
 
 @dataclass
@@ -217,6 +230,10 @@ class Runtime:
                 self._job(self._pool, t, lambda token, cancel, gen: SelfTestDone(token, self.self_test()))
             case RecordOutcome(method=method):
                 self.counts.add(method.value)
+            case CallStaff(token=t, reason=reason):
+                self._job(self._pool, t, lambda token, cancel, gen: self._call_staff(token, cancel, reason))
+            case Chime():
+                self._speaker.chime()
 
     def _job(self, executor: Executor, token: int, fn: Callable[[int, CancelToken, int], Event | None]) -> None:
         cancel = threading.Event()
@@ -341,6 +358,14 @@ class Runtime:
     def _submit(self, token: int, cancel: CancelToken, gen: int, plan: SubmitPlan) -> Event | None:
         receipt = self._d.backend.submit(self.build_facts(plan), cancel)
         return Submitted(token, receipt.queued)
+
+    def _call_staff(self, token: int, cancel: CancelToken, reason: str) -> Event:
+        try:
+            self._d.backend.call_staff(reason, cancel)
+        except (BackendUnavailable, BackendRejected) as exc:
+            self.last_errors.append(exc.code)
+            return StaffCallAnswered(token, delivered=False)
+        return StaffCallAnswered(token, delivered=True)
 
     def _check_staff(self, token: int, pin: str) -> Event:
         check = self._staff.check(pin)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kiosk.errors import ErrorCode
 from kiosk.face import Guidance, Verdict
-from kiosk.flow_types import Intent, Notice, Phase
+from kiosk.flow_types import Intent, Notice, Phase, StaffCallState
 from kiosk.translations import translate
 
 
@@ -202,6 +202,13 @@ OUT_OF_SERVICE = QT_TRANSLATE_NOOP("kiosk", "This kiosk is out of service")
 # Status lines of particular screens, and the window's own chrome.
 VISUAL_ARMED = QT_TRANSLATE_NOOP("kiosk", "Staff visual check is on for the next patient.")
 VISUAL_OFF = QT_TRANSLATE_NOOP("kiosk", "Staff visual check is off.")
+STAFF_CALL_TEXTS = {
+    StaffCallState.CALLING: QT_TRANSLATE_NOOP("kiosk", "Calling staff…"),
+    StaffCallState.DELIVERED: QT_TRANSLATE_NOOP("kiosk", "Staff have been called. Please wait here."),
+    StaffCallState.FAILED: QT_TRANSLATE_NOOP(
+        "kiosk", "The call did not reach staff. Please ask at the reception desk."
+    ),
+}
 CHIP_PHOTO_SHOWN = QT_TRANSLATE_NOOP(
     "kiosk", "Staff: compare the photo read from the card's chip with the patient. Confirm only if they match."
 )

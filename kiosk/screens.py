@@ -31,6 +31,7 @@ from kiosk.screen_texts import (
     SELF_TEST_RUNNING,
     SOUND_OFF,
     SOUND_ON,
+    STAFF_CALL_TEXTS,
     STAFF_LABELS,
     STAFF_PIN_TO_CONFIRM,
     STAFF_PIN_TO_REJECT,
@@ -107,6 +108,7 @@ class ScreenModel:
     alarm_text: Text = Text(CARD_LEFT)
     notice: Text | None = None
     banner: Text | None = None
+    call_banner: Text | None = None  # the patient's staff call: being sent, received by staff, or not delivered
     consent: ConsentView | None = None
     self_test: tuple[tuple[str, bool, str], ...] = ()
     counts: tuple[tuple[str, int], ...] = ()
@@ -162,6 +164,7 @@ def screen_model(s: FlowState) -> ScreenModel:
         alarm=s.alarm and s.phase in CARD_OUT_PHASES,
         notice=Text(NOTICE_TEXTS[s.notice]) if s.notice and s.phase is Phase.ATTRACT else None,
         banner=Text(VISUAL_ARMED) if s.visual_armed and s.phase is Phase.ATTRACT else None,
+        call_banner=Text(STAFF_CALL_TEXTS[s.staff_call]) if s.staff_call and s.phase is not Phase.ATTRACT else None,
         consent=_consent_view(s),
         self_test=tuple((i.name, i.ok, i.detail) for i in s.self_test.items) if s.self_test else (),
         counts=s.self_test.counts if s.self_test else (),

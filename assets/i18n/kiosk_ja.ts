@@ -651,5 +651,17 @@
         <source>Enter the staff PIN to record that this is not the same person.</source>
         <translation>本人ではないことを記録するには、職員用暗証番号を入力してください。</translation>
     </message>
+    <message>
+        <source>Calling staff…</source>
+        <translation>職員を呼んでいます…</translation>
+    </message>
+    <message>
+        <source>Staff have been called. Please wait here.</source>
+        <translation>職員を呼びました。この場でお待ちください。</translation>
+    </message>
+    <message>
+        <source>The call did not reach staff. Please ask at the reception desk.</source>
+        <translation>職員に連絡できませんでした。受付窓口にお声がけください。</translation>
+    </message>
 </context>
 </TS>

@@ -651,5 +651,17 @@
         <source>Enter the staff PIN to record that this is not the same person.</source>
         <translation>본인이 아님을 기록하려면 직원용 비밀번호를 입력하십시오.</translation>
     </message>
+    <message>
+        <source>Calling staff…</source>
+        <translation>직원을 부르는 중입니다…</translation>
+    </message>
+    <message>
+        <source>Staff have been called. Please wait here.</source>
+        <translation>직원을 불렀습니다. 이곳에서 기다려 주십시오.</translation>
+    </message>
+    <message>
+        <source>The call did not reach staff. Please ask at the reception desk.</source>
+        <translation>직원에게 연락하지 못했습니다. 접수 창구에 문의해 주십시오.</translation>
+    </message>
 </context>
 </TS>

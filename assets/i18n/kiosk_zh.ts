@@ -651,5 +651,17 @@
         <source>Enter the staff PIN to record that this is not the same person.</source>
         <translation>请输入工作人员密码，以记录不是本人。</translation>
     </message>
+    <message>
+        <source>Calling staff…</source>
+        <translation>正在呼叫工作人员…</translation>
+    </message>
+    <message>
+        <source>Staff have been called. Please wait here.</source>
+        <translation>已呼叫工作人员，请在此稍候。</translation>
+    </message>
+    <message>
+        <source>The call did not reach staff. Please ask at the reception desk.</source>
+        <translation>未能联系到工作人员，请到接待窗口咨询。</translation>
+    </message>
 </context>
 </TS>

@@ -55,6 +55,9 @@ class BackendClient:
     def fetch_challenge(self, wait: float = 3.0, certificate_id: str | None = None) -> Challenge:
         return self.http.fetch_challenge(self.kiosk_id, wait, certificate_id, signer=self.key)
 
+    def call_staff(self, reason: str) -> None:
+        self.http.call_staff(self.kiosk_id, reason, self.key)
+
     def next_proof_counter(self) -> int:
         return self.outbox.next_proof_counter()
 

@@ -143,6 +143,15 @@ class RequestsBackend:
                 time.sleep(min(self.config.backoff, max(0.0, deadline - time.monotonic())))
         raise BackendUnavailable(f"no challenge within {wait:.1f} s: {last}")
 
+    def call_staff(self, kiosk_id: str, reason: str, signer: RequestSigner) -> None:
+        """Tell staff a patient asks for them (the verifier's staff page lists it). One quick attempt: the
+        patient waits at the kiosk, so a failure is said at once rather than retried for long."""
+        body = json.dumps({"nonce": secrets.token_urlsafe(18), "reason": reason,
+                           "requested_at": datetime.now(UTC).isoformat()}).encode()
+        headers = {"X-Kiosk-Id": kiosk_id, "Content-Type": "application/json", "X-Kiosk-Key-Id": signer.key_id,
+                   "X-Kiosk-Signature": signer.sign(body)}
+        self._post_json(self._once, "/v1/staff-calls", body=body, headers=headers, timeout=self._timeout)
+
     def health(self) -> Health:
         started = time.perf_counter()
         try:

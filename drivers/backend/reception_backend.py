@@ -54,6 +54,9 @@ class VerifierReceptionBackend:
             answer = self.client.answer(result.transaction_id, timeout=min(0.1, self.answer_wait_s))
         return BackendReceipt(result.transaction_id, queued=answer is None)
 
+    def call_staff(self, reason: str, cancel: CancelToken | None = None) -> None:
+        self.client.call_staff(reason)
+
     def proof_statement(self, result_id: str, signed_at: datetime) -> ProofStatement | None:
         if not self.pin_proofs:
             return None

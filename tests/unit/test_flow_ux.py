@@ -5,7 +5,10 @@ from __future__ import annotations
 from kiosk.config import KioskConfig
 from kiosk.flow import offers
 from kiosk.flow_types import (
+    CallStaff,
+    CardTaken,
     CheckStaffPin,
+    Chime,
     ConsentAnswered,
     Intent,
     Phase,
@@ -13,12 +16,14 @@ from kiosk.flow_types import (
     PinVerified,
     PlayVoice,
     Pressed,
+    StaffCallAnswered,
+    StaffCallState,
     StaffPinChecked,
     StaffPinEntered,
     VerifyPin,
 )
 from kiosk.reception import Method
-from kiosk.screen_texts import CHIP_PHOTO_SHOWN, NAME_NEEDS_PIN, STAFF_PIN_TO_CONFIRM
+from kiosk.screen_texts import CHIP_PHOTO_SHOWN, NAME_NEEDS_PIN, STAFF_CALL_TEXTS, STAFF_PIN_TO_CONFIRM
 from kiosk.screens import Text, screen_model
 from tests.unit.flow_harness import FlowDriver
 from tests.unit.test_flow_paths import face_to_capture, read_card
@@ -97,3 +102,33 @@ def test_visual_check_shows_the_chip_photo_when_it_was_read_and_says_where_the_n
     d2 = FlowDriver.new()
     armed_visual_check(d2)
     assert not screen_model(d2.state).chip_photo
+
+
+def test_calling_staff_raises_a_call_with_a_chime_and_says_when_staff_got_it() -> None:
+    d = FlowDriver.new()
+    read_card(d)
+    effects = d.send(Pressed(Intent.CALL_STAFF))
+    call = d.last(CallStaff)
+    assert call.reason == "method" and Chime() in effects  # type: ignore[attr-defined]
+    assert screen_model(d.state).call_banner == Text(STAFF_CALL_TEXTS[StaffCallState.CALLING])
+    d.send(StaffCallAnswered(999, delivered=True))  # not this call's answer
+    assert d.state.staff_call is StaffCallState.CALLING
+    d.send(StaffCallAnswered(d.token_of(CallStaff), delivered=True))
+    assert d.state.staff_call is StaffCallState.DELIVERED and d.phase is Phase.STAFF_CALL
+    assert screen_model(d.state).call_banner == Text(STAFF_CALL_TEXTS[StaffCallState.DELIVERED])
+    d.send(Pressed(Intent.STAFF_SIGN_IN))  # staff came: the banner stays on their screens too
+    assert screen_model(d.state).call_banner is not None
+
+
+def test_an_undelivered_staff_call_is_said_and_may_be_tried_again() -> None:
+    d = FlowDriver.new()
+    read_card(d)
+    d.send(Pressed(Intent.USE_PIN))
+    d.send(Pressed(Intent.CALL_STAFF))
+    d.send(StaffCallAnswered(d.token_of(CallStaff), delivered=False))
+    assert screen_model(d.state).call_banner == Text(STAFF_CALL_TEXTS[StaffCallState.FAILED])
+    first = d.token_of(CallStaff)
+    d.send(Pressed(Intent.CALL_STAFF))  # offered again on the staff-call screen
+    assert d.token_of(CallStaff) != first and d.state.staff_call is StaffCallState.CALLING
+    d.send(CardTaken())
+    assert d.state.staff_call is None and screen_model(d.state).call_banner is None  # the next patient

@@ -26,6 +26,8 @@ class Screen(QWidget):
         self.model: ScreenModel | None = None
         self.title = label("title")
         self.title2 = label("title2")
+        self.call_banner = label("banner")  # 「職員を呼ぶ」: the call's state, on every screen while it stands
+        self.call_banner.setVisible(False)
         self.body = QVBoxLayout()
         self.busy = BusyIndicator()
         self.content = QVBoxLayout()  # screen-specific widgets (camera, consent text, keypad …)
@@ -37,6 +39,7 @@ class Screen(QWidget):
         root.setSpacing(14)
         root.addWidget(self.title)
         root.addWidget(self.title2)
+        root.addWidget(self.call_banner)
         root.addLayout(self.body)
         root.addWidget(self.busy)
         root.addLayout(self.content, 1)
@@ -55,6 +58,9 @@ class Screen(QWidget):
             self.title2.setText(self.t2(model.title))
             self.title2.setVisible(model.lang != model.secondary_lang)
             self._render_body(model.body)
+        self.call_banner.setVisible(model.call_banner is not None)
+        if model.call_banner is not None:
+            self.call_banner.setText(f"{self.t(model.call_banner)}\n{self.t2(model.call_banner)}")
         self.busy.set_state(model.busy, model.step)
         if previous is None or (previous.lang, previous.buttons) != (model.lang, model.buttons):
             self._render_buttons(model.buttons)
