@@ -29,6 +29,7 @@ from kiosk.flow_steps import (
     end_session,
     enter,
     start_reading,
+    start_timer,
     timer_token,
     to_idle,
 )
@@ -81,6 +82,8 @@ BUSY_PHASES = frozenset({Phase.READING, Phase.FACE_SCAN, Phase.FACE_PHOTO, Phase
 STAFF_PHASES = frozenset({Phase.STAFF_PIN, Phase.STAFF_PANEL, Phase.STAFF_SELF_TEST, Phase.VISUAL_CHECK})
 _STOP_DRAWN = _CANCELLABLE - BUSY_PHASES - STAFF_PHASES
 _STOP_UNDRAWN = _CANCELLABLE & BUSY_PHASES
+# Screens that wait for the patient: their timeout first asks 「まだ続けますか？」 (続ける / やめる) with a countdown.
+WARNED_PHASES = SESSION_PHASES - CARD_OUT_PHASES - JOB_PHASES - STAFF_PHASES
 
 
 def initial_state(settings: Settings) -> FlowState:
@@ -97,6 +100,7 @@ def step(state: FlowState, event: Event) -> tuple[FlowState, list[Effect]]:
     if new != state and not any(isinstance(e, Show) for e in effects):
         effects.append(Show(new.phase.value))
     moved = new.phase is not state.phase or new.lang != state.lang or _item(new) != _item(state)
+    moved = moved or new.still_there != state.still_there
     if moved and not new.muted:
         effects.append(PlayVoice(_voice_clip(new), new.lang))
     return new, effects
@@ -106,6 +110,8 @@ def _voice_clip(s: FlowState) -> str:
     # Stored but not confirmed by the verifier: the "done" clip says 受付完了, so it gets its own clip.
     if s.phase is Phase.DONE and (s.queued or s.backend_down):
         return "done_recorded"
+    if s.still_there:
+        return "still_there"
     item = _item(s)
     if item is not None:
         return f"consent_{item}"  # title, question and choices of this consent screen (build_voices.py)
@@ -119,6 +125,8 @@ def _item(s: FlowState) -> str | None:
 
 def offers(s: FlowState) -> tuple[Offer, ...]:
     """The buttons of the current screen, in order, each with what it does: the screens draw exactly these."""
+    if s.still_there:
+        return (Offer(Pressed(Intent.CONTINUE), Role.PRIMARY, _go_on), Offer(Pressed(Intent.CANCEL), Role.QUIET, _stop))
     made = list(PHASES[s.phase].offers(s))
     if s.phase in _STOP_DRAWN:
         made.append(Offer(Pressed(Intent.CANCEL), Role.QUIET, _stop))
@@ -155,6 +163,10 @@ def _dispatch(s: FlowState, e: Event) -> Transition:
     return PHASES[s.phase].on_event(s, e)
 
 
+def _go_on(s: FlowState) -> Transition:
+    return enter(s, s.phase)  # the same screen as it was, with a fresh timeout
+
+
 def _stop(s: FlowState) -> Transition:
     return end_session(s, Phase.TAKE_CARD, error=ErrorCode.CANCELLED)
 
@@ -172,6 +184,8 @@ def _card_taken(s: FlowState) -> Transition:
 def _activity(s: FlowState) -> Transition:
     if s.phase in JOB_PHASES or timer_token(s, PHASE_TIMER) is None or s.phase is Phase.ATTRACT:
         return s, []
+    if s.still_there:
+        return s, []  # the warning wants an answer (続ける / やめる), not any touch
     return enter(s, s.phase)  # same phase, fresh timeout
 
 
@@ -181,6 +195,9 @@ def _timer(s: FlowState, name: str) -> Transition:
         return replace(s, alarm=True), [Alarm(True)]
     if name == VISUAL_TIMER:
         return replace(s, visual_armed=False), []
+    if name == PHASE_TIMER and s.phase in WARNED_PHASES and not s.still_there:
+        s, effects = start_timer(replace(s, still_there=True), PHASE_TIMER, s.settings.config.timeouts.still_there_s)
+        return s, effects
     match s.phase:
         case Phase.ATTRACT:
             return replace(s, notice=None), []

@@ -126,7 +126,7 @@ def cancel_job(s: FlowState) -> Transition:
 
 def enter(s: FlowState, phase: Phase, **changes: object) -> Transition:
     """Switch phase: cancel the old phase timer and start the new one (if the phase has a timeout)."""
-    s = replace(s, phase=phase, **changes)  # type: ignore[arg-type]
+    s = replace(s, phase=phase, still_there=False, **changes)  # type: ignore[arg-type]
     s, effects = cancel_timer(s, PHASE_TIMER)
     seconds = phase_timeout(phase, s.settings.config.timeouts)
     if phase is Phase.ATTRACT and s.notice is not None:

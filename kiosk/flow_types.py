@@ -89,6 +89,7 @@ class Intent(Enum):
 
     NEXT = "next"
     CANCEL = "cancel"
+    CONTINUE = "continue"  # 「続ける」 on the still-there warning
     REGISTER = "register"
     USE_FACE = "use_face"
     USE_PIN = "use_pin"
@@ -450,6 +451,7 @@ class FlowState:
     consent_queue: tuple[str, ...] = ()
     consent_answers: tuple[tuple[str, str], ...] = ()
     error: ErrorCode | None = None  # what the current screen explains
+    still_there: bool = False  # the screen timed out once: 「まだ続けますか？」 counts down before it ends
     # staff
     visual_armed: bool = False
     staff_for_visual: bool = False  # the staff PIN screen was opened from a patient's visual check

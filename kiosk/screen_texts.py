@@ -209,6 +209,8 @@ STAFF_CALL_TEXTS = {
         "kiosk", "The call did not reach staff. Please ask at the reception desk."
     ),
 }
+STILL_THERE = QT_TRANSLATE_NOOP("kiosk", "Do you want to continue?")
+STILL_THERE_BODY = QT_TRANSLATE_NOOP("kiosk", "If there is no answer, the reception stops when the time runs out.")
 CHIP_PHOTO_SHOWN = QT_TRANSLATE_NOOP(
     "kiosk", "Staff: compare the photo read from the card's chip with the patient. Confirm only if they match."
 )
@@ -257,6 +259,7 @@ VERDICT_TEXTS: dict[Verdict, str] = {
 BUTTON_LABELS: dict[Intent, str] = {
     Intent.NEXT: QT_TRANSLATE_NOOP("kiosk", "Next"),
     Intent.CANCEL: QT_TRANSLATE_NOOP("kiosk", "Stop"),
+    Intent.CONTINUE: QT_TRANSLATE_NOOP("kiosk", "Continue"),
     Intent.REGISTER: QT_TRANSLATE_NOOP("kiosk", "Register"),
     Intent.USE_FACE: QT_TRANSLATE_NOOP("kiosk", "Face recognition"),
     Intent.USE_PIN: QT_TRANSLATE_NOOP("kiosk", "PIN (4 digits)"),

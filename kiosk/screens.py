@@ -8,7 +8,7 @@ not handle. Consent texts are not translated here: they are the facility's versi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiosk.errors import ErrorCode
 from kiosk.flow import BUSY_PHASES, PIN_LENGTH, STAFF_PHASES, offers
@@ -36,6 +36,8 @@ from kiosk.screen_texts import (
     STAFF_PIN_TO_CONFIRM,
     STAFF_PIN_TO_REJECT,
     STAFF_WILL_CONFIRM,
+    STILL_THERE,
+    STILL_THERE_BODY,
     TRIES_LEFT,
     VISUAL_ARMED,
     VISUAL_OFF,
@@ -176,6 +178,12 @@ def screen_model(s: FlowState) -> ScreenModel:
         muted=s.muted,
         sound_label=Text(SOUND_OFF if s.muted else SOUND_ON),
     )
+    if s.still_there:  # the screen's own content steps aside for the question and its countdown
+        model = replace(
+            model, screen="still_there", title=Text(STILL_THERE), body=(Text(STILL_THERE_BODY),), keypad=False,
+            consent=None, camera=False, chip_photo=False, face_hint=None, tries_left=None,
+            countdown_s=s.settings.config.timeouts.still_there_s,
+        )
     return model
 
 

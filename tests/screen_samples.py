@@ -10,10 +10,12 @@ from kiosk.face import Guidance
 from kiosk.flow_types import (
     CertState,
     FlowState,
+    Intent,
     Notice,
     Phase,
     SelfTestItem,
     SelfTestReport,
+    StaffCallState,
 )
 from kiosk.ports import FaceBox
 from kiosk.reception import Method
@@ -60,8 +62,13 @@ def sample_states() -> dict[str, FlowState]:
         "pin_verifying": replace(s, phase=Phase.PIN_VERIFYING, job=8),
         "pin_wrong": replace(s, phase=Phase.PIN_WRONG, pin_tries=2, error=ErrorCode.PIN_WRONG),
         "pin_locked": replace(s, phase=Phase.PIN_LOCKED, pin_tries=0, error=ErrorCode.PIN_BLOCKED),
-        "staff_call": replace(s, phase=Phase.STAFF_CALL),
+        "staff_call": replace(s, phase=Phase.STAFF_CALL, staff_call=StaffCallState.DELIVERED),
+        "staff_call_failed": replace(s, phase=Phase.STAFF_CALL, staff_call=StaffCallState.FAILED),
         "visual_check": replace(s, phase=Phase.VISUAL_CHECK),
+        "visual_check_photo": replace(s, phase=Phase.VISUAL_CHECK, face_photo_ready=True),
+        "staff_pin_confirm": replace(s, phase=Phase.STAFF_PIN, staff_for_visual=True,
+                                     staff_pending=Intent.VISUAL_CONFIRMED, pin_entry_count=3),
+        "still_there": replace(s, phase=Phase.METHOD, still_there=True),
         "consent_comprehensive": replace(
             s, phase=Phase.CONSENT, method=Method.PIN, consent_queue=("comprehensive", "limit_info")
         ),

@@ -663,5 +663,17 @@
         <source>The call did not reach staff. Please ask at the reception desk.</source>
         <translation>職員に連絡できませんでした。受付窓口にお声がけください。</translation>
     </message>
+    <message>
+        <source>Do you want to continue?</source>
+        <translation>まだ続けますか？</translation>
+    </message>
+    <message>
+        <source>If there is no answer, the reception stops when the time runs out.</source>
+        <translation>操作がない場合は、時間になると受付を中止します。</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>続ける</translation>
+    </message>
 </context>
 </TS>

@@ -663,5 +663,17 @@
         <source>The call did not reach staff. Please ask at the reception desk.</source>
         <translation>직원에게 연락하지 못했습니다. 접수 창구에 문의해 주십시오.</translation>
     </message>
+    <message>
+        <source>Do you want to continue?</source>
+        <translation>계속하시겠습니까?</translation>
+    </message>
+    <message>
+        <source>If there is no answer, the reception stops when the time runs out.</source>
+        <translation>조작이 없으면 시간이 지나면 접수를 중지합니다.</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>계속하기</translation>
+    </message>
 </context>
 </TS>

@@ -663,5 +663,17 @@
         <source>The call did not reach staff. Please ask at the reception desk.</source>
         <translation>未能联系到工作人员，请到接待窗口咨询。</translation>
     </message>
+    <message>
+        <source>Do you want to continue?</source>
+        <translation>您还要继续吗？</translation>
+    </message>
+    <message>
+        <source>If there is no answer, the reception stops when the time runs out.</source>
+        <translation>如无操作，时间到后将停止受理。</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
 </context>
 </TS>

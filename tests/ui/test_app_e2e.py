@@ -60,11 +60,13 @@ def test_inactivity_timeout_fires_through_qtimers(qapp: object) -> None:
         player.run(timeout_s=10)
         controller = player.kiosk.controller
         config = controller.state.settings.config
-        quick = replace(config, timeouts=replace(config.timeouts, choice_s=0.2, card_left_alarm_s=0.1))
+        quick = replace(config, timeouts=replace(config.timeouts, choice_s=0.2, still_there_s=0.2,
+                                                  card_left_alarm_s=0.1))
         controller.state = replace(controller.state, settings=replace(controller.state.settings, config=quick))
         from kiosk.flow_types import UserActivity
 
         controller.dispatch(UserActivity())  # restarts the method screen's timer, now 0.2 s
+        player.wait_until(lambda: controller.state.still_there, 5, "the still-there warning")
         player.wait_until(lambda: controller.state.phase.value == "take_card", 5, "timeout")
         player.wait_until(lambda: controller.state.alarm, 5, "card-left alarm")
         assert player.kiosk.window.alarm.isVisible()

@@ -313,6 +313,8 @@ def test_inactivity_timeout_and_activity_restart() -> None:
     d.advance(50)
     assert d.phase is Phase.METHOD
     d.advance(11)
+    assert d.phase is Phase.METHOD and d.state.still_there  # 「まだ続けますか？」 first
+    d.advance(21)
     assert d.phase is Phase.TAKE_CARD and d.state.error is ErrorCode.TIMED_OUT
 
 

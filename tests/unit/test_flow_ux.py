@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from kiosk.config import KioskConfig
+from kiosk.errors import ErrorCode
 from kiosk.flow import offers
 from kiosk.flow_types import (
     CallStaff,
+    CardInserted,
     CardTaken,
     CheckStaffPin,
     Chime,
@@ -20,10 +22,11 @@ from kiosk.flow_types import (
     StaffCallState,
     StaffPinChecked,
     StaffPinEntered,
+    UserActivity,
     VerifyPin,
 )
 from kiosk.reception import Method
-from kiosk.screen_texts import CHIP_PHOTO_SHOWN, NAME_NEEDS_PIN, STAFF_CALL_TEXTS, STAFF_PIN_TO_CONFIRM
+from kiosk.screen_texts import CHIP_PHOTO_SHOWN, NAME_NEEDS_PIN, STAFF_CALL_TEXTS, STAFF_PIN_TO_CONFIRM, STILL_THERE
 from kiosk.screens import Text, screen_model
 from tests.unit.flow_harness import FlowDriver
 from tests.unit.test_flow_paths import face_to_capture, read_card
@@ -132,3 +135,36 @@ def test_an_undelivered_staff_call_is_said_and_may_be_tried_again() -> None:
     assert d.token_of(CallStaff) != first and d.state.staff_call is StaffCallState.CALLING
     d.send(CardTaken())
     assert d.state.staff_call is None and screen_model(d.state).call_banner is None  # the next patient
+
+
+def test_a_timeout_first_asks_whether_to_continue_with_its_own_countdown() -> None:
+    d = FlowDriver.new()
+    to_consents(d)
+    d.advance(91)
+    assert d.phase is Phase.CONSENT and d.state.still_there
+    model = screen_model(d.state)
+    assert model.screen == "still_there" and model.title == Text(STILL_THERE) and model.countdown_s == 20.0
+    assert [b.code for b in model.buttons] == ["continue", "cancel"] and model.consent is None
+    assert PlayVoice("still_there", "ja") in d.effects
+    d.send(UserActivity())  # a stray touch is not an answer
+    d.send(ConsentAnswered("comprehensive", "consent_all"))  # the consent buttons are not on screen
+    assert d.state.still_there and d.state.consent_answers == ()
+    d.send(Pressed(Intent.CONTINUE))
+    assert d.phase is Phase.CONSENT and not d.state.still_there and d.state.consent_queue[0] == "comprehensive"
+    assert PlayVoice("consent_comprehensive", "ja") in d.effects[-3:]
+    d.advance(91)
+    d.send(Pressed(Intent.CANCEL))
+    assert d.phase is Phase.TAKE_CARD and d.state.error is ErrorCode.CANCELLED
+
+
+def test_no_answer_to_the_warning_ends_the_session_and_jobs_are_never_warned() -> None:
+    d = FlowDriver.new()
+    read_card(d)
+    d.advance(61)
+    assert d.state.still_there
+    d.advance(21)
+    assert d.phase is Phase.TAKE_CARD and d.state.error is ErrorCode.TIMED_OUT
+    d2 = FlowDriver.new()
+    d2.send(CardInserted())
+    d2.advance(21)  # reading is a bounded wait for the card, not for the patient
+    assert d2.phase is Phase.READ_FAILED and not d2.state.still_there
