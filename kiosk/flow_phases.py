@@ -18,6 +18,7 @@ from kiosk.flow_steps import (
     Transition,
     after_registration,
     answer_consent,
+    back_consent,
     cancel_job,
     choose_method,
     classify_certificate,
@@ -194,10 +195,13 @@ def _consent_offers(s: FlowState) -> list[Offer]:
     if not s.consent_queue:
         return []
     item = s.settings.consents.get(s.consent_queue[0])
-    return [
+    made = [
         Offer(ConsentAnswered(item.item_id, c), Role.PRIMARY if i == 0 else Role.NORMAL, _answer(item.item_id, c))
         for i, c in enumerate(item.choices)
     ]
+    if s.consent_answers:
+        made.append(_offer(Intent.BACK, Role.QUIET, back_consent))
+    return made
 
 
 def _answer(item_id: str, choice: str) -> Callable[[FlowState], Transition]:

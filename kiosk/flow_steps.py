@@ -259,10 +259,28 @@ def consent_items(s: FlowState) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return covered, tuple(i for i in items if i not in covered)
 
 
-def start_consents(s: FlowState, method: Method) -> Transition:
-    s = replace(s, method=method, error=None)
+def consent_queue_after(s: FlowState, answers: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The consent screens still to come once `answers` are given (declining 包括同意 asks its items one by one)."""
     covered, rest = consent_items(s)
     queue = (("comprehensive",) if covered else ()) + rest
+    for item_id, choice in answers:
+        queue = queue[1:]
+        if item_id == "comprehensive" and choice != "consent_all":
+            queue = covered + queue
+    return queue
+
+
+def back_consent(s: FlowState) -> Transition:
+    """「戻る」 on a consent screen: the previous screen again, its answer taken back."""
+    if not s.consent_answers:
+        return s, []
+    answers = s.consent_answers[:-1]
+    return enter(s, Phase.CONSENT, consent_answers=answers, consent_queue=consent_queue_after(s, answers))
+
+
+def start_consents(s: FlowState, method: Method) -> Transition:
+    s = replace(s, method=method, error=None)
+    queue = consent_queue_after(s, ())
     if not queue:
         return submit(s)
     return enter(s, Phase.CONSENT, consent_queue=queue, consent_answers=())

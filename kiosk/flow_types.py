@@ -90,6 +90,7 @@ class Intent(Enum):
     NEXT = "next"
     CANCEL = "cancel"
     CONTINUE = "continue"  # 「続ける」 on the still-there warning
+    BACK = "back"  # 「戻る」 on a consent screen after the first
     REGISTER = "register"
     USE_FACE = "use_face"
     USE_PIN = "use_pin"

@@ -209,6 +209,7 @@ STAFF_CALL_TEXTS = {
         "kiosk", "The call did not reach staff. Please ask at the reception desk."
     ),
 }
+CONSENT_STEP = QT_TRANSLATE_NOOP("kiosk", "Question {k} of {n}")
 STILL_THERE = QT_TRANSLATE_NOOP("kiosk", "Do you want to continue?")
 STILL_THERE_BODY = QT_TRANSLATE_NOOP("kiosk", "If there is no answer, the reception stops when the time runs out.")
 CHIP_PHOTO_SHOWN = QT_TRANSLATE_NOOP(
@@ -260,6 +261,7 @@ BUTTON_LABELS: dict[Intent, str] = {
     Intent.NEXT: QT_TRANSLATE_NOOP("kiosk", "Next"),
     Intent.CANCEL: QT_TRANSLATE_NOOP("kiosk", "Stop"),
     Intent.CONTINUE: QT_TRANSLATE_NOOP("kiosk", "Continue"),
+    Intent.BACK: QT_TRANSLATE_NOOP("kiosk", "Back"),
     Intent.REGISTER: QT_TRANSLATE_NOOP("kiosk", "Register"),
     Intent.USE_FACE: QT_TRANSLATE_NOOP("kiosk", "Face recognition"),
     Intent.USE_PIN: QT_TRANSLATE_NOOP("kiosk", "PIN (4 digits)"),

@@ -20,6 +20,7 @@ from kiosk.screen_texts import (
     CARD_LEFT,
     CHIP_PHOTO_SHOWN,
     CHOICE_LABELS,
+    CONSENT_STEP,
     ERROR_TEXTS,
     EXPIRY_DATE,
     FACE_HINTS,
@@ -84,6 +85,7 @@ class ConsentView:
     text: str
     title_en: str
     text_en: str
+    step: Text  # 「2/5問目」: where the patient is among the consent screens (no internal ids on screen)
 
 
 @dataclass(frozen=True)
@@ -262,4 +264,6 @@ def _consent_view(s: FlowState) -> ConsentView | None:
         text=item.text(shown),
         title_en=item.title("en"),
         text_en=item.text("en"),
+        step=Text(CONSENT_STEP, (("k", str(len(s.consent_answers) + 1)),
+                                 ("n", str(len(s.consent_answers) + len(s.consent_queue))))),
     )

@@ -675,5 +675,13 @@
         <source>Continue</source>
         <translation>続ける</translation>
     </message>
+    <message>
+        <source>Back</source>
+        <translation>戻る</translation>
+    </message>
+    <message>
+        <source>Question {k} of {n}</source>
+        <translation>{n}問中{k}問目</translation>
+    </message>
 </context>
 </TS>

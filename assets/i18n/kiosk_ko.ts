@@ -675,5 +675,13 @@
         <source>Continue</source>
         <translation>계속하기</translation>
     </message>
+    <message>
+        <source>Back</source>
+        <translation>뒤로</translation>
+    </message>
+    <message>
+        <source>Question {k} of {n}</source>
+        <translation>{n}문항 중 {k}번째</translation>
+    </message>
 </context>
 </TS>

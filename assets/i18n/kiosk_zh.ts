@@ -675,5 +675,13 @@
         <source>Continue</source>
         <translation>继续</translation>
     </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Question {k} of {n}</source>
+        <translation>第{k}题，共{n}题</translation>
+    </message>
 </context>
 </TS>

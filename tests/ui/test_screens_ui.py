@@ -137,7 +137,9 @@ def test_consent_screen_emits_item_and_choice(window: MainWindow, qtbot: object)
     answers: list[object] = []
     window.sent.connect(answers.append)
     page = window.current_page
-    assert "diagnosis" in page.meta.text() and "v2025.2" in page.meta.text()  # type: ignore[attr-defined]
+    meta = plain(page.meta.text())  # type: ignore[attr-defined]
+    assert "1問目" in meta and "Question 1 of 1" in meta  # where the patient is, in words
+    assert "diagnosis" not in meta and "v2025" not in meta  # no internal ids on a patient screen
     decline = ConsentAnswered("diagnosis", "decline")
     qtbot.mouseClick(page.button_for(decline), Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert answers == [decline]

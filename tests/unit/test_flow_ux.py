@@ -168,3 +168,21 @@ def test_no_answer_to_the_warning_ends_the_session_and_jobs_are_never_warned() -
     d2.send(CardInserted())
     d2.advance(21)  # reading is a bounded wait for the card, not for the patient
     assert d2.phase is Phase.READ_FAILED and not d2.state.still_there
+
+
+def test_consent_screens_count_their_steps_and_go_back() -> None:
+    d = FlowDriver.new()
+    to_consents(d)
+    view = screen_model(d.state).consent
+    assert view is not None and dict(view.step.params) == {"k": "1", "n": "5"}
+    assert Pressed(Intent.BACK) not in [o.press for o in offers(d.state)]  # nothing to go back to
+    d.send(ConsentAnswered("comprehensive", "individual"))  # declined: its 4 items are asked one by one
+    view = screen_model(d.state).consent
+    assert view is not None and dict(view.step.params) == {"k": "2", "n": "9"}
+    d.send(Pressed(Intent.BACK))
+    assert d.state.consent_queue[0] == "comprehensive" and d.state.consent_answers == ()
+    assert len(d.state.consent_queue) == 5  # the items the decline had added are gone again
+    d.send(ConsentAnswered("comprehensive", "consent_all"))
+    d.send(ConsentAnswered("limit_info", "ok"))
+    d.send(Pressed(Intent.BACK))
+    assert d.state.consent_queue[0] == "limit_info" and d.state.consent_answers == (("comprehensive", "consent_all"),)
