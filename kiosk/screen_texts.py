@@ -210,6 +210,8 @@ STAFF_CALL_TEXTS = {
     ),
 }
 CONSENT_STEP = QT_TRANSLATE_NOOP("kiosk", "Question {k} of {n}")
+AGREED = QT_TRANSLATE_NOOP("kiosk", "You agreed to share: {items}")
+DECLINED = QT_TRANSLATE_NOOP("kiosk", "You did not agree to share: {items}")
 STILL_THERE = QT_TRANSLATE_NOOP("kiosk", "Do you want to continue?")
 STILL_THERE_BODY = QT_TRANSLATE_NOOP("kiosk", "If there is no answer, the reception stops when the time runs out.")
 CHIP_PHOTO_SHOWN = QT_TRANSLATE_NOOP(

@@ -12,15 +12,17 @@ from dataclasses import dataclass, replace
 
 from kiosk.errors import ErrorCode
 from kiosk.flow import BUSY_PHASES, PIN_LENGTH, STAFF_PHASES, offers
-from kiosk.flow_steps import PHASE_TIMER, Offer, Press, Role, phase_timeout, timer_token
+from kiosk.flow_steps import PHASE_TIMER, Offer, Press, Role, consent_items, phase_timeout, timer_token
 from kiosk.flow_types import CARD_OUT_PHASES, ConsentAnswered, FlowState, Intent, Phase, Pressed
 from kiosk.ports import FaceBox
 from kiosk.screen_texts import (
+    AGREED,
     BUTTON_LABELS,
     CARD_LEFT,
     CHIP_PHOTO_SHOWN,
     CHOICE_LABELS,
     CONSENT_STEP,
+    DECLINED,
     ERROR_TEXTS,
     EXPIRY_DATE,
     FACE_HINTS,
@@ -206,8 +208,8 @@ def _extra_body(s: FlowState) -> tuple[Text, ...]:
     if s.phase is Phase.RENEWAL_NOTICE and s.summary is not None:
         expiry = s.summary.auth_certificate.not_after.date().isoformat()
         return (Text(EXPIRY_DATE, (("date", expiry),)),)
-    if s.phase is Phase.DONE and (s.queued or s.backend_down):
-        return (Text(STAFF_WILL_CONFIRM),)
+    if s.phase is Phase.DONE:
+        return ((Text(STAFF_WILL_CONFIRM),) if s.queued or s.backend_down else ()) + _what_was_agreed(s)
     if s.phase is Phase.STAFF_PIN and s.staff_message:
         text = NOTICE_TEXTS[s.staff_message]
         params = (("n", str(s.staff_locked_for_s if s.staff_locked_for_s else s.staff_tries_left or 0)),)
@@ -221,6 +223,21 @@ def _extra_body(s: FlowState) -> tuple[Text, ...]:
     if s.phase is Phase.STAFF_SELF_TEST and s.self_test is None:
         return (Text(SELF_TEST_RUNNING),)
     return ()
+
+
+def _what_was_agreed(s: FlowState) -> tuple[Text, ...]:
+    """The done screen says what the patient agreed to share (and what not), by the items' own titles."""
+    catalogue = s.settings.consents
+    covered = consent_items(s)[0] if ("comprehensive", "consent_all") in s.consent_answers else ()
+    agreed = [*covered, *(i for i, c in s.consent_answers if c == "consent")]
+    declined = [i for i, c in s.consent_answers if c == "decline"]
+    sep = ", " if s.lang == "en" else "、"
+    lines = []
+    for key, items in ((AGREED, agreed), (DECLINED, declined)):
+        if items:
+            titles = sep.join(catalogue.get(i).title(catalogue.get(i).lang_shown(s.lang)) for i in items)
+            lines.append(Text(key, (("items", titles),)))
+    return tuple(lines)
 
 
 def _staff_label(key: str) -> Text:

@@ -79,6 +79,8 @@ def sample_states() -> dict[str, FlowState]:
         "submitting": replace(s, phase=Phase.SUBMITTING, job=9),
         "submit_failed": replace(base, phase=Phase.SUBMIT_FAILED, error=ErrorCode.BACKEND_TIMEOUT),
         "done": replace(base, phase=Phase.DONE, queued=True),
+        "done_agreed": replace(s, phase=Phase.DONE, method=Method.PIN, consent_answers=(
+            ("comprehensive", "consent_all"), ("specific_diseases", "consent"), ("public_expense", "decline"))),
         "done_alarm": replace(base, phase=Phase.DONE, alarm=True),
         "take_card": replace(base, phase=Phase.TAKE_CARD, error=ErrorCode.TIMED_OUT),
         "staff_pin": replace(base, phase=Phase.STAFF_PIN, staff_message=Notice.STAFF_PIN_WRONG, staff_tries_left=3),

@@ -683,5 +683,13 @@
         <source>Question {k} of {n}</source>
         <translation>{n}問中{k}問目</translation>
     </message>
+    <message>
+        <source>You agreed to share: {items}</source>
+        <translation>提供に同意した情報：{items}</translation>
+    </message>
+    <message>
+        <source>You did not agree to share: {items}</source>
+        <translation>提供に同意しなかった情報：{items}</translation>
+    </message>
 </context>
 </TS>

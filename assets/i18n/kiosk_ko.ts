@@ -683,5 +683,13 @@
         <source>Question {k} of {n}</source>
         <translation>{n}문항 중 {k}번째</translation>
     </message>
+    <message>
+        <source>You agreed to share: {items}</source>
+        <translation>제공에 동의한 정보: {items}</translation>
+    </message>
+    <message>
+        <source>You did not agree to share: {items}</source>
+        <translation>제공에 동의하지 않은 정보: {items}</translation>
+    </message>
 </context>
 </TS>

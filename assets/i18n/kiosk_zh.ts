@@ -683,5 +683,13 @@
         <source>Question {k} of {n}</source>
         <translation>第{k}题，共{n}题</translation>
     </message>
+    <message>
+        <source>You agreed to share: {items}</source>
+        <translation>您同意提供的信息：{items}</translation>
+    </message>
+    <message>
+        <source>You did not agree to share: {items}</source>
+        <translation>您未同意提供的信息：{items}</translation>
+    </message>
 </context>
 </TS>

@@ -22,14 +22,24 @@ from kiosk.flow_types import (
     StaffCallState,
     StaffPinChecked,
     StaffPinEntered,
+    Submit,
+    Submitted,
     UserActivity,
     VerifyPin,
 )
 from kiosk.reception import Method
-from kiosk.screen_texts import CHIP_PHOTO_SHOWN, NAME_NEEDS_PIN, STAFF_CALL_TEXTS, STAFF_PIN_TO_CONFIRM, STILL_THERE
+from kiosk.screen_texts import (
+    AGREED,
+    CHIP_PHOTO_SHOWN,
+    DECLINED,
+    NAME_NEEDS_PIN,
+    STAFF_CALL_TEXTS,
+    STAFF_PIN_TO_CONFIRM,
+    STILL_THERE,
+)
 from kiosk.screens import Text, screen_model
 from tests.unit.flow_harness import FlowDriver
-from tests.unit.test_flow_paths import face_to_capture, read_card
+from tests.unit.test_flow_paths import answer_default_consents, face_to_capture, read_card
 from tests.unit.test_flow_staff import open_panel
 
 
@@ -186,3 +196,16 @@ def test_consent_screens_count_their_steps_and_go_back() -> None:
     d.send(ConsentAnswered("limit_info", "ok"))
     d.send(Pressed(Intent.BACK))
     assert d.state.consent_queue[0] == "limit_info" and d.state.consent_answers == (("comprehensive", "consent_all"),)
+
+
+def test_the_done_screen_lists_what_was_agreed_and_what_not() -> None:
+    d = FlowDriver.new()
+    to_consents(d)
+    answer_default_consents(d)  # all at once, specific diseases yes, public expense no
+    d.send(Submitted(d.token_of(Submit), queued=False))
+    assert d.phase is Phase.DONE
+    body = {t.key: dict(t.params)["items"] for t in screen_model(d.state).body if t.params}
+    catalogue = d.state.settings.consents
+    assert catalogue.get("diagnosis").title("ja") in body[AGREED]
+    assert catalogue.get("specific_diseases").title("ja") in body[AGREED]
+    assert body[DECLINED] == catalogue.get("public_expense").title("ja")
