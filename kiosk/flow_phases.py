@@ -19,8 +19,8 @@ from kiosk.flow_steps import (
     after_registration,
     answer_consent,
     back_consent,
+    begin_consents,
     cancel_job,
-    choose_method,
     classify_certificate,
     end_session,
     enter,
@@ -129,7 +129,7 @@ def _not_registered_offers(s: FlowState) -> list[Offer]:
 
 
 def _notice_offers(s: FlowState) -> list[Offer]:
-    return [_offer(Intent.NEXT, Role.PRIMARY, choose_method)]
+    return [_offer(Intent.NEXT, Role.PRIMARY, begin_consents)]
 
 
 def _face_retry_offers(s: FlowState) -> list[Offer]:

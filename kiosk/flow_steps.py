@@ -235,16 +235,11 @@ def choose_method(s: FlowState) -> Transition:
         return enter(s, Phase.VISUAL_CHECK)
     if not pin_usable(s):
         return start_face(s)  # PIN-less card or locked PIN: face (or staff) only
-    if s.registering:
-        return start_pin(s)  # 保険証利用登録 is done with the PIN
-    return enter(s, Phase.METHOD)
+    return enter(s, Phase.METHOD)  # 保険証利用登録 too: with face or PIN, as on the official readers
 
 
 def after_registration(s: FlowState) -> Transition:
-    if s.cert is CertState.EXPIRING:
-        return enter(s, Phase.RENEWAL_NOTICE)
-    if s.cert is CertState.GRACE:
-        return enter(s, Phase.GRACE_NOTICE)
+    # The renewal and grace notices come after the identity check (start_consents), as in the official flow.
     return choose_method(s)
 
 
@@ -279,7 +274,16 @@ def back_consent(s: FlowState) -> Transition:
 
 
 def start_consents(s: FlowState, method: Method) -> Transition:
+    """Identity checked: first the certificate's notice (renewal soon / grace period) if any, then consents."""
     s = replace(s, method=method, error=None)
+    if s.cert is CertState.EXPIRING:
+        return enter(s, Phase.RENEWAL_NOTICE)
+    if s.cert is CertState.GRACE:
+        return enter(s, Phase.GRACE_NOTICE)
+    return begin_consents(s)
+
+
+def begin_consents(s: FlowState) -> Transition:
     queue = consent_queue_after(s, ())
     if not queue:
         return submit(s)

@@ -272,8 +272,10 @@ class Verifier:
             raise Refused("method_not_allowed", f"the verifier's policy does not accept {method}")
         cert = self.trust.check(judge.b64(result["auth_certificate"], "certificate_malformed"), now,
                                 self.policy.grace_months)
-        if result["registration_request"] and method != "pin":
-            raise Refused("registration_requires_pin")
+        if result["registration_request"] and method not in ("pin", "face"):
+            # As on the official readers: 保険証利用登録 with the card's PIN or a face match against its chip
+            # photo — never on a staff visual check alone.
+            raise Refused("registration_requires_face_or_pin")
         if method == "face":
             judge.check_face(self.policy, result["evidence"])
         with self.store.transaction() as conn:

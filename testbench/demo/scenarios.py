@@ -59,16 +59,17 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("pin-less", "顔認証マイナンバーカード (no PIN): straight to face", [
             ("insert",), ("wait", "face_capture"), ("wait", "consent"), ("consent", "first"), *_END],
             card={"pin": None}),
-        Scenario("not-registered", "not registered for insurance use: register with the PIN", [
-            ("insert",), ("wait", "not_registered"), ("tap", "register"), ("wait", "pin_entry"), ("pin", "1234"),
+        Scenario("not-registered", "not registered for insurance use: register (face or PIN; here the PIN)", [
+            ("insert",), ("wait", "not_registered"), ("tap", "register"), ("wait", "method"), ("tap", "use_pin"),
+            ("wait", "pin_entry"), ("pin", "1234"),
             ("wait", "consent"), ("consent", "first"), *_END], backend={"registered": False}),
-        Scenario("expiring", "certificate expires within 3 months: renewal notice", [
-            ("insert",), ("wait", "renewal_notice"), ("tap", "next"), ("wait", "method"), ("tap", "use_pin"),
-            ("wait", "pin_entry"), ("pin", "1234"), ("wait", "consent"), ("consent", "first"), *_END],
+        Scenario("expiring", "certificate expires within 3 months: renewal notice after the PIN", [
+            ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("pin", "1234"),
+            ("wait", "renewal_notice"), ("tap", "next"), ("wait", "consent"), ("consent", "first"), *_END],
             card={"cert_days_left": 40}),
-        Scenario("grace", "certificate expired 10 days ago: eligibility only", [
-            ("insert",), ("wait", "grace_notice"), ("tap", "next"), ("wait", "method"), ("tap", "use_pin"),
-            ("wait", "pin_entry"), ("pin", "1234"), ("wait", "consent"), ("consent", "first"), *_END],
+        Scenario("grace", "certificate expired 10 days ago: eligibility only (notice after the PIN)", [
+            ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("pin", "1234"),
+            ("wait", "grace_notice"), ("tap", "next"), ("wait", "consent"), ("consent", "first"), *_END],
             card={"cert_days_left": -10}),
         Scenario("expired", "certificate expired beyond the grace: message and staff", [
             ("insert",), ("wait", "cert_expired"), ("remove",), ("wait", "attract")], card={"cert_days_left": -200}),
