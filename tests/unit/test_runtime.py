@@ -195,7 +195,7 @@ def test_backend_down_is_told_honestly_and_the_reception_recorded() -> None:
     assert k.phase is Phase.DONE and len(k.backend.submitted) == 1
     screen = k.screens[-1]
     assert screen.title.key == "Your reception has been recorded. Please take your card."
-    assert [t.key for t in screen.body][0] == "Staff will confirm your eligibility. Please wait to be called."
+    assert screen.body[0].key == "Staff will confirm your eligibility. Please wait to be called."
     assert ("done", "ja") not in k.speaker.played and ("done_recorded", "ja") in k.speaker.played
 
 
