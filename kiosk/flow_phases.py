@@ -256,6 +256,9 @@ def _reading(s: FlowState, e: Event) -> Transition:
             return after_registration(replace(s, job=None, backend_down=True))
         case JobFailed(code=ErrorCode.UNSUPPORTED_CARD):
             return end_session(s, Phase.UNSUPPORTED, error=ErrorCode.UNSUPPORTED_CARD)
+        case JobFailed(code=ErrorCode.CARD_REVOKED):
+            # Told by the verifier right after the read: no face scan, PIN or consent is spent on it.
+            return end_session(s, Phase.READ_FAILED, error=ErrorCode.CARD_REVOKED)
         case JobFailed(code=code):
             return end_session(s, Phase.READ_FAILED, error=code)
     return s, []

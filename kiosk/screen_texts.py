@@ -173,6 +173,9 @@ ERROR_TEXTS: dict[ErrorCode, str] = {
     ErrorCode.BACKEND_UNAVAILABLE: QT_TRANSLATE_NOOP("kiosk", "The verification service cannot be reached."),
     ErrorCode.BACKEND_TIMEOUT: QT_TRANSLATE_NOOP("kiosk", "The verification service did not answer in time."),
     ErrorCode.BACKEND_REJECTED: QT_TRANSLATE_NOOP("kiosk", "The verification service could not confirm this card."),
+    ErrorCode.CARD_REVOKED: QT_TRANSLATE_NOOP(
+        "kiosk", "This card's electronic certificate has been revoked. It cannot be used here today."
+    ),
     ErrorCode.CARD_TIMEOUT: QT_TRANSLATE_NOOP("kiosk", "The card did not answer. Please place it again."),
     ErrorCode.CARD_NOT_AUTHENTIC: QT_TRANSLATE_NOOP(
         "kiosk", "The card's data could not be verified. Please use your PIN or ask staff to check."

@@ -47,6 +47,9 @@ class SignedLookup(BaseModel):
     requested_at: str = Field(description="RFC 3339; within the policy's clock skew of the verifier's clock")
     nonce: str = Field(min_length=16, max_length=64, description="random, never reused")
     certificate_id: str | None = Field(default=None, max_length=64)
+    auth_certificate: str | None = Field(default=None, max_length=8192, description=(
+        "optional: the card's authentication certificate (DER, base64) just read; a revoked one is refused "
+        "with certificate_revoked before the patient goes on"))
 
 
 class StaffCallIn(BaseModel):
@@ -209,7 +212,11 @@ def create_app(verifier: Verifier, provider: IdentityProvider | None = None, ses
         """A PIN-path challenge (older form) and, when the card is named, whether it is registered."""
         body = await request.body()
         data = await run_in_threadpool(_lookup, request, body)
-        answer = await run_in_threadpool(verifier.issue_challenge, data["kiosk_id"], data.get("certificate_id"))
+        certificate = data.get("auth_certificate")
+        if certificate is not None and (not isinstance(certificate, str) or not 1 <= len(certificate) <= 8192):
+            raise Refused("invalid_request", "auth_certificate: the card's certificate, base64")
+        answer = await run_in_threadpool(verifier.issue_challenge, data["kiosk_id"], data.get("certificate_id"),
+                                         certificate)
         return JSONResponse(answer, status_code=201)
 
     @app.post("/v1/registrations/lookup", response_model=Registered, openapi_extra={"requestBody": {

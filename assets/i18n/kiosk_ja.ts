@@ -691,5 +691,9 @@
         <source>You did not agree to share: {items}</source>
         <translation>提供に同意しなかった情報：{items}</translation>
     </message>
+    <message>
+        <source>This card's electronic certificate has been revoked. It cannot be used here today.</source>
+        <translation>このカードの電子証明書は失効しています。本日はこちらでご利用いただけません。</translation>
+    </message>
 </context>
 </TS>

@@ -691,5 +691,9 @@
         <source>You did not agree to share: {items}</source>
         <translation>제공에 동의하지 않은 정보: {items}</translation>
     </message>
+    <message>
+        <source>This card's electronic certificate has been revoked. It cannot be used here today.</source>
+        <translation>이 카드의 전자증명서는 효력이 상실되었습니다. 오늘은 이곳에서 사용할 수 없습니다.</translation>
+    </message>
 </context>
 </TS>

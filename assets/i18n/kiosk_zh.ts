@@ -691,5 +691,9 @@
         <source>You did not agree to share: {items}</source>
         <translation>您未同意提供的信息：{items}</translation>
     </message>
+    <message>
+        <source>This card's electronic certificate has been revoked. It cannot be used here today.</source>
+        <translation>此卡的电子证书已失效，今天无法在此使用。</translation>
+    </message>
 </context>
 </TS>

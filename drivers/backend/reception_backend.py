@@ -13,7 +13,7 @@ from datetime import datetime
 
 from drivers.backend.client import BackendClient
 from kiosk.domain import CertificateInfo
-from kiosk.errors import ConfigError
+from kiosk.errors import BackendRejected, CardRevoked, ConfigError
 from kiosk.ports import BackendChallenge, BackendReceipt, CancelToken, DeliveryHealth
 from kiosk.proof import ProofStatement
 from kiosk.result import ResultFacts, build_result
@@ -41,7 +41,13 @@ class VerifierReceptionBackend:
         return self.client.outbox.busy_timeout_s + self.answer_wait_s + 1.0
 
     def fetch_challenge(self, auth_certificate: CertificateInfo, cancel: CancelToken | None = None) -> BackendChallenge:
-        challenge = self.client.fetch_challenge(self.challenge_wait_s, auth_certificate.subject_id)
+        try:
+            challenge = self.client.fetch_challenge(self.challenge_wait_s, auth_certificate.subject_id,
+                                                    auth_certificate.der)
+        except BackendRejected as exc:
+            if exc.reason == "certificate_revoked":
+                raise CardRevoked("the verifier lists the card's certificate as revoked") from exc
+            raise
         return BackendChallenge(nonce=challenge.value, registered=bool(challenge.registered),
                                 challenge_id=challenge.challenge_id)
 

@@ -12,18 +12,23 @@ from kiosk.flow_types import (
     CheckStaffPin,
     Chime,
     ConsentAnswered,
+    FetchChallenge,
     Intent,
+    JobFailed,
     Phase,
     PinEntered,
     PinVerified,
     PlayVoice,
     Pressed,
+    ReadCard,
+    ScanCardFront,
     StaffCallAnswered,
     StaffCallState,
     StaffPinChecked,
     StaffPinEntered,
     Submit,
     Submitted,
+    SummaryRead,
     UserActivity,
     VerifyPin,
 )
@@ -32,13 +37,14 @@ from kiosk.screen_texts import (
     AGREED,
     CHIP_PHOTO_SHOWN,
     DECLINED,
+    ERROR_TEXTS,
     NAME_NEEDS_PIN,
     STAFF_CALL_TEXTS,
     STAFF_PIN_TO_CONFIRM,
     STILL_THERE,
 )
 from kiosk.screens import Text, screen_model
-from tests.unit.flow_harness import FlowDriver
+from tests.unit.flow_harness import NOW, FlowDriver, summary
 from tests.unit.test_flow_paths import answer_default_consents, face_to_capture, read_card
 from tests.unit.test_flow_staff import open_panel
 
@@ -209,3 +215,13 @@ def test_the_done_screen_lists_what_was_agreed_and_what_not() -> None:
     assert catalogue.get("diagnosis").title("ja") in body[AGREED]
     assert catalogue.get("specific_diseases").title("ja") in body[AGREED]
     assert body[DECLINED] == catalogue.get("public_expense").title("ja")
+
+
+def test_a_revoked_card_is_turned_away_right_after_reading() -> None:
+    d = FlowDriver.new()
+    d.send(CardInserted())
+    d.send(SummaryRead(d.token_of(ReadCard), summary(), NOW))
+    d.send(JobFailed(d.token_of(FetchChallenge), ErrorCode.CARD_REVOKED))
+    assert d.phase is Phase.READ_FAILED and d.state.error is ErrorCode.CARD_REVOKED
+    assert not any(isinstance(e, ScanCardFront | VerifyPin) for e in d.effects)  # nothing spent on it
+    assert screen_model(d.state).body[0] == Text(ERROR_TEXTS[ErrorCode.CARD_REVOKED])
