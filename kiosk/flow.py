@@ -42,6 +42,7 @@ from kiosk.flow_types import (
     CardTaken,
     ChallengeFetched,
     ChipPhotoRead,
+    ChoiceKey,
     ConsentAnswered,
     Effect,
     Event,
@@ -82,6 +83,8 @@ BUSY_PHASES = frozenset({Phase.READING, Phase.FACE_SCAN, Phase.FACE_PHOTO, Phase
 STAFF_PHASES = frozenset({Phase.STAFF_PIN, Phase.STAFF_PANEL, Phase.STAFF_SELF_TEST, Phase.VISUAL_CHECK})
 _STOP_DRAWN = _CANCELLABLE - BUSY_PHASES - STAFF_PHASES
 _STOP_UNDRAWN = _CANCELLABLE & BUSY_PHASES
+# Digits there are the PIN's, or staff-only answers: never taken as a voice-led choice.
+_NO_CHOICE_KEYS = STAFF_PHASES | {Phase.PIN_ENTRY}
 # Screens that wait for the patient: their timeout first asks 「まだ続けますか？」 (続ける / やめる) with a countdown.
 WARNED_PHASES = SESSION_PHASES - CARD_OUT_PHASES - JOB_PHASES - STAFF_PHASES
 
@@ -144,6 +147,13 @@ def _dispatch(s: FlowState, e: Event) -> Transition:
             return (replace(s, lang=lang), []) if lang in LANGUAGES else (s, [])
         case Pressed(intent=Intent.TOGGLE_MUTE):
             return replace(s, muted=not s.muted), [] if s.muted else [StopVoice()]
+        case Pressed(intent=Intent.VOICE_GUIDE):
+            # On, and this screen read again (every later screen is read anyway, sound on): any time, any screen.
+            s = replace(s, voice_led=True, muted=False)
+            return s, [StopVoice(), PlayVoice(_voice_clip(s), s.lang)]
+        case ChoiceKey(number=n):
+            choices = offers(s) if s.voice_led and s.phase not in _NO_CHOICE_KEYS else ()
+            return choices[n - 1].act(s) if 1 <= n <= len(choices) else (s, [])
         case Pressed(intent=Intent.TOGGLE_CONTRAST):
             return replace(s, high_contrast=not s.high_contrast), []
         case UserActivity():

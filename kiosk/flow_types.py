@@ -91,6 +91,7 @@ class Intent(Enum):
     CANCEL = "cancel"
     CONTINUE = "continue"  # 「続ける」 on the still-there warning
     BACK = "back"  # 「戻る」 on a consent screen after the first
+    VOICE_GUIDE = "voice_guide"  # F1 / Help, or the keypad's 0 held: voice-led mode on, this screen read again
     REGISTER = "register"
     USE_FACE = "use_face"
     USE_PIN = "use_pin"
@@ -254,6 +255,14 @@ class JobFailed:
 
 
 @dataclass(frozen=True)
+class ChoiceKey:
+    """In voice-led mode, a digit key (1–9) on a screen without a keypad: the n-th button, as the voice reads
+    them in order. Ignored otherwise."""
+
+    number: int
+
+
+@dataclass(frozen=True)
 class StaffCallAnswered:
     """The verifier took the staff call (it is on the staff page), or it could not be reached."""
 
@@ -271,7 +280,7 @@ Event = (
     Pressed | StaffCornerTapped | LanguageChosen | UserActivity | PinEntered | StaffPinEntered | ConsentAnswered
     | CardInserted | CardTaken | SummaryRead | ChallengeFetched | CardFrontScanned | ChipPhotoRead | FaceProgressed
     | FaceDecided | PinVerified | PinRejected | Submitted | StaffPinChecked | SelfTestDone | JobFailed
-    | TimerExpired | StaffCallAnswered
+    | TimerExpired | StaffCallAnswered | ChoiceKey
 )
 
 # --- effects -----------------------------------------------------------------------------------------------
@@ -452,6 +461,7 @@ class FlowState:
     consent_queue: tuple[str, ...] = ()
     consent_answers: tuple[tuple[str, str], ...] = ()
     error: ErrorCode | None = None  # what the current screen explains
+    voice_led: bool = False  # voice-led mode (for patients who cannot see the screen): until the card is taken
     still_there: bool = False  # the screen timed out once: 「まだ続けますか？」 counts down before it ends
     # staff
     visual_armed: bool = False

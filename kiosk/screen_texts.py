@@ -267,6 +267,7 @@ BUTTON_LABELS: dict[Intent, str] = {
     Intent.CANCEL: QT_TRANSLATE_NOOP("kiosk", "Stop"),
     Intent.CONTINUE: QT_TRANSLATE_NOOP("kiosk", "Continue"),
     Intent.BACK: QT_TRANSLATE_NOOP("kiosk", "Back"),
+    Intent.VOICE_GUIDE: QT_TRANSLATE_NOOP("kiosk", "Voice guide"),
     Intent.REGISTER: QT_TRANSLATE_NOOP("kiosk", "Register"),
     Intent.USE_FACE: QT_TRANSLATE_NOOP("kiosk", "Face recognition"),
     Intent.USE_PIN: QT_TRANSLATE_NOOP("kiosk", "PIN (4 digits)"),

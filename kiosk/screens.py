@@ -124,6 +124,7 @@ class ScreenModel:
     patient_controls: bool = True  # language bar, mute, high contrast
     high_contrast: bool = False
     muted: bool = False
+    voice_led: bool = False  # buttons carry their numbers (1, 2 …): digit keys choose them
     sound_label: Text = Text(SOUND_ON)
     contrast_label: Text = Text(BUTTON_LABELS[Intent.TOGGLE_CONTRAST])
 
@@ -180,6 +181,7 @@ def screen_model(s: FlowState) -> ScreenModel:
         patient_controls=s.phase not in STAFF_PHASES,
         high_contrast=s.high_contrast,
         muted=s.muted,
+        voice_led=s.voice_led,
         sound_label=Text(SOUND_OFF if s.muted else SOUND_ON),
     )
     if s.still_there:  # the screen's own content steps aside for the question and its countdown

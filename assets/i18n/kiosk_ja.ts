@@ -695,5 +695,9 @@
         <source>This card's electronic certificate has been revoked. It cannot be used here today.</source>
         <translation>このカードの電子証明書は失効しています。本日はこちらでご利用いただけません。</translation>
     </message>
+    <message>
+        <source>Voice guide</source>
+        <translation>音声案内</translation>
+    </message>
 </context>
 </TS>

@@ -695,5 +695,9 @@
         <source>This card's electronic certificate has been revoked. It cannot be used here today.</source>
         <translation>이 카드의 전자증명서는 효력이 상실되었습니다. 오늘은 이곳에서 사용할 수 없습니다.</translation>
     </message>
+    <message>
+        <source>Voice guide</source>
+        <translation>음성 안내</translation>
+    </message>
 </context>
 </TS>

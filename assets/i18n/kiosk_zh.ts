@@ -695,5 +695,9 @@
         <source>This card's electronic certificate has been revoked. It cannot be used here today.</source>
         <translation>此卡的电子证书已失效，今天无法在此使用。</translation>
     </message>
+    <message>
+        <source>Voice guide</source>
+        <translation>语音导航</translation>
+    </message>
 </context>
 </TS>

@@ -11,6 +11,7 @@ from kiosk.flow_types import (
     CardTaken,
     CheckStaffPin,
     Chime,
+    ChoiceKey,
     ConsentAnswered,
     FetchChallenge,
     Intent,
@@ -225,3 +226,23 @@ def test_a_revoked_card_is_turned_away_right_after_reading() -> None:
     assert d.phase is Phase.READ_FAILED and d.state.error is ErrorCode.CARD_REVOKED
     assert not any(isinstance(e, ScanCardFront | VerifyPin) for e in d.effects)  # nothing spent on it
     assert screen_model(d.state).body[0] == Text(ERROR_TEXTS[ErrorCode.CARD_REVOKED])
+
+
+def test_voice_led_mode_reads_the_screen_again_and_digits_choose_its_buttons() -> None:
+    d = FlowDriver.new()
+    read_card(d)
+    d.send(Pressed(Intent.TOGGLE_MUTE))
+    assert d.send(ChoiceKey(1)) == []  # not in voice-led mode: a digit is nothing
+    effects = d.send(Pressed(Intent.VOICE_GUIDE))
+    assert d.state.voice_led and not d.state.muted and PlayVoice("method", "ja") in effects
+    assert screen_model(d.state).voice_led
+    first = offers(d.state)[0].press
+    assert first == Pressed(Intent.USE_FACE)
+    d.send(ChoiceKey(2))  # the second button: the PIN
+    assert d.phase is Phase.PIN_ENTRY
+    d.send(ChoiceKey(1))  # on the PIN screen digits are the PIN's (the keypad takes them), never a choice
+    assert d.phase is Phase.PIN_ENTRY
+    d.send(ChoiceKey(9))
+    assert d.phase is Phase.PIN_ENTRY
+    d.send(CardTaken())
+    assert not d.state.voice_led  # the next patient starts as usual

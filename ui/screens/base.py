@@ -62,7 +62,8 @@ class Screen(QWidget):
         if model.call_banner is not None:
             self.call_banner.setText(f"{self.t(model.call_banner)}\n{self.t2(model.call_banner)}")
         self.busy.set_state(model.busy, model.step)
-        if previous is None or (previous.lang, previous.buttons) != (model.lang, model.buttons):
+        if previous is None or (previous.lang, previous.buttons, previous.voice_led) != (
+            model.lang, model.buttons, model.voice_led):  # fmt: skip
             self._render_buttons(model.buttons)
         self.render_content(model)
 
@@ -93,6 +94,8 @@ class Screen(QWidget):
             assert self.model is not None
             text = self.cat.tr(self.model.lang, b.label)
             second = self.cat.tr(self.model.secondary_lang, b.label)
+            if self.model.voice_led:  # voice-led mode: digit keys choose, in the order the voice reads them
+                text = f"{i + 1}  {text}"
             widget = button(f"{text}\n{second}" if second != text else text, role=b.role.value)
             widget.setProperty("press", b.code)
             widget.clicked.connect(lambda _=False, press=b.press: self.sent.emit(press))
