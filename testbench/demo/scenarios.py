@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from kiosk.config import KioskConfig, StaffPolicy
+from kiosk.config import ITEMS_2025, ConsentPolicy, KioskConfig, StaffPolicy
 from kiosk.flow_types import ConsentAnswered, Intent, Pressed
 from kiosk.ports import CardPresenceListener
 from kiosk.runtime import Devices
@@ -35,6 +35,7 @@ class Scenario:
     face: list[str] = field(default_factory=lambda: ["accept"])
     backend: dict[str, Any] = field(default_factory=dict)
     scanner_fails: bool = False
+    consents_2025: bool = False  # the facility enables the 2025 items (傷病名, 感染症, アレルギー, 検査, 処方)
 
 
 _END = [("wait", "done"), ("remove",), ("wait", "attract")]
@@ -81,6 +82,9 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("card-pulled", "card pulled during PIN entry: wiped, back to idle with a message", [
             ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("remove",),
             ("wait", "attract")]),
+        Scenario("consents-2025", "a facility that enables the 2025 consent items: each asked, then done", [
+            ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("pin", "1234"),
+            ("wait", "consent"), ("consent", "first"), *_END], consents_2025=True),
         Scenario("staff-visual", "staff arms visual check; the next patient is confirmed by staff", [
             ("gesture",), ("wait", "staff_pin"), ("staff_pin", DEMO_STAFF_PIN), ("wait", "staff_panel"),
             ("tap", "staff_arm_visual"), ("wait", "attract"), ("insert",), ("wait", "visual_check"),
@@ -109,10 +113,11 @@ def fake_probes() -> dict[str, Callable[[], tuple[bool, str]]]:
     }
 
 
-def demo_config() -> KioskConfig:
+def demo_config(consents_2025: bool = False) -> KioskConfig:
     from kiosk.staff import hash_pin
 
-    return KioskConfig(staff=StaffPolicy(pin_hash=hash_pin(DEMO_STAFF_PIN, n=2**12)))
+    consent = ConsentPolicy(items=(*ConsentPolicy().items, *ITEMS_2025)) if consents_2025 else ConsentPolicy()
+    return KioskConfig(staff=StaffPolicy(pin_hash=hash_pin(DEMO_STAFF_PIN, n=2**12)), consent=consent)
 
 
 class DemoEnvironment(Protocol):
@@ -179,7 +184,7 @@ class ScenarioPlayer:
         self._t0 = time.perf_counter()
         self._last_screen = ""
         self._pending_shot = ""
-        self.kiosk = build_kiosk(demo_config(), load_catalogue(), devices, self.speaker,
+        self.kiosk = build_kiosk(demo_config(scenario.consents_2025), load_catalogue(), devices, self.speaker,
                                  probes=self.presence.probes,
                                  on_render=self._record)  # fmt: skip
         self.kiosk.runtime.watch_presence(self.presence)  # dropped again by kiosk.close()

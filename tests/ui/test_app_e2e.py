@@ -98,3 +98,10 @@ def test_run_refuses_a_damaged_config(tmp_path: object, capsys: pytest.CaptureFi
     assert main(["run", "--config", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "設定に誤りがあります" in err and "submit_s" in err
+
+
+def test_a_facility_that_enables_the_2025_items_asks_each(qapp: object) -> None:
+    screens = _play("consents-2025")
+    for item in ("diagnosis_name", "infectious", "allergy", "other_allergy", "test", "prescription_info"):
+        assert f"consent:{item}" in screens, item
+    assert screens[-2:] == ["done", "attract"]
