@@ -19,6 +19,8 @@ from kiosk.screen_texts import (
     AGREED,
     BUTTON_LABELS,
     CARD_LEFT,
+    CHECK_FAILED,
+    CHECK_OK,
     CHIP_PHOTO_SHOWN,
     CHOICE_LABELS,
     CONSENT_STEP,
@@ -26,7 +28,9 @@ from kiosk.screen_texts import (
     ERROR_TEXTS,
     EXPIRY_DATE,
     FACE_HINTS,
+    INTERNAL_ERROR,
     NAME_NEEDS_PIN,
+    NO_ERRORS,
     NOTICE_TEXTS,
     OUT_OF_SERVICE,
     PHASE_TEXTS,
@@ -76,6 +80,7 @@ class StaffRow:
     value: str = ""  # technical detail, shown as it is
     ok: bool | None = None
     counts: tuple[tuple[Text, int], ...] = ()  # (method, receptions today)
+    status: Text | None = None  # the check's result in words (「正常」 / 「要確認」), beside the tick or cross
 
 
 @dataclass(frozen=True)
@@ -250,11 +255,20 @@ def _staff_rows(s: FlowState) -> tuple[StaffRow, ...]:
     report = s.self_test
     if report is None:
         return ()
-    rows = [StaffRow(_staff_label(i.name), i.detail, i.ok) for i in report.items]
+    rows = [StaffRow(_staff_label(i.name), i.detail, i.ok, status=Text(CHECK_OK if i.ok else CHECK_FAILED))
+            for i in report.items]
     if report.counts:
         counts = tuple((_staff_label(method), n) for method, n in report.counts)
         rows.append(StaffRow(_staff_label("counts"), counts=counts))
-    rows.append(StaffRow(_staff_label("last_errors"), ", ".join(report.last_errors) or "—"))
+    # The day's errors in words, each once with how often (the code stays beside it for the log and support).
+    seen: dict[str, int] = {}
+    for code in report.last_errors:
+        seen[code] = seen.get(code, 0) + 1
+    rows.append(StaffRow(_staff_label("last_errors"), "" if seen else "—", status=None if seen else Text(NO_ERRORS)))
+    codes = {c.value: c for c in ErrorCode}
+    for code, n in seen.items():
+        words = Text(ERROR_TEXTS[codes[code]]) if code in codes else Text(INTERNAL_ERROR)
+        rows.append(StaffRow(words, f"{code} ×{n}"))
     return tuple(rows)
 
 

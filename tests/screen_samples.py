@@ -36,7 +36,7 @@ def sample_states() -> dict[str, FlowState]:
             SelfTestItem("version", True, "0.1.0"),
         ),
         counts=(("face", 12), ("pin", 4), ("visual", 1)),
-        last_errors=("camera_lost", "pin_wrong"),
+        last_errors=("camera_lost", "pin_wrong", "pin_wrong", "ValueError"),
     )
     out: dict[str, FlowState] = {
         "attract": base,

@@ -699,5 +699,21 @@
         <source>Voice guide</source>
         <translation>音声案内</translation>
     </message>
+    <message>
+        <source>Working</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>要確認</translation>
+    </message>
+    <message>
+        <source>None today</source>
+        <translation>本日はありません</translation>
+    </message>
+    <message>
+        <source>Internal error (see the kiosk log)</source>
+        <translation>内部エラー（端末のログを参照）</translation>
+    </message>
 </context>
 </TS>

@@ -699,5 +699,21 @@
         <source>Voice guide</source>
         <translation>음성 안내</translation>
     </message>
+    <message>
+        <source>Working</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>확인 필요</translation>
+    </message>
+    <message>
+        <source>None today</source>
+        <translation>오늘은 없음</translation>
+    </message>
+    <message>
+        <source>Internal error (see the kiosk log)</source>
+        <translation>내부 오류(단말 로그 참조)</translation>
+    </message>
 </context>
 </TS>

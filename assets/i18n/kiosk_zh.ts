@@ -699,5 +699,21 @@
         <source>Voice guide</source>
         <translation>语音导航</translation>
     </message>
+    <message>
+        <source>Working</source>
+        <translation>运行正常</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>需要检查</translation>
+    </message>
+    <message>
+        <source>None today</source>
+        <translation>今天没有</translation>
+    </message>
+    <message>
+        <source>Internal error (see the kiosk log)</source>
+        <translation>内部错误（请查看终端日志）</translation>
+    </message>
 </context>
 </TS>

@@ -22,7 +22,11 @@ from kiosk.flow_types import (
     PlayVoice,
     Pressed,
     ReadCard,
+    RunSelfTest,
     ScanCardFront,
+    SelfTestDone,
+    SelfTestItem,
+    SelfTestReport,
     StaffCallAnswered,
     StaffCallState,
     StaffPinChecked,
@@ -36,9 +40,12 @@ from kiosk.flow_types import (
 from kiosk.reception import Method
 from kiosk.screen_texts import (
     AGREED,
+    CHECK_FAILED,
+    CHECK_OK,
     CHIP_PHOTO_SHOWN,
     DECLINED,
     ERROR_TEXTS,
+    INTERNAL_ERROR,
     NAME_NEEDS_PIN,
     STAFF_CALL_TEXTS,
     STAFF_PIN_TO_CONFIRM,
@@ -246,3 +253,20 @@ def test_voice_led_mode_reads_the_screen_again_and_digits_choose_its_buttons() -
     assert d.phase is Phase.PIN_ENTRY
     d.send(CardTaken())
     assert not d.state.voice_led  # the next patient starts as usual
+
+
+def test_the_self_test_speaks_in_words() -> None:
+    report = SelfTestReport(
+        (SelfTestItem("reader", True, "Virtual PCD"), SelfTestItem("camera", False, "no frames")),
+        (), ("camera_lost", "pin_wrong", "pin_wrong", "ValueError"),
+    )
+    d = FlowDriver.new()
+    open_panel(d)
+    d.send(Pressed(Intent.STAFF_SELF_TEST))
+    d.send(SelfTestDone(d.token_of(RunSelfTest), report))
+    rows = screen_model(d.state).staff_rows
+    assert [r.status.key if r.status else None for r in rows[:2]] == [CHECK_OK, CHECK_FAILED]
+    errors = {r.label.key: r.value for r in rows[3:]}
+    assert errors[ERROR_TEXTS[ErrorCode.PIN_WRONG]] == "pin_wrong ×2"
+    assert errors[INTERNAL_ERROR] == "ValueError ×1"  # an exception type: said to be internal, named for support
+    assert ERROR_TEXTS[ErrorCode.CAMERA_LOST] in errors
