@@ -149,6 +149,8 @@ class Devices:
     scanner: CardFrontScanner
     face: FaceVerifier
     backend: ReceptionBackend
+    # The chip photo decoded for the staff visual check (drivers.camera.chip_photo); None: no photo shown.
+    photo_preview: Callable[[bytes], PreviewFrame | None] | None = None
 
 
 class Runtime:
@@ -411,6 +413,18 @@ class Runtime:
                 language=plan.lang,
                 eligibility_only=plan.eligibility_only,
             )
+
+    def chip_photo_preview(self) -> PreviewFrame | None:
+        """The session's chip photo for the staff visual check (the screen model says when); None without one."""
+        with self._lock:
+            photo = self.vault.chip_photo
+        if photo is None or self._d.photo_preview is None:
+            return None
+        try:
+            return self._d.photo_preview(photo)
+        except Exception as exc:  # a decoder bug shows no photo; the type only, never the data
+            log.error("chip photo preview failed with %s", type(exc).__name__)
+            return None
 
     def self_test(self) -> SelfTestReport:
         items = []

@@ -6,6 +6,8 @@ typed events; it decides nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QInputEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QGridLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
@@ -48,6 +50,8 @@ class MainWindow(QWidget):
         self._look: tuple[bool, str] | None = None
         self._last_touch = -1
         self._zero_held = False  # the numeric keypad's 0 is being held (voice-led mode asked once)
+        # The session's chip photo (Runtime.chip_photo_preview), asked only when the model shows it.
+        self.photo_source: Callable[[], PreviewFrame | None] | None = None
         self.alarm = label("alarm")
         self.countdown = Countdown()
         self.stack = QStackedWidget()
@@ -98,6 +102,7 @@ class MainWindow(QWidget):
             self.setStyleSheet(stylesheet(model.high_contrast, model.lang))
         page = self.pages[PAGE_FOR_SCREEN.get(model.screen, "message")]
         page.show_model(model)
+        page.show_photo(self.photo_source() if model.chip_photo and self.photo_source is not None else None)
         self.stack.setCurrentWidget(page)
         self.alarm.setVisible(model.alarm)
         if model.alarm:

@@ -60,3 +60,28 @@ def test_a_visual_check_answer_refuses_without_the_staff_pin(qapp: object, inten
         player.wait_until(lambda: controller.state.phase is done, 5, done.value)
     finally:
         player.close()
+
+
+def test_the_visual_check_shows_the_chip_photo_beside_the_buttons(qtbot: object, catalogue: object) -> None:
+    from dataclasses import replace
+
+    from kiosk.ports import PreviewFrame
+    from kiosk.screens import screen_model
+    from tests.screen_samples import sample_states
+    from ui.main_window import MainWindow
+
+    window = MainWindow(catalogue)  # type: ignore[arg-type]
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    asked: list[int] = []
+
+    def photo() -> PreviewFrame:
+        asked.append(1)
+        return PreviewFrame(30, 40, bytes(30 * 40 * 3))
+
+    window.photo_source = photo
+    check = sample_states()["visual_check_photo"]
+    window.show_model(screen_model(check))
+    assert window.current_page.photo.isVisible() and asked == [1]
+    window.show_model(screen_model(replace(check, face_photo_ready=False)))  # no photo read: none shown
+    assert not window.current_page.photo.isVisible() and asked == [1]

@@ -7,10 +7,12 @@ typed events (`sent`): a button sends the `Press` its model carries, the keypad 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.flow_steps import Press, Role
+from kiosk.ports import PreviewFrame
 from kiosk.screens import Button, ScreenModel, Text
 from ui.i18n import Catalogue
 from ui.widgets.basic import button, label
@@ -30,6 +32,10 @@ class Screen(QWidget):
         self.call_banner.setVisible(False)
         self.body = QVBoxLayout()
         self.busy = BusyIndicator()
+        self.photo = QLabel()  # the chip photo on the staff visual check, beside the staff's buttons
+        self.photo.setObjectName("chip_photo")
+        self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.photo.setVisible(False)
         self.content = QVBoxLayout()  # screen-specific widgets (camera, consent text, keypad …)
         self.buttons = QGridLayout()
         self.buttons.setSpacing(14)
@@ -42,6 +48,7 @@ class Screen(QWidget):
         root.addWidget(self.call_banner)
         root.addLayout(self.body)
         root.addWidget(self.busy)
+        root.addWidget(self.photo)
         root.addLayout(self.content, 1)
         root.addStretch(0)
         root.addLayout(self.buttons)
@@ -69,6 +76,16 @@ class Screen(QWidget):
 
     def render_content(self, model: ScreenModel) -> None:
         """Screen-specific part; the generic screen has none."""
+
+    def show_photo(self, frame: PreviewFrame | None) -> None:
+        """The chip photo, scaled for a face-to-face comparison; None hides it (and drops the pixels)."""
+        if frame is None:
+            self.photo.clear()
+            self.photo.setVisible(False)
+            return
+        image = QImage(frame.rgb, frame.width, frame.height, frame.width * 3, QImage.Format.Format_RGB888).copy()
+        self.photo.setPixmap(QPixmap.fromImage(image).scaledToHeight(360, Qt.TransformationMode.SmoothTransformation))
+        self.photo.setVisible(True)
 
     def t(self, text: Text) -> str:
         assert self.model is not None
