@@ -47,6 +47,7 @@ class Timeouts:
     submit_s: float = 15.0
     card_left_alarm_s: float = 4.0  # grace before the "take your card" alarm sounds
     staff_s: float = 120.0
+    still_there_s: float = 20.0  # 「まだ続けますか？」: the warning's own countdown before a patient screen times out
     visual_check_arm_s: float = 300.0  # staff visual-check mode disarms itself after this
 
 

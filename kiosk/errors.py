@@ -38,6 +38,7 @@ class ErrorCode(StrEnum):
     OUTBOX_ERROR = "outbox_error"
     OUT_OF_SERVICE = "out_of_service"
     BACKEND_REJECTED = "backend_rejected"
+    CARD_REVOKED = "card_revoked"  # the verifier says, at card read, that the card's certificate is revoked
     CONFIG_ERROR = "config_error"
     # reasons the flow decides on its own (no exception behind them)
     TIMEOUT = "timeout"
@@ -198,6 +199,12 @@ class BackendRejected(KioskError):
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(detail or reason)
         self.reason = reason
+
+
+class CardRevoked(KioskError):
+    """The verifier found the card's authentication certificate on the JPKI revocation list (失効)."""
+
+    code = ErrorCode.CARD_REVOKED
 
 
 class ConfigError(KioskError):

@@ -16,7 +16,7 @@ from dataclasses import replace
 from kiosk.config import LANGUAGES
 from kiosk.errors import ErrorCode
 from kiosk.face import Guidance, Verdict
-from kiosk.flow_phases import PHASES, PIN_LENGTH, face_not_accepted, leave_staff
+from kiosk.flow_phases import PHASES, PIN_LENGTH, back_to_visual_check, face_not_accepted, leave_staff
 from kiosk.flow_steps import (
     CARD_LEFT_TIMER,
     JOB_PHASES,
@@ -29,6 +29,7 @@ from kiosk.flow_steps import (
     end_session,
     enter,
     start_reading,
+    start_timer,
     timer_token,
     to_idle,
 )
@@ -41,6 +42,7 @@ from kiosk.flow_types import (
     CardTaken,
     ChallengeFetched,
     ChipPhotoRead,
+    ChoiceKey,
     ConsentAnswered,
     Effect,
     Event,
@@ -59,6 +61,8 @@ from kiosk.flow_types import (
     SelfTestDone,
     Settings,
     Show,
+    StaffCallAnswered,
+    StaffCallState,
     StaffPinChecked,
     StopVoice,
     Submitted,
@@ -79,6 +83,10 @@ BUSY_PHASES = frozenset({Phase.READING, Phase.FACE_SCAN, Phase.FACE_PHOTO, Phase
 STAFF_PHASES = frozenset({Phase.STAFF_PIN, Phase.STAFF_PANEL, Phase.STAFF_SELF_TEST, Phase.VISUAL_CHECK})
 _STOP_DRAWN = _CANCELLABLE - BUSY_PHASES - STAFF_PHASES
 _STOP_UNDRAWN = _CANCELLABLE & BUSY_PHASES
+# Digits there are the PIN's, or staff-only answers: never taken as a voice-led choice.
+_NO_CHOICE_KEYS = STAFF_PHASES | {Phase.PIN_ENTRY}
+# Screens that wait for the patient: their timeout first asks 「まだ続けますか？」 (続ける / やめる) with a countdown.
+WARNED_PHASES = SESSION_PHASES - CARD_OUT_PHASES - JOB_PHASES - STAFF_PHASES
 
 
 def initial_state(settings: Settings) -> FlowState:
@@ -94,7 +102,9 @@ def step(state: FlowState, event: Event) -> tuple[FlowState, list[Effect]]:
     new, effects = _dispatch(state, event)
     if new != state and not any(isinstance(e, Show) for e in effects):
         effects.append(Show(new.phase.value))
-    if (new.phase is not state.phase or new.lang != state.lang) and not new.muted:
+    moved = new.phase is not state.phase or new.lang != state.lang or _item(new) != _item(state)
+    moved = moved or new.still_there != state.still_there
+    if moved and not new.muted:
         effects.append(PlayVoice(_voice_clip(new), new.lang))
     return new, effects
 
@@ -103,11 +113,23 @@ def _voice_clip(s: FlowState) -> str:
     # Stored but not confirmed by the verifier: the "done" clip says 受付完了, so it gets its own clip.
     if s.phase is Phase.DONE and (s.queued or s.backend_down):
         return "done_recorded"
+    if s.still_there:
+        return "still_there"
+    item = _item(s)
+    if item is not None:
+        return f"consent_{item}"  # title, question and choices of this consent screen (build_voices.py)
     return s.phase.value
+
+
+def _item(s: FlowState) -> str | None:
+    """The consent screen on show, if any: each one has its own clip."""
+    return s.consent_queue[0] if s.phase is Phase.CONSENT and s.consent_queue else None
 
 
 def offers(s: FlowState) -> tuple[Offer, ...]:
     """The buttons of the current screen, in order, each with what it does: the screens draw exactly these."""
+    if s.still_there:
+        return (Offer(Pressed(Intent.CONTINUE), Role.PRIMARY, _go_on), Offer(Pressed(Intent.CANCEL), Role.QUIET, _stop))
     made = list(PHASES[s.phase].offers(s))
     if s.phase in _STOP_DRAWN:
         made.append(Offer(Pressed(Intent.CANCEL), Role.QUIET, _stop))
@@ -125,18 +147,34 @@ def _dispatch(s: FlowState, e: Event) -> Transition:
             return (replace(s, lang=lang), []) if lang in LANGUAGES else (s, [])
         case Pressed(intent=Intent.TOGGLE_MUTE):
             return replace(s, muted=not s.muted), [] if s.muted else [StopVoice()]
+        case Pressed(intent=Intent.VOICE_GUIDE):
+            # On, and this screen read again (every later screen is read anyway, sound on): any time, any screen.
+            s = replace(s, voice_led=True, muted=False)
+            return s, [StopVoice(), PlayVoice(_voice_clip(s), s.lang)]
+        case ChoiceKey(number=n):
+            choices = offers(s) if s.voice_led and s.phase not in _NO_CHOICE_KEYS else ()
+            return choices[n - 1].act(s) if 1 <= n <= len(choices) else (s, [])
         case Pressed(intent=Intent.TOGGLE_CONTRAST):
             return replace(s, high_contrast=not s.high_contrast), []
         case UserActivity():
             return _activity(s)
         case TimerExpired(name=name):
             return _timer(s, name)
+        case StaffCallAnswered(token=token, delivered=delivered):
+            if token != s.staff_call_token:
+                return s, []  # a call from a session that has ended
+            answer = StaffCallState.DELIVERED if delivered else StaffCallState.FAILED
+            return replace(s, staff_call=answer, staff_call_token=None), []
         case Pressed(intent=Intent.CANCEL) if s.phase in _STOP_UNDRAWN:
             return _stop(s)  # no Stop is drawn on a wait, but one still ends it (its late result is dropped)
         case Pressed() | ConsentAnswered():
             offer = next((o for o in offers(s) if o.press == e), None)
             return offer.act(s) if offer is not None else (s, [])
     return PHASES[s.phase].on_event(s, e)
+
+
+def _go_on(s: FlowState) -> Transition:
+    return enter(s, s.phase)  # the same screen as it was, with a fresh timeout
 
 
 def _stop(s: FlowState) -> Transition:
@@ -156,6 +194,8 @@ def _card_taken(s: FlowState) -> Transition:
 def _activity(s: FlowState) -> Transition:
     if s.phase in JOB_PHASES or timer_token(s, PHASE_TIMER) is None or s.phase is Phase.ATTRACT:
         return s, []
+    if s.still_there:
+        return s, []  # the warning wants an answer (続ける / やめる), not any touch
     return enter(s, s.phase)  # same phase, fresh timeout
 
 
@@ -165,6 +205,9 @@ def _timer(s: FlowState, name: str) -> Transition:
         return replace(s, alarm=True), [Alarm(True)]
     if name == VISUAL_TIMER:
         return replace(s, visual_armed=False), []
+    if name == PHASE_TIMER and s.phase in WARNED_PHASES and not s.still_there:
+        s, effects = start_timer(replace(s, still_there=True), PHASE_TIMER, s.settings.config.timeouts.still_there_s)
+        return s, effects
     match s.phase:
         case Phase.ATTRACT:
             return replace(s, notice=None), []
@@ -181,7 +224,7 @@ def _timer(s: FlowState, name: str) -> Transition:
         case Phase.SUBMITTING:
             return end_session(s, Phase.SUBMIT_FAILED, error=ErrorCode.BACKEND_TIMEOUT)
         case Phase.STAFF_PIN if s.staff_for_visual:
-            return enter(s, Phase.STAFF_CALL, staff_for_visual=False, staff_message=None)
+            return back_to_visual_check(s)
         case Phase.STAFF_PIN | Phase.STAFF_PANEL | Phase.STAFF_SELF_TEST:
             s, effects = cancel_job(s)
             s, more = leave_staff(s)

@@ -18,8 +18,9 @@ from kiosk.flow_steps import (
     Transition,
     after_registration,
     answer_consent,
+    back_consent,
+    begin_consents,
     cancel_job,
-    choose_method,
     classify_certificate,
     end_session,
     enter,
@@ -38,10 +39,12 @@ from kiosk.flow_steps import (
 )
 from kiosk.flow_types import (
     CARD_OUT_PHASES,
+    CallStaff,
     CardFrontScanned,
     CertState,
     ChallengeFetched,
     CheckStaffPin,
+    Chime,
     ChipPhotoRead,
     ConsentAnswered,
     Event,
@@ -59,6 +62,7 @@ from kiosk.flow_types import (
     Pressed,
     RecordOutcome,
     SelfTestDone,
+    StaffCallState,
     StaffCornerTapped,
     StaffPinChecked,
     StaffPinEntered,
@@ -75,7 +79,7 @@ STAFF_TAP_WINDOW_S = 4.0  # … within this many seconds open the staff PIN
 
 
 def leave_staff(s: FlowState) -> Transition:
-    s = replace(s, staff_message=None, self_test=None, staff_for_visual=False)
+    s = replace(s, staff_message=None, self_test=None, staff_for_visual=False, staff_pending=None)
     if s.card_present:
         return start_reading(s)
     return to_idle(s, None)
@@ -100,8 +104,19 @@ def _alternatives(s: FlowState, face: bool = True, pin: bool = True) -> list[Off
         made.append(_offer(Intent.USE_FACE, Role.NORMAL, start_face))
     if pin and pin_usable(s):
         made.append(_offer(Intent.USE_PIN, Role.NORMAL, start_pin))
-    made.append(_offer(Intent.CALL_STAFF, Role.QUIET, lambda s: enter(s, Phase.STAFF_CALL)))
+    made.append(_offer(Intent.CALL_STAFF, Role.QUIET, call_staff))
     return made
+
+
+def call_staff(s: FlowState) -> Transition:
+    """「職員を呼ぶ」: the call goes to the staff page at once, with a chime and a banner at the kiosk; the
+    screen then says whether staff got it. Called once per session (a second press only shows the screen)."""
+    if s.staff_call in {StaffCallState.CALLING, StaffCallState.DELIVERED}:
+        return enter(s, Phase.STAFF_CALL)
+    reason = s.phase.value
+    s, tok = new_token(s)
+    s, effects = enter(s, Phase.STAFF_CALL, staff_call=StaffCallState.CALLING, staff_call_token=tok)
+    return s, [*effects, CallStaff(tok, reason), Chime()]
 
 
 def _method_offers(s: FlowState) -> list[Offer]:
@@ -114,7 +129,7 @@ def _not_registered_offers(s: FlowState) -> list[Offer]:
 
 
 def _notice_offers(s: FlowState) -> list[Offer]:
-    return [_offer(Intent.NEXT, Role.PRIMARY, choose_method)]
+    return [_offer(Intent.NEXT, Role.PRIMARY, begin_consents)]
 
 
 def _face_retry_offers(s: FlowState) -> list[Offer]:
@@ -141,9 +156,11 @@ def _without_pin(s: FlowState) -> list[Offer]:
 
 
 def _staff_call_offers(s: FlowState) -> list[Offer]:
+    again = [_offer(Intent.CALL_STAFF, Role.PRIMARY, call_staff)] if s.staff_call is StaffCallState.FAILED else []
     if not s.settings.config.staff.pin_hash:
-        return []  # staff mode is off: no staff button that would do nothing
-    return [_offer(Intent.STAFF_SIGN_IN, Role.QUIET, lambda s: _open_staff_pin(s, for_visual=True))]
+        return again  # staff mode is off: no staff button that would do nothing
+    # Staff look at the card and the patient first; confirming (or rejecting) then asks for their PIN.
+    return [*again, _offer(Intent.STAFF_SIGN_IN, Role.QUIET, lambda s: enter(s, Phase.VISUAL_CHECK))]
 
 
 def _staff_pin_offers(s: FlowState) -> list[Offer]:
@@ -151,21 +168,40 @@ def _staff_pin_offers(s: FlowState) -> list[Offer]:
 
 
 def _visual_check_offers(s: FlowState) -> list[Offer]:
+    # Both answers are staff-only: each opens the staff PIN, and only a PIN checked then carries it out.
     return [
-        _offer(Intent.VISUAL_CONFIRMED, Role.PRIMARY, lambda s: start_consents(s, Method.VISUAL)),
-        _offer(Intent.VISUAL_REJECTED, Role.DANGER,
-               lambda s: end_session(s, Phase.TAKE_CARD, error=ErrorCode.VISUAL_REJECTED)),
-    ]  # fmt: skip
+        _offer(Intent.VISUAL_CONFIRMED, Role.PRIMARY, lambda s: _ask_staff(s, Intent.VISUAL_CONFIRMED)),
+        _offer(Intent.VISUAL_REJECTED, Role.DANGER, lambda s: _ask_staff(s, Intent.VISUAL_REJECTED)),
+    ]
+
+
+def _ask_staff(s: FlowState, pending: Intent) -> Transition:
+    if not s.settings.config.staff.pin_hash:
+        return s, []  # staff mode is off: no staff PIN to check, so no staff-only answer
+    return _open_staff_pin(replace(s, staff_pending=pending), for_visual=True)
+
+
+def _carry_out(s: FlowState, pending: Intent | None) -> Transition:
+    """The staff-only answer the staff PIN was asked for, now that it checked out."""
+    s = replace(s, staff_for_visual=False, staff_pending=None)
+    if pending is Intent.VISUAL_CONFIRMED:
+        return start_consents(s, Method.VISUAL)
+    if pending is Intent.VISUAL_REJECTED:
+        return end_session(s, Phase.TAKE_CARD, error=ErrorCode.VISUAL_REJECTED)
+    return enter(s, Phase.VISUAL_CHECK)
 
 
 def _consent_offers(s: FlowState) -> list[Offer]:
     if not s.consent_queue:
         return []
     item = s.settings.consents.get(s.consent_queue[0])
-    return [
+    made = [
         Offer(ConsentAnswered(item.item_id, c), Role.PRIMARY if i == 0 else Role.NORMAL, _answer(item.item_id, c))
         for i, c in enumerate(item.choices)
     ]
+    if s.consent_answers:
+        made.append(_offer(Intent.BACK, Role.QUIET, back_consent))
+    return made
 
 
 def _answer(item_id: str, choice: str) -> Callable[[FlowState], Transition]:
@@ -220,6 +256,9 @@ def _reading(s: FlowState, e: Event) -> Transition:
             return after_registration(replace(s, job=None, backend_down=True))
         case JobFailed(code=ErrorCode.UNSUPPORTED_CARD):
             return end_session(s, Phase.UNSUPPORTED, error=ErrorCode.UNSUPPORTED_CARD)
+        case JobFailed(code=ErrorCode.CARD_REVOKED):
+            # Told by the verifier right after the read: no face scan, PIN or consent is spent on it.
+            return end_session(s, Phase.READ_FAILED, error=ErrorCode.CARD_REVOKED)
         case JobFailed(code=code):
             return end_session(s, Phase.READ_FAILED, error=code)
     return s, []
@@ -297,8 +336,13 @@ def _open_staff_pin(s: FlowState, for_visual: bool) -> Transition:
 
 def _close_staff_pin(s: FlowState) -> Transition:
     if s.staff_for_visual:
-        return enter(s, Phase.STAFF_CALL, staff_for_visual=False, staff_message=None)
+        return back_to_visual_check(s)
     return leave_staff(s)
+
+
+def back_to_visual_check(s: FlowState) -> Transition:
+    """The staff PIN was closed (or timed out) before a visual check answer: nothing was answered."""
+    return enter(s, Phase.VISUAL_CHECK, staff_for_visual=False, staff_pending=None, staff_message=None)
 
 
 def _staff_pin(s: FlowState, e: Event) -> Transition:
@@ -309,7 +353,7 @@ def _staff_pin(s: FlowState, e: Event) -> Transition:
         case StaffPinChecked(ok=True):
             s = replace(s, job=None, staff_message=None)
             if s.staff_for_visual:
-                return enter(s, Phase.VISUAL_CHECK, staff_for_visual=False)
+                return _carry_out(s, s.staff_pending)
             return enter(s, Phase.STAFF_PANEL)
         case StaffPinChecked(locked_for_s=locked, tries_left=tries):
             message = Notice.STAFF_LOCKED if locked > 0 else Notice.STAFF_PIN_WRONG

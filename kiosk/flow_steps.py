@@ -126,7 +126,7 @@ def cancel_job(s: FlowState) -> Transition:
 
 def enter(s: FlowState, phase: Phase, **changes: object) -> Transition:
     """Switch phase: cancel the old phase timer and start the new one (if the phase has a timeout)."""
-    s = replace(s, phase=phase, **changes)  # type: ignore[arg-type]
+    s = replace(s, phase=phase, still_there=False, **changes)  # type: ignore[arg-type]
     s, effects = cancel_timer(s, PHASE_TIMER)
     seconds = phase_timeout(phase, s.settings.config.timeouts)
     if phase is Phase.ATTRACT and s.notice is not None:
@@ -235,16 +235,11 @@ def choose_method(s: FlowState) -> Transition:
         return enter(s, Phase.VISUAL_CHECK)
     if not pin_usable(s):
         return start_face(s)  # PIN-less card or locked PIN: face (or staff) only
-    if s.registering:
-        return start_pin(s)  # 保険証利用登録 is done with the PIN
-    return enter(s, Phase.METHOD)
+    return enter(s, Phase.METHOD)  # 保険証利用登録 too: with face or PIN, as on the official readers
 
 
 def after_registration(s: FlowState) -> Transition:
-    if s.cert is CertState.EXPIRING:
-        return enter(s, Phase.RENEWAL_NOTICE)
-    if s.cert is CertState.GRACE:
-        return enter(s, Phase.GRACE_NOTICE)
+    # The renewal and grace notices come after the identity check (start_consents), as in the official flow.
     return choose_method(s)
 
 
@@ -259,10 +254,37 @@ def consent_items(s: FlowState) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return covered, tuple(i for i in items if i not in covered)
 
 
-def start_consents(s: FlowState, method: Method) -> Transition:
-    s = replace(s, method=method, error=None)
+def consent_queue_after(s: FlowState, answers: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The consent screens still to come once `answers` are given (declining 包括同意 asks its items one by one)."""
     covered, rest = consent_items(s)
     queue = (("comprehensive",) if covered else ()) + rest
+    for item_id, choice in answers:
+        queue = queue[1:]
+        if item_id == "comprehensive" and choice != "consent_all":
+            queue = covered + queue
+    return queue
+
+
+def back_consent(s: FlowState) -> Transition:
+    """「戻る」 on a consent screen: the previous screen again, its answer taken back."""
+    if not s.consent_answers:
+        return s, []
+    answers = s.consent_answers[:-1]
+    return enter(s, Phase.CONSENT, consent_answers=answers, consent_queue=consent_queue_after(s, answers))
+
+
+def start_consents(s: FlowState, method: Method) -> Transition:
+    """Identity checked: first the certificate's notice (renewal soon / grace period) if any, then consents."""
+    s = replace(s, method=method, error=None)
+    if s.cert is CertState.EXPIRING:
+        return enter(s, Phase.RENEWAL_NOTICE)
+    if s.cert is CertState.GRACE:
+        return enter(s, Phase.GRACE_NOTICE)
+    return begin_consents(s)
+
+
+def begin_consents(s: FlowState) -> Transition:
+    queue = consent_queue_after(s, ())
     if not queue:
         return submit(s)
     return enter(s, Phase.CONSENT, consent_queue=queue, consent_answers=())

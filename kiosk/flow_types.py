@@ -67,6 +67,14 @@ class CertState(Enum):
     EXPIRED = "expired"  # beyond the grace period
 
 
+class StaffCallState(Enum):
+    """Where a patient's 「職員を呼ぶ」 stands: being sent, on the staff page, or not delivered (say so)."""
+
+    CALLING = "calling"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
 class Notice(Enum):
     """A short message the idle or staff PIN screen shows about what just happened."""
 
@@ -81,6 +89,9 @@ class Intent(Enum):
 
     NEXT = "next"
     CANCEL = "cancel"
+    CONTINUE = "continue"  # 「続ける」 on the still-there warning
+    BACK = "back"  # 「戻る」 on a consent screen after the first
+    VOICE_GUIDE = "voice_guide"  # F1 / Help, or the keypad's 0 held: voice-led mode on, this screen read again
     REGISTER = "register"
     USE_FACE = "use_face"
     USE_PIN = "use_pin"
@@ -244,6 +255,22 @@ class JobFailed:
 
 
 @dataclass(frozen=True)
+class ChoiceKey:
+    """In voice-led mode, a digit key (1–9) on a screen without a keypad: the n-th button, as the voice reads
+    them in order. Ignored otherwise."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class StaffCallAnswered:
+    """The verifier took the staff call (it is on the staff page), or it could not be reached."""
+
+    token: int
+    delivered: bool
+
+
+@dataclass(frozen=True)
 class TimerExpired:
     name: str
     token: int
@@ -253,7 +280,7 @@ Event = (
     Pressed | StaffCornerTapped | LanguageChosen | UserActivity | PinEntered | StaffPinEntered | ConsentAnswered
     | CardInserted | CardTaken | SummaryRead | ChallengeFetched | CardFrontScanned | ChipPhotoRead | FaceProgressed
     | FaceDecided | PinVerified | PinRejected | Submitted | StaffPinChecked | SelfTestDone | JobFailed
-    | TimerExpired
+    | TimerExpired | StaffCallAnswered | ChoiceKey
 )
 
 # --- effects -----------------------------------------------------------------------------------------------
@@ -367,6 +394,19 @@ class RunSelfTest:
 
 
 @dataclass(frozen=True)
+class CallStaff:
+    """Raise a staff call on the verifier's staff page; `reason` is the screen the patient called from."""
+
+    token: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Chime:
+    """A short ding-dong at the kiosk, for staff nearby (a call for staff was raised)."""
+
+
+@dataclass(frozen=True)
 class RecordOutcome:
     method: Method
 
@@ -374,7 +414,7 @@ class RecordOutcome:
 Effect = (
     Show | StartTimer | CancelTimer | ReadCard | FetchChallenge | ScanCardFront | ReadChipPhoto | StartCapture
     | StopCapture | VerifyPin | Submit | CancelJob | ClearSensitiveData | PlayVoice | StopVoice | Alarm
-    | CheckStaffPin | RunSelfTest | RecordOutcome
+    | CheckStaffPin | RunSelfTest | RecordOutcome | CallStaff | Chime
 )
 
 
@@ -421,9 +461,16 @@ class FlowState:
     consent_queue: tuple[str, ...] = ()
     consent_answers: tuple[tuple[str, str], ...] = ()
     error: ErrorCode | None = None  # what the current screen explains
+    voice_led: bool = False  # voice-led mode (for patients who cannot see the screen): until the card is taken
+    still_there: bool = False  # the screen timed out once: 「まだ続けますか？」 counts down before it ends
     # staff
     visual_armed: bool = False
-    staff_for_visual: bool = False  # the staff PIN screen was opened from staff_call (confirm a visual check)
+    staff_for_visual: bool = False  # the staff PIN screen was opened from a patient's visual check
+    # The staff-only press (confirm / reject a visual check) that waits for the staff PIN: the PIN is asked at
+    # the moment of the press, so an armed visual check cannot be confirmed by whoever stands at the kiosk.
+    staff_pending: Intent | None = None
+    staff_call: StaffCallState | None = None  # the patient called staff in this session
+    staff_call_token: int | None = None  # the call in flight (its answer carries this token)
     staff_message: Notice | None = None
     staff_locked_for_s: int = 0
     staff_tries_left: int | None = None

@@ -154,6 +154,11 @@ class ReceptionBackend(Protocol):
     def outbox_depth(self) -> int:
         ...
 
+    def call_staff(self, reason: str, cancel: CancelToken | None = None) -> None:
+        """Tell staff a patient asks for them (「職員を呼ぶ」); `reason` is the screen it came from. Raises
+        BackendUnavailable / BackendRejected when the call did not reach them."""
+        ...
+
     def delivery_health(self) -> DeliveryHealth:
         ...
 

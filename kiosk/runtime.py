@@ -22,10 +22,19 @@ from typing import Protocol
 from kiosk import __version__
 from kiosk.consent import ConsentCatalogue
 from kiosk.domain import CardSummary
-from kiosk.errors import CardNotAuthentic, ErrorCode, KioskError, OutOfService, PinWrong
+from kiosk.errors import (
+    BackendRejected,
+    BackendUnavailable,
+    CardNotAuthentic,
+    ErrorCode,
+    KioskError,
+    OutOfService,
+    PinWrong,
+)
 from kiosk.flow import step
 from kiosk.flow_types import (
     Alarm,
+    CallStaff,
     CancelJob,
     CancelTimer,
     CardFrontScanned,
@@ -33,6 +42,7 @@ from kiosk.flow_types import (
     CardTaken,
     ChallengeFetched,
     CheckStaffPin,
+    Chime,
     ChipPhotoRead,
     ClearSensitiveData,
     Effect,
@@ -54,6 +64,7 @@ from kiosk.flow_types import (
     SelfTestItem,
     SelfTestReport,
     Show,
+    StaffCallAnswered,
     StaffPinChecked,
     StartCapture,
     StartTimer,
@@ -102,6 +113,8 @@ class Speaker(Protocol):
 
     def alarm(self, on: bool) -> None: ...
 
+    def chime(self) -> None: ...
+
 
 @dataclass
 class SessionVault:
@@ -136,6 +149,8 @@ class Devices:
     scanner: CardFrontScanner
     face: FaceVerifier
     backend: ReceptionBackend
+    # The chip photo decoded for the staff visual check (drivers.camera.chip_photo); None: no photo shown.
+    photo_preview: Callable[[bytes], PreviewFrame | None] | None = None
 
 
 class Runtime:
@@ -217,6 +232,10 @@ class Runtime:
                 self._job(self._pool, t, lambda token, cancel, gen: SelfTestDone(token, self.self_test()))
             case RecordOutcome(method=method):
                 self.counts.add(method.value)
+            case CallStaff(token=t, reason=reason):
+                self._job(self._pool, t, lambda token, cancel, gen: self._call_staff(token, cancel, reason))
+            case Chime():
+                self._speaker.chime()
 
     def _job(self, executor: Executor, token: int, fn: Callable[[int, CancelToken, int], Event | None]) -> None:
         cancel = threading.Event()
@@ -342,6 +361,14 @@ class Runtime:
         receipt = self._d.backend.submit(self.build_facts(plan), cancel)
         return Submitted(token, receipt.queued)
 
+    def _call_staff(self, token: int, cancel: CancelToken, reason: str) -> Event:
+        try:
+            self._d.backend.call_staff(reason, cancel)
+        except (BackendUnavailable, BackendRejected) as exc:
+            self.last_errors.append(exc.code)
+            return StaffCallAnswered(token, delivered=False)
+        return StaffCallAnswered(token, delivered=True)
+
     def _check_staff(self, token: int, pin: str) -> Event:
         check = self._staff.check(pin)
         return StaffPinChecked(token, check.ok, check.locked_for_s, check.tries_left)
@@ -386,6 +413,18 @@ class Runtime:
                 language=plan.lang,
                 eligibility_only=plan.eligibility_only,
             )
+
+    def chip_photo_preview(self) -> PreviewFrame | None:
+        """The session's chip photo for the staff visual check (the screen model says when); None without one."""
+        with self._lock:
+            photo = self.vault.chip_photo
+        if photo is None or self._d.photo_preview is None:
+            return None
+        try:
+            return self._d.photo_preview(photo)
+        except Exception as exc:  # a decoder bug shows no photo; the type only, never the data
+            log.error("chip photo preview failed with %s", type(exc).__name__)
+            return None
 
     def self_test(self) -> SelfTestReport:
         items = []

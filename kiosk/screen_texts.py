@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kiosk.errors import ErrorCode
 from kiosk.face import Guidance, Verdict
-from kiosk.flow_types import Intent, Notice, Phase
+from kiosk.flow_types import Intent, Notice, Phase, StaffCallState
 from kiosk.translations import translate
 
 
@@ -173,6 +173,9 @@ ERROR_TEXTS: dict[ErrorCode, str] = {
     ErrorCode.BACKEND_UNAVAILABLE: QT_TRANSLATE_NOOP("kiosk", "The verification service cannot be reached."),
     ErrorCode.BACKEND_TIMEOUT: QT_TRANSLATE_NOOP("kiosk", "The verification service did not answer in time."),
     ErrorCode.BACKEND_REJECTED: QT_TRANSLATE_NOOP("kiosk", "The verification service could not confirm this card."),
+    ErrorCode.CARD_REVOKED: QT_TRANSLATE_NOOP(
+        "kiosk", "This card's electronic certificate has been revoked. It cannot be used here today."
+    ),
     ErrorCode.CARD_TIMEOUT: QT_TRANSLATE_NOOP("kiosk", "The card did not answer. Please place it again."),
     ErrorCode.CARD_NOT_AUTHENTIC: QT_TRANSLATE_NOOP(
         "kiosk", "The card's data could not be verified. Please use your PIN or ask staff to check."
@@ -202,6 +205,28 @@ OUT_OF_SERVICE = QT_TRANSLATE_NOOP("kiosk", "This kiosk is out of service")
 # Status lines of particular screens, and the window's own chrome.
 VISUAL_ARMED = QT_TRANSLATE_NOOP("kiosk", "Staff visual check is on for the next patient.")
 VISUAL_OFF = QT_TRANSLATE_NOOP("kiosk", "Staff visual check is off.")
+STAFF_CALL_TEXTS = {
+    StaffCallState.CALLING: QT_TRANSLATE_NOOP("kiosk", "Calling staff…"),
+    StaffCallState.DELIVERED: QT_TRANSLATE_NOOP("kiosk", "Staff have been called. Please wait here."),
+    StaffCallState.FAILED: QT_TRANSLATE_NOOP(
+        "kiosk", "The call did not reach staff. Please ask at the reception desk."
+    ),
+}
+CONSENT_STEP = QT_TRANSLATE_NOOP("kiosk", "Question {k} of {n}")
+AGREED = QT_TRANSLATE_NOOP("kiosk", "You agreed to share: {items}")
+DECLINED = QT_TRANSLATE_NOOP("kiosk", "You did not agree to share: {items}")
+CHECK_OK = QT_TRANSLATE_NOOP("kiosk", "Working")
+CHECK_FAILED = QT_TRANSLATE_NOOP("kiosk", "Needs attention")
+NO_ERRORS = QT_TRANSLATE_NOOP("kiosk", "None today")
+INTERNAL_ERROR = QT_TRANSLATE_NOOP("kiosk", "Internal error (see the kiosk log)")
+STILL_THERE = QT_TRANSLATE_NOOP("kiosk", "Do you want to continue?")
+STILL_THERE_BODY = QT_TRANSLATE_NOOP("kiosk", "If there is no answer, the reception stops when the time runs out.")
+CHIP_PHOTO_SHOWN = QT_TRANSLATE_NOOP(
+    "kiosk", "Staff: compare the photo read from the card's chip with the patient. Confirm only if they match."
+)
+NAME_NEEDS_PIN = QT_TRANSLATE_NOOP("kiosk", "The chip gives the name only with the patient's PIN: read it on the card.")
+STAFF_PIN_TO_CONFIRM = QT_TRANSLATE_NOOP("kiosk", "Enter the staff PIN to confirm that this is the same person.")
+STAFF_PIN_TO_REJECT = QT_TRANSLATE_NOOP("kiosk", "Enter the staff PIN to record that this is not the same person.")
 CARD_LEFT = QT_TRANSLATE_NOOP("kiosk", "Your card is still on the reader!")
 TRIES_LEFT = QT_TRANSLATE_NOOP("kiosk", "Tries left: {n}")
 EXPIRY_DATE = QT_TRANSLATE_NOOP("kiosk", "Expiry date: {date}")
@@ -247,6 +272,9 @@ VERDICT_TEXTS: dict[Verdict, str] = {
 BUTTON_LABELS: dict[Intent, str] = {
     Intent.NEXT: QT_TRANSLATE_NOOP("kiosk", "Next"),
     Intent.CANCEL: QT_TRANSLATE_NOOP("kiosk", "Stop"),
+    Intent.CONTINUE: QT_TRANSLATE_NOOP("kiosk", "Continue"),
+    Intent.BACK: QT_TRANSLATE_NOOP("kiosk", "Back"),
+    Intent.VOICE_GUIDE: QT_TRANSLATE_NOOP("kiosk", "Voice guide"),
     Intent.REGISTER: QT_TRANSLATE_NOOP("kiosk", "Register"),
     Intent.USE_FACE: QT_TRANSLATE_NOOP("kiosk", "Face recognition"),
     Intent.USE_PIN: QT_TRANSLATE_NOOP("kiosk", "PIN (4 digits)"),

@@ -8,20 +8,29 @@ not handle. Consent texts are not translated here: they are the facility's versi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kiosk.errors import ErrorCode
 from kiosk.flow import BUSY_PHASES, PIN_LENGTH, STAFF_PHASES, offers
-from kiosk.flow_steps import PHASE_TIMER, Offer, Press, Role, phase_timeout, timer_token
+from kiosk.flow_steps import PHASE_TIMER, Offer, Press, Role, consent_items, phase_timeout, timer_token
 from kiosk.flow_types import CARD_OUT_PHASES, ConsentAnswered, FlowState, Intent, Phase, Pressed
 from kiosk.ports import FaceBox
 from kiosk.screen_texts import (
+    AGREED,
     BUTTON_LABELS,
     CARD_LEFT,
+    CHECK_FAILED,
+    CHECK_OK,
+    CHIP_PHOTO_SHOWN,
     CHOICE_LABELS,
+    CONSENT_STEP,
+    DECLINED,
     ERROR_TEXTS,
     EXPIRY_DATE,
     FACE_HINTS,
+    INTERNAL_ERROR,
+    NAME_NEEDS_PIN,
+    NO_ERRORS,
     NOTICE_TEXTS,
     OUT_OF_SERVICE,
     PHASE_TEXTS,
@@ -29,8 +38,13 @@ from kiosk.screen_texts import (
     SELF_TEST_RUNNING,
     SOUND_OFF,
     SOUND_ON,
+    STAFF_CALL_TEXTS,
     STAFF_LABELS,
+    STAFF_PIN_TO_CONFIRM,
+    STAFF_PIN_TO_REJECT,
     STAFF_WILL_CONFIRM,
+    STILL_THERE,
+    STILL_THERE_BODY,
     TRIES_LEFT,
     VISUAL_ARMED,
     VISUAL_OFF,
@@ -66,6 +80,7 @@ class StaffRow:
     value: str = ""  # technical detail, shown as it is
     ok: bool | None = None
     counts: tuple[tuple[Text, int], ...] = ()  # (method, receptions today)
+    status: Text | None = None  # the check's result in words (「正常」 / 「要確認」), beside the tick or cross
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,7 @@ class ConsentView:
     text: str
     title_en: str
     text_en: str
+    step: Text  # 「2/5問目」: where the patient is among the consent screens (no internal ids on screen)
 
 
 @dataclass(frozen=True)
@@ -95,6 +111,7 @@ class ScreenModel:
     keypad_nonce: int = 0  # a new nonce means a fresh, reshuffled keypad
     pin_lengths: tuple[int, int] = (PIN_LENGTH, PIN_LENGTH)  # shortest and longest entry the keypad takes
     camera: bool = False
+    chip_photo: bool = False  # the visual check shows the photo read from the chip (the ui asks the runtime)
     face_hint: Text | None = None
     face_box: FaceBox | None = None
     face_progress: float = 0.0
@@ -102,6 +119,7 @@ class ScreenModel:
     alarm_text: Text = Text(CARD_LEFT)
     notice: Text | None = None
     banner: Text | None = None
+    call_banner: Text | None = None  # the patient's staff call: being sent, received by staff, or not delivered
     consent: ConsentView | None = None
     self_test: tuple[tuple[str, bool, str], ...] = ()
     counts: tuple[tuple[str, int], ...] = ()
@@ -111,6 +129,7 @@ class ScreenModel:
     patient_controls: bool = True  # language bar, mute, high contrast
     high_contrast: bool = False
     muted: bool = False
+    voice_led: bool = False  # buttons carry their numbers (1, 2 …): digit keys choose them
     sound_label: Text = Text(SOUND_ON)
     contrast_label: Text = Text(BUTTON_LABELS[Intent.TOGGLE_CONTRAST])
 
@@ -127,6 +146,8 @@ def screen_model(s: FlowState) -> ScreenModel:
         title, body = RECORDED, []
     if s.phase is Phase.READ_FAILED and s.error is ErrorCode.OUT_OF_SERVICE:
         title = OUT_OF_SERVICE  # the card was fine: the kiosk cannot save a reception now
+    if s.phase is Phase.VISUAL_CHECK and s.face_photo_ready:
+        body = [CHIP_PHOTO_SHOWN]  # the chip's photo is on screen, beside the buttons
     texts = [Text(b) for b in body]
     if s.error and s.phase not in {Phase.PIN_WRONG, Phase.PIN_ENTRY}:
         texts.insert(0, Text(ERROR_TEXTS[s.error]))
@@ -146,6 +167,7 @@ def screen_model(s: FlowState) -> ScreenModel:
         keypad_nonce=s.pin_entry_count,
         pin_lengths=STAFF_PIN_LENGTHS if s.phase is Phase.STAFF_PIN else (PIN_LENGTH, PIN_LENGTH),
         camera=s.phase is Phase.FACE_CAPTURE,
+        chip_photo=s.phase is Phase.VISUAL_CHECK and s.face_photo_ready,
         face_hint=Text(FACE_HINTS[s.face_hint])
         if s.phase in {Phase.FACE_CAPTURE, Phase.FACE_RETRY}
         else None,
@@ -154,6 +176,7 @@ def screen_model(s: FlowState) -> ScreenModel:
         alarm=s.alarm and s.phase in CARD_OUT_PHASES,
         notice=Text(NOTICE_TEXTS[s.notice]) if s.notice and s.phase is Phase.ATTRACT else None,
         banner=Text(VISUAL_ARMED) if s.visual_armed and s.phase is Phase.ATTRACT else None,
+        call_banner=Text(STAFF_CALL_TEXTS[s.staff_call]) if s.staff_call and s.phase is not Phase.ATTRACT else None,
         consent=_consent_view(s),
         self_test=tuple((i.name, i.ok, i.detail) for i in s.self_test.items) if s.self_test else (),
         counts=s.self_test.counts if s.self_test else (),
@@ -163,8 +186,15 @@ def screen_model(s: FlowState) -> ScreenModel:
         patient_controls=s.phase not in STAFF_PHASES,
         high_contrast=s.high_contrast,
         muted=s.muted,
+        voice_led=s.voice_led,
         sound_label=Text(SOUND_OFF if s.muted else SOUND_ON),
     )
+    if s.still_there:  # the screen's own content steps aside for the question and its countdown
+        model = replace(
+            model, screen="still_there", title=Text(STILL_THERE), body=(Text(STILL_THERE_BODY),), keypad=False,
+            consent=None, camera=False, chip_photo=False, face_hint=None, tries_left=None,
+            countdown_s=s.settings.config.timeouts.still_there_s,
+        )
     return model
 
 
@@ -185,17 +215,36 @@ def _extra_body(s: FlowState) -> tuple[Text, ...]:
     if s.phase is Phase.RENEWAL_NOTICE and s.summary is not None:
         expiry = s.summary.auth_certificate.not_after.date().isoformat()
         return (Text(EXPIRY_DATE, (("date", expiry),)),)
-    if s.phase is Phase.DONE and (s.queued or s.backend_down):
-        return (Text(STAFF_WILL_CONFIRM),)
+    if s.phase is Phase.DONE:
+        return ((Text(STAFF_WILL_CONFIRM),) if s.queued or s.backend_down else ()) + _what_was_agreed(s)
     if s.phase is Phase.STAFF_PIN and s.staff_message:
         text = NOTICE_TEXTS[s.staff_message]
         params = (("n", str(s.staff_locked_for_s if s.staff_locked_for_s else s.staff_tries_left or 0)),)
         return (Text(text, params),)
+    if s.phase is Phase.VISUAL_CHECK:
+        return (Text(NAME_NEEDS_PIN),)  # the visual path has no PIN, and 券面 (照合番号B) holds no name
+    if s.phase is Phase.STAFF_PIN and s.staff_pending is not None:
+        return (Text(STAFF_PIN_TO_CONFIRM if s.staff_pending is Intent.VISUAL_CONFIRMED else STAFF_PIN_TO_REJECT),)
     if s.phase is Phase.STAFF_PANEL:
         return (Text(VISUAL_ARMED if s.visual_armed else VISUAL_OFF),)
     if s.phase is Phase.STAFF_SELF_TEST and s.self_test is None:
         return (Text(SELF_TEST_RUNNING),)
     return ()
+
+
+def _what_was_agreed(s: FlowState) -> tuple[Text, ...]:
+    """The done screen says what the patient agreed to share (and what not), by the items' own titles."""
+    catalogue = s.settings.consents
+    covered = consent_items(s)[0] if ("comprehensive", "consent_all") in s.consent_answers else ()
+    agreed = [*covered, *(i for i, c in s.consent_answers if c == "consent")]
+    declined = [i for i, c in s.consent_answers if c == "decline"]
+    sep = ", " if s.lang == "en" else "、"
+    lines = []
+    for key, items in ((AGREED, agreed), (DECLINED, declined)):
+        if items:
+            titles = sep.join(catalogue.get(i).title(catalogue.get(i).lang_shown(s.lang)) for i in items)
+            lines.append(Text(key, (("items", titles),)))
+    return tuple(lines)
 
 
 def _staff_label(key: str) -> Text:
@@ -206,11 +255,20 @@ def _staff_rows(s: FlowState) -> tuple[StaffRow, ...]:
     report = s.self_test
     if report is None:
         return ()
-    rows = [StaffRow(_staff_label(i.name), i.detail, i.ok) for i in report.items]
+    rows = [StaffRow(_staff_label(i.name), i.detail, i.ok, status=Text(CHECK_OK if i.ok else CHECK_FAILED))
+            for i in report.items]
     if report.counts:
         counts = tuple((_staff_label(method), n) for method, n in report.counts)
         rows.append(StaffRow(_staff_label("counts"), counts=counts))
-    rows.append(StaffRow(_staff_label("last_errors"), ", ".join(report.last_errors) or "—"))
+    # The day's errors in words, each once with how often (the code stays beside it for the log and support).
+    seen: dict[str, int] = {}
+    for code in report.last_errors:
+        seen[code] = seen.get(code, 0) + 1
+    rows.append(StaffRow(_staff_label("last_errors"), "" if seen else "—", status=None if seen else Text(NO_ERRORS)))
+    codes = {c.value: c for c in ErrorCode}
+    for code, n in seen.items():
+        words = Text(ERROR_TEXTS[codes[code]]) if code in codes else Text(INTERNAL_ERROR)
+        rows.append(StaffRow(words, f"{code} ×{n}"))
     return tuple(rows)
 
 
@@ -239,4 +297,6 @@ def _consent_view(s: FlowState) -> ConsentView | None:
         text=item.text(shown),
         title_en=item.title("en"),
         text_en=item.text("en"),
+        step=Text(CONSENT_STEP, (("k", str(len(s.consent_answers) + 1)),
+                                 ("n", str(len(s.consent_answers) + len(s.consent_queue))))),
     )

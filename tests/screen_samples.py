@@ -10,10 +10,12 @@ from kiosk.face import Guidance
 from kiosk.flow_types import (
     CertState,
     FlowState,
+    Intent,
     Notice,
     Phase,
     SelfTestItem,
     SelfTestReport,
+    StaffCallState,
 )
 from kiosk.ports import FaceBox
 from kiosk.reception import Method
@@ -34,7 +36,7 @@ def sample_states() -> dict[str, FlowState]:
             SelfTestItem("version", True, "0.1.0"),
         ),
         counts=(("face", 12), ("pin", 4), ("visual", 1)),
-        last_errors=("camera_lost", "pin_wrong"),
+        last_errors=("camera_lost", "pin_wrong", "pin_wrong", "ValueError"),
     )
     out: dict[str, FlowState] = {
         "attract": base,
@@ -60,8 +62,13 @@ def sample_states() -> dict[str, FlowState]:
         "pin_verifying": replace(s, phase=Phase.PIN_VERIFYING, job=8),
         "pin_wrong": replace(s, phase=Phase.PIN_WRONG, pin_tries=2, error=ErrorCode.PIN_WRONG),
         "pin_locked": replace(s, phase=Phase.PIN_LOCKED, pin_tries=0, error=ErrorCode.PIN_BLOCKED),
-        "staff_call": replace(s, phase=Phase.STAFF_CALL),
+        "staff_call": replace(s, phase=Phase.STAFF_CALL, staff_call=StaffCallState.DELIVERED),
+        "staff_call_failed": replace(s, phase=Phase.STAFF_CALL, staff_call=StaffCallState.FAILED),
         "visual_check": replace(s, phase=Phase.VISUAL_CHECK),
+        "visual_check_photo": replace(s, phase=Phase.VISUAL_CHECK, face_photo_ready=True),
+        "staff_pin_confirm": replace(s, phase=Phase.STAFF_PIN, staff_for_visual=True,
+                                     staff_pending=Intent.VISUAL_CONFIRMED, pin_entry_count=3),
+        "still_there": replace(s, phase=Phase.METHOD, still_there=True),
         "consent_comprehensive": replace(
             s, phase=Phase.CONSENT, method=Method.PIN, consent_queue=("comprehensive", "limit_info")
         ),
@@ -72,6 +79,8 @@ def sample_states() -> dict[str, FlowState]:
         "submitting": replace(s, phase=Phase.SUBMITTING, job=9),
         "submit_failed": replace(base, phase=Phase.SUBMIT_FAILED, error=ErrorCode.BACKEND_TIMEOUT),
         "done": replace(base, phase=Phase.DONE, queued=True),
+        "done_agreed": replace(s, phase=Phase.DONE, method=Method.PIN, consent_answers=(
+            ("comprehensive", "consent_all"), ("specific_diseases", "consent"), ("public_expense", "decline"))),
         "done_alarm": replace(base, phase=Phase.DONE, alarm=True),
         "take_card": replace(base, phase=Phase.TAKE_CARD, error=ErrorCode.TIMED_OUT),
         "staff_pin": replace(base, phase=Phase.STAFF_PIN, staff_message=Notice.STAFF_PIN_WRONG, staff_tries_left=3),

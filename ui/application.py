@@ -78,6 +78,7 @@ def build_kiosk(
         devices, consents, poster.post, timers, speaker, staff_gate,
         counts=DailyCounts(), probes=probes, preview=poster.post_frame,
     )  # fmt: skip
+    window.photo_source = runtime.chip_photo_preview
     state = initial_state(Settings(config=config, consents=consents))
 
     def render(model: ScreenModel) -> None:

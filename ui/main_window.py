@@ -6,11 +6,13 @@ typed events; it decides nothing."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import QInputEvent
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QInputEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QGridLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.flow_types import Intent, LanguageChosen, Pressed
+from kiosk.flow_types import ChoiceKey, Intent, LanguageChosen, Pressed
 from kiosk.ports import PreviewFrame
 from kiosk.screens import ScreenModel
 from ui.i18n import LANGUAGE_NAMES, Catalogue
@@ -47,6 +49,9 @@ class MainWindow(QWidget):
         self.model: ScreenModel | None = None
         self._look: tuple[bool, str] | None = None
         self._last_touch = -1
+        self._zero_held = False  # the numeric keypad's 0 is being held (voice-led mode asked once)
+        # The session's chip photo (Runtime.chip_photo_preview), asked only when the model shows it.
+        self.photo_source: Callable[[], PreviewFrame | None] | None = None
         self.alarm = label("alarm")
         self.countdown = Countdown()
         self.stack = QStackedWidget()
@@ -97,6 +102,7 @@ class MainWindow(QWidget):
             self.setStyleSheet(stylesheet(model.high_contrast, model.lang))
         page = self.pages[PAGE_FOR_SCREEN.get(model.screen, "message")]
         page.show_model(model)
+        page.show_photo(self.photo_source() if model.chip_photo and self.photo_source is not None else None)
         self.stack.setCurrentWidget(page)
         self.alarm.setVisible(model.alarm)
         if model.alarm:
@@ -120,6 +126,28 @@ class MainWindow(QWidget):
         page = self.pages["face"]
         assert isinstance(page, FaceCaptureScreen)
         page.show_frame(frame)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Keys for patients who cannot see the screen: F1 / Help (or the numeric keypad's 0 held) starts
+        voice-led mode and reads the screen again; then 1–9 choose the buttons in order. The PIN keypad
+        keeps its own digits (it has the focus on its screen and passes on only what it does not use)."""
+        key = Qt.Key(event.key())
+        if key in (Qt.Key.Key_F1, Qt.Key.Key_Help) or (key == Qt.Key.Key_0 and event.isAutoRepeat()):
+            held = key == Qt.Key.Key_0
+            if not event.isAutoRepeat() or (held and not self._zero_held):  # once per press or per hold
+                self.sent.emit(Pressed(Intent.VOICE_GUIDE))
+            self._zero_held = held
+        elif Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and not event.isAutoRepeat():
+            self.sent.emit(ChoiceKey(int(key) - int(Qt.Key.Key_0)))
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_0 and not event.isAutoRepeat():
+            self._zero_held = False
+        super().keyReleaseEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Any touch in this window is activity. An unhandled press travels up the parents; count it once."""

@@ -64,6 +64,12 @@ class WavSpeaker:
             extra = ["repeat", "200"] if self._player and self._player[0] == "play" else []
             self._alarm = self._spawn([str(path), *extra])
 
+    def chime(self) -> None:
+        """A ding-dong for staff nearby (a patient called them); beside the voice, not instead of it."""
+        path = self.folder / "chime.wav"
+        if path.is_file():
+            self._spawn([str(path)])
+
     def _spawn(self, args: list[str]) -> subprocess.Popen[bytes] | None:
         if self._player is None:
             return None

@@ -32,6 +32,7 @@ from verifier.errors import CODES, Refused
 from verifier.limits import BodyGuard
 from verifier.ratelimit import Buckets
 from verifier.service import MAX_BODY, Verifier, load_result_schema
+from verifier.staff_calls import REASON, StaffCall, StaffCalls
 from verifier.staffauth import IdentityProvider, Sessions
 
 
@@ -46,6 +47,17 @@ class SignedLookup(BaseModel):
     requested_at: str = Field(description="RFC 3339; within the policy's clock skew of the verifier's clock")
     nonce: str = Field(min_length=16, max_length=64, description="random, never reused")
     certificate_id: str | None = Field(default=None, max_length=64)
+    auth_certificate: str | None = Field(default=None, max_length=8192, description=(
+        "optional: the card's authentication certificate (DER, base64) just read; a revoked one is refused "
+        "with certificate_revoked before the patient goes on"))
+
+
+class StaffCallIn(BaseModel):
+    """Signed like SignedLookup: a patient pressed 「職員を呼ぶ」; `reason` is the kiosk screen it came from."""
+
+    requested_at: str = Field(description="RFC 3339; within the policy's clock skew of the verifier's clock")
+    nonce: str = Field(min_length=16, max_length=64, description="random, never reused")
+    reason: str = Field(pattern=REASON.pattern, description="the kiosk screen (flow phase) the call came from")
 
 
 class RegistrationLookup(BaseModel):
@@ -156,6 +168,8 @@ def create_app(verifier: Verifier, provider: IdentityProvider | None = None, ses
                     "a staff page and result reads for signed-in staff.",
     )
     app.state.verifier = verifier
+    calls = StaffCalls()
+    app.state.staff_calls = calls
 
     @app.exception_handler(Refused)
     def _refused(request: Request, exc: Refused) -> JSONResponse:
@@ -198,7 +212,11 @@ def create_app(verifier: Verifier, provider: IdentityProvider | None = None, ses
         """A PIN-path challenge (older form) and, when the card is named, whether it is registered."""
         body = await request.body()
         data = await run_in_threadpool(_lookup, request, body)
-        answer = await run_in_threadpool(verifier.issue_challenge, data["kiosk_id"], data.get("certificate_id"))
+        certificate = data.get("auth_certificate")
+        if certificate is not None and (not isinstance(certificate, str) or not 1 <= len(certificate) <= 8192):
+            raise Refused("invalid_request", "auth_certificate: the card's certificate, base64")
+        answer = await run_in_threadpool(verifier.issue_challenge, data["kiosk_id"], data.get("certificate_id"),
+                                         certificate)
         return JSONResponse(answer, status_code=201)
 
     @app.post("/v1/registrations/lookup", response_model=Registered, openapi_extra={"requestBody": {
@@ -214,6 +232,20 @@ def create_app(verifier: Verifier, provider: IdentityProvider | None = None, ses
             raise Refused("invalid_request", "auth_certificate: the card's certificate, base64")
         registered = await run_in_threadpool(verifier.registered_certificate, certificate)
         return JSONResponse({"registered": registered})
+
+    @app.post("/v1/staff-calls", status_code=201, openapi_extra={"requestBody": {"required": True, "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/StaffCallIn"}}}}},
+              responses={400: _REFUSALS[400], 401: _REFUSALS[401], 403: _REFUSALS[403], 429: _REFUSALS[429]})
+    async def staff_call(request: Request) -> JSONResponse:
+        """A patient at a kiosk asks for staff: shown on the staff page (and in the audit log) at once."""
+        data = await run_in_threadpool(_lookup, request, await request.body())
+        reason = data.get("reason")
+        if not isinstance(reason, str) or not REASON.fullmatch(reason):
+            raise Refused("invalid_request", "reason: the kiosk screen's name")
+        now = verifier.clock()
+        calls.add(StaffCall(data["kiosk_id"], reason, now))
+        await run_in_threadpool(verifier.audit.append, f"kiosk:{data['kiosk_id']}", "staff_call", "", reason, now)
+        return JSONResponse({"called": True}, status_code=201)
 
     def _lookup(request: Request, body: bytes) -> dict[str, Any]:
         kiosk_id = verifier.authenticate_kiosk(_kiosk_headers(request), body)
@@ -249,7 +281,7 @@ def create_app(verifier: Verifier, provider: IdentityProvider | None = None, ses
         answer, replayed = await run_in_threadpool(accept)
         return JSONResponse(answer, headers={"Idempotent-Replayed": "true" if replayed else "false"})
 
-    app.include_router(staff_web.router(verifier, failures, _REFUSALS, AnswerOut, provider, sessions))
+    app.include_router(staff_web.router(verifier, failures, _REFUSALS, AnswerOut, provider, sessions, calls))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -258,6 +290,7 @@ def create_app(verifier: Verifier, provider: IdentityProvider | None = None, ses
             schemas = spec.setdefault("components", {}).setdefault("schemas", {})
             schemas.update(_schema_components())
             schemas["SignedLookup"] = SignedLookup.model_json_schema()
+            schemas["StaffCallIn"] = StaffCallIn.model_json_schema()
             schemas["RegistrationLookup"] = RegistrationLookup.model_json_schema()
             schemas.setdefault("Error", Error.model_json_schema())
             _document_the_door(spec)

@@ -48,7 +48,7 @@ CODES: dict[str, tuple[int, str]] = {
     "face_model_not_allowed": (422, "the verifier's policy has no threshold for this face model"),
     "face_evidence_insufficient": (422, "the face distance is above the verifier's own threshold for the model, "
                                         "or liveness failed (or was required and not checked)"),
-    "registration_requires_pin": (422, "保険証利用登録 is accepted on the PIN path only"),
+    "registration_requires_face_or_pin": (422, "保険証利用登録 needs the face or PIN path, not a visual check"),
     "payload_too_large": (413, "a reception result is never this large"),
     "not_found": (404, "no such resource"),
 }

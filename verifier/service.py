@@ -150,12 +150,15 @@ class Verifier:
         self._keys.pop(kiosk_id, None)
         return key_id
 
-    def issue_challenge(self, kiosk_id: str, certificate_id: str | None = None) -> dict[str, Any]:
+    def issue_challenge(self, kiosk_id: str, certificate_id: str | None = None,
+                        auth_certificate: str | None = None) -> dict[str, Any]:
         """A fresh 32-byte challenge for the PIN path (older form; the kiosk's own proof statement needs
         none); with the card's certificate identifier, also whether that card is registered for insurance use
         (so the kiosk can offer 保険証利用登録). Only for an authenticated kiosk (`authenticate_kiosk`)."""
         self._kiosk_key(kiosk_id)
         now = self.clock()
+        if auth_certificate is not None:
+            self._refuse_if_revoked(auth_certificate, now)
         challenge_id, value = str(uuid.uuid4()), secrets.token_bytes(32)
         expires = now + self.settings.challenge_ttl
         self.store.add_challenge(challenge_id, kiosk_id, value, now, expires)
@@ -165,6 +168,15 @@ class Verifier:
         registered = self.registered(certificate_id) if certificate_id else None
         return {"challenge_id": challenge_id, "challenge": base64.b64encode(value).decode(),
                 "expires_at": expires.isoformat(), "registered": registered}
+
+    def _refuse_if_revoked(self, certificate_b64: str, now: datetime) -> None:
+        """At card read, only a revocation stops the patient: anything else the full check at the result
+        decides (as before), so a missing CRL or a clock question never turns a card away here."""
+        try:
+            self.trust.check(judge.b64(certificate_b64, "certificate_malformed"), now, self.policy.grace_months)
+        except Refused as exc:
+            if exc.code == "certificate_revoked":
+                raise
 
     def registered_certificate(self, certificate_b64: str) -> bool:
         """Registration of the card whose certificate (base64 DER) the kiosk just read: the certificate must
@@ -278,8 +290,10 @@ class Verifier:
             raise Refused("method_not_allowed", f"the verifier's policy does not accept {method}")
         cert = self.trust.check(judge.b64(result["auth_certificate"], "certificate_malformed"), now,
                                 self.policy.grace_months)
-        if result["registration_request"] and method != "pin":
-            raise Refused("registration_requires_pin")
+        if result["registration_request"] and method not in ("pin", "face"):
+            # As on the official readers: 保険証利用登録 with the card's PIN or a face match against its chip
+            # photo — never on a staff visual check alone.
+            raise Refused("registration_requires_face_or_pin")
         if method == "face":
             judge.check_face(self.policy, result["evidence"])
         with self.store.transaction() as conn:

@@ -15,6 +15,7 @@ from jinja2 import Environment, select_autoescape
 
 from verifier.errors import CODES
 from verifier.facexml import JST
+from verifier.staff_calls import StaffCall
 from verifier.store import ReceptionRow, parse_utc
 
 METHOD = {"face": "顔認証 / face", "pin": "暗証番号 / PIN", "visual": "目視 / visual"}
@@ -41,6 +42,10 @@ _TEMPLATE = """<!doctype html>
  <input type="hidden" name="csrf" value="{{ csrf }}"><button type="submit">ログアウト / sign out</button></form>
 <h1>本日の受付 / Today's receptions</h1>
 <p class="sub">{{ day }} — {{ rows|length }} 件 / receptions</p>
+{% if calls %}<h2 class="bad">職員の呼び出し / Staff calls</h2>
+<table class="refused"><thead><tr><th>時刻 / time</th><th>端末 / kiosk</th><th>画面 / screen</th></tr></thead><tbody>
+{% for c in calls %}<tr><td>{{ c.time }}</td><td>{{ c.kiosk }}</td><td>{{ c.reason }}</td></tr>{% endfor %}
+</tbody></table>{% endif %}
 {% if refused %}<h2 class="bad">受付できなかった結果 / Refused results ({{ open_refusals }} 未解決 / open)</h2>
 <p class="sub">端末が自動で再送します。原因を直すと受け付けられます / the kiosk re-sends them; they are accepted once
 the cause is fixed. <a href="/staff/refusals.csv">CSV</a></p>
@@ -108,7 +113,7 @@ def start_of_day_jst(now: datetime) -> datetime:
 
 
 def render(receptions: Sequence[ReceptionRow], now: datetime, refused: Sequence[Mapping[str, Any]] = (),
-           user: str = "", csrf: str = "") -> str:
+           user: str = "", csrf: str = "", staff_calls: Sequence[StaffCall] = ()) -> str:
     rows = []
     for r in receptions:
         consents = [ITEM.get(c["item"], c["item"]) for c in r.answer.get("consents", ()) if c["flag"] == "1"]
@@ -129,5 +134,7 @@ def render(receptions: Sequence[ReceptionRow], now: datetime, refused: Sequence[
     refusals = [{"last": _jst(f["last_at"]), "kiosk": f["kiosk_id"], "tx": f["transaction_id"], "code": f["code"],
                  "meaning": CODES.get(f["code"], (0, ""))[1], "attempts": f["attempts"],
                  "accepted": _jst(f["accepted_at"])} for f in refused]
+    calls = [{"time": c.at.astimezone(JST).strftime("%H:%M:%S"), "kiosk": c.kiosk_id, "reason": c.reason}
+             for c in staff_calls]
     return _page.render(rows=rows, day=now.astimezone(JST).strftime("%Y-%m-%d"), refused=refusals, user=user,
-                        csrf=csrf, open_refusals=sum(1 for f in refusals if not f["accepted"]))
+                        csrf=csrf, open_refusals=sum(1 for f in refusals if not f["accepted"]), calls=calls)

@@ -23,6 +23,7 @@ from verifier import staff
 from verifier.errors import Refused
 from verifier.ratelimit import Buckets
 from verifier.service import Verifier
+from verifier.staff_calls import StaffCalls
 from verifier.staffauth import IdentityProvider, PasswordDirectory, Session, Sessions
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,8 @@ def _hardened(response: Response) -> Response:
 
 
 def router(verifier: Verifier, failures: Buckets, refusals: dict[int | str, dict[str, Any]], answer_model: Any,
-           provider: IdentityProvider | None = None, sessions: Sessions | None = None) -> APIRouter:
+           provider: IdentityProvider | None = None, sessions: Sessions | None = None,
+           calls: StaffCalls | None = None) -> APIRouter:
     provider = provider or PasswordDirectory(verifier.store)
     sessions = sessions or Sessions()
     routes = APIRouter()
@@ -114,7 +116,7 @@ def router(verifier: Verifier, failures: Buckets, refusals: dict[int | str, dict
             verifier.audit.append(f"staff:{session.principal.username}", "view_staff_page", "", "", now)
         return _hardened(HTMLResponse(staff.render(verifier.store.receptions_since(since), now,
                                                    verifier.store.refusals_since(since), session.principal.username,
-                                                   session.csrf)))
+                                                   session.csrf, calls.recent(now) if calls else ())))
 
     @routes.get("/staff/refusals.csv", responses=need_login)
     def refusals_csv(myna_staff: str | None = Cookie(default=None)) -> Response:

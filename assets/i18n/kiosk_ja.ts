@@ -647,5 +647,85 @@
         <source>Face camera</source>
         <translation>顔認証カメラ</translation>
     </message>
+    <message>
+        <source>Staff: compare the photo read from the card's chip with the patient. Confirm only if they match.</source>
+        <translation>職員の方へ：ICチップから読み取った顔写真とご本人を見比べ、同じ方の場合のみ確認してください。</translation>
+    </message>
+    <message>
+        <source>The chip gives the name only with the patient's PIN: read it on the card.</source>
+        <translation>氏名はご本人の暗証番号がないとICチップから読み取れません。カードの券面でご確認ください。</translation>
+    </message>
+    <message>
+        <source>Enter the staff PIN to confirm that this is the same person.</source>
+        <translation>本人であることを確認するには、職員用暗証番号を入力してください。</translation>
+    </message>
+    <message>
+        <source>Enter the staff PIN to record that this is not the same person.</source>
+        <translation>本人ではないことを記録するには、職員用暗証番号を入力してください。</translation>
+    </message>
+    <message>
+        <source>Calling staff…</source>
+        <translation>職員を呼んでいます…</translation>
+    </message>
+    <message>
+        <source>Staff have been called. Please wait here.</source>
+        <translation>職員を呼びました。この場でお待ちください。</translation>
+    </message>
+    <message>
+        <source>The call did not reach staff. Please ask at the reception desk.</source>
+        <translation>職員に連絡できませんでした。受付窓口にお声がけください。</translation>
+    </message>
+    <message>
+        <source>Do you want to continue?</source>
+        <translation>まだ続けますか？</translation>
+    </message>
+    <message>
+        <source>If there is no answer, the reception stops when the time runs out.</source>
+        <translation>操作がない場合は、時間になると受付を中止します。</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>続ける</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>戻る</translation>
+    </message>
+    <message>
+        <source>Question {k} of {n}</source>
+        <translation>{n}問中{k}問目</translation>
+    </message>
+    <message>
+        <source>You agreed to share: {items}</source>
+        <translation>提供に同意した情報：{items}</translation>
+    </message>
+    <message>
+        <source>You did not agree to share: {items}</source>
+        <translation>提供に同意しなかった情報：{items}</translation>
+    </message>
+    <message>
+        <source>This card's electronic certificate has been revoked. It cannot be used here today.</source>
+        <translation>このカードの電子証明書は失効しています。本日はこちらでご利用いただけません。</translation>
+    </message>
+    <message>
+        <source>Voice guide</source>
+        <translation>音声案内</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>要確認</translation>
+    </message>
+    <message>
+        <source>None today</source>
+        <translation>本日はありません</translation>
+    </message>
+    <message>
+        <source>Internal error (see the kiosk log)</source>
+        <translation>内部エラー（端末のログを参照）</translation>
+    </message>
 </context>
 </TS>

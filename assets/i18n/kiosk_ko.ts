@@ -647,5 +647,85 @@
         <source>Face camera</source>
         <translation>얼굴 인증 카메라</translation>
     </message>
+    <message>
+        <source>Staff: compare the photo read from the card's chip with the patient. Confirm only if they match.</source>
+        <translation>직원용: 카드 칩에서 읽은 사진과 본인을 비교하고, 일치할 때만 확인하십시오.</translation>
+    </message>
+    <message>
+        <source>The chip gives the name only with the patient's PIN: read it on the card.</source>
+        <translation>본인의 비밀번호 없이는 칩에서 이름을 읽을 수 없습니다. 카드 앞면에서 확인하십시오.</translation>
+    </message>
+    <message>
+        <source>Enter the staff PIN to confirm that this is the same person.</source>
+        <translation>본인임을 확인하려면 직원용 비밀번호를 입력하십시오.</translation>
+    </message>
+    <message>
+        <source>Enter the staff PIN to record that this is not the same person.</source>
+        <translation>본인이 아님을 기록하려면 직원용 비밀번호를 입력하십시오.</translation>
+    </message>
+    <message>
+        <source>Calling staff…</source>
+        <translation>직원을 부르는 중입니다…</translation>
+    </message>
+    <message>
+        <source>Staff have been called. Please wait here.</source>
+        <translation>직원을 불렀습니다. 이곳에서 기다려 주십시오.</translation>
+    </message>
+    <message>
+        <source>The call did not reach staff. Please ask at the reception desk.</source>
+        <translation>직원에게 연락하지 못했습니다. 접수 창구에 문의해 주십시오.</translation>
+    </message>
+    <message>
+        <source>Do you want to continue?</source>
+        <translation>계속하시겠습니까?</translation>
+    </message>
+    <message>
+        <source>If there is no answer, the reception stops when the time runs out.</source>
+        <translation>조작이 없으면 시간이 지나면 접수를 중지합니다.</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>계속하기</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>뒤로</translation>
+    </message>
+    <message>
+        <source>Question {k} of {n}</source>
+        <translation>{n}문항 중 {k}번째</translation>
+    </message>
+    <message>
+        <source>You agreed to share: {items}</source>
+        <translation>제공에 동의한 정보: {items}</translation>
+    </message>
+    <message>
+        <source>You did not agree to share: {items}</source>
+        <translation>제공에 동의하지 않은 정보: {items}</translation>
+    </message>
+    <message>
+        <source>This card's electronic certificate has been revoked. It cannot be used here today.</source>
+        <translation>이 카드의 전자증명서는 효력이 상실되었습니다. 오늘은 이곳에서 사용할 수 없습니다.</translation>
+    </message>
+    <message>
+        <source>Voice guide</source>
+        <translation>음성 안내</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>확인 필요</translation>
+    </message>
+    <message>
+        <source>None today</source>
+        <translation>오늘은 없음</translation>
+    </message>
+    <message>
+        <source>Internal error (see the kiosk log)</source>
+        <translation>내부 오류(단말 로그 참조)</translation>
+    </message>
 </context>
 </TS>

@@ -647,5 +647,85 @@
         <source>Face camera</source>
         <translation>人脸识别摄像头</translation>
     </message>
+    <message>
+        <source>Staff: compare the photo read from the card's chip with the patient. Confirm only if they match.</source>
+        <translation>工作人员：请将从卡片芯片读取的照片与本人进行比对，仅在一致时确认。</translation>
+    </message>
+    <message>
+        <source>The chip gives the name only with the patient's PIN: read it on the card.</source>
+        <translation>没有本人的密码无法从芯片读取姓名，请查看卡面上的姓名。</translation>
+    </message>
+    <message>
+        <source>Enter the staff PIN to confirm that this is the same person.</source>
+        <translation>请输入工作人员密码，以确认是本人。</translation>
+    </message>
+    <message>
+        <source>Enter the staff PIN to record that this is not the same person.</source>
+        <translation>请输入工作人员密码，以记录不是本人。</translation>
+    </message>
+    <message>
+        <source>Calling staff…</source>
+        <translation>正在呼叫工作人员…</translation>
+    </message>
+    <message>
+        <source>Staff have been called. Please wait here.</source>
+        <translation>已呼叫工作人员，请在此稍候。</translation>
+    </message>
+    <message>
+        <source>The call did not reach staff. Please ask at the reception desk.</source>
+        <translation>未能联系到工作人员，请到接待窗口咨询。</translation>
+    </message>
+    <message>
+        <source>Do you want to continue?</source>
+        <translation>您还要继续吗？</translation>
+    </message>
+    <message>
+        <source>If there is no answer, the reception stops when the time runs out.</source>
+        <translation>如无操作，时间到后将停止受理。</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Question {k} of {n}</source>
+        <translation>第{k}题，共{n}题</translation>
+    </message>
+    <message>
+        <source>You agreed to share: {items}</source>
+        <translation>您同意提供的信息：{items}</translation>
+    </message>
+    <message>
+        <source>You did not agree to share: {items}</source>
+        <translation>您未同意提供的信息：{items}</translation>
+    </message>
+    <message>
+        <source>This card's electronic certificate has been revoked. It cannot be used here today.</source>
+        <translation>此卡的电子证书已失效，今天无法在此使用。</translation>
+    </message>
+    <message>
+        <source>Voice guide</source>
+        <translation>语音导航</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>运行正常</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>需要检查</translation>
+    </message>
+    <message>
+        <source>None today</source>
+        <translation>今天没有</translation>
+    </message>
+    <message>
+        <source>Internal error (see the kiosk log)</source>
+        <translation>内部错误（请查看终端日志）</translation>
+    </message>
 </context>
 </TS>

@@ -52,8 +52,13 @@ class BackendClient:
         """The verifier's answer within `timeout` s, or None (still queued; it will be delivered later)."""
         return self.delivery.wait_for(transaction_id, timeout)
 
-    def fetch_challenge(self, wait: float = 3.0, certificate_id: str | None = None) -> Challenge:
-        return self.http.fetch_challenge(self.kiosk_id, wait, certificate_id, signer=self.key)
+    def fetch_challenge(self, wait: float = 3.0, certificate_id: str | None = None,
+                        auth_certificate: bytes | None = None) -> Challenge:
+        return self.http.fetch_challenge(self.kiosk_id, wait, certificate_id, signer=self.key,
+                                         auth_certificate=auth_certificate)
+
+    def call_staff(self, reason: str) -> None:
+        self.http.call_staff(self.kiosk_id, reason, self.key)
 
     def next_proof_counter(self) -> int:
         return self.outbox.next_proof_counter()

@@ -115,17 +115,21 @@ class RequestsBackend:
         )
 
     def fetch_challenge(self, kiosk_id: str, wait: float = 3.0, certificate_id: str | None = None,
-                        signer: RequestSigner | None = None) -> Challenge:
+                        signer: RequestSigner | None = None, auth_certificate: bytes | None = None) -> Challenge:
         """A fresh PIN-path challenge, or BackendUnavailable within about `wait` seconds. Naming the card's
         certificate identifier (its opaque CN) also tells whether the card is registered for insurance use.
-        The request is signed by the device key (the verifier refuses an unsigned one with 401)."""
+        The request is signed by the device key (the verifier refuses an unsigned one with 401). With the
+        card's certificate itself, the verifier also refuses a revoked card at once (`certificate_revoked`)."""
         deadline = time.monotonic() + wait
         last: Exception | None = None
         while (left := deadline - time.monotonic()) > 0.05:
             timeout = (min(self.config.connect_timeout, left), min(self.config.read_timeout, left))
             # a fresh nonce and time per attempt: the verifier takes each signed request once
-            body = json.dumps({"certificate_id": certificate_id, "nonce": secrets.token_urlsafe(18),
-                               "requested_at": datetime.now(UTC).isoformat()}).encode()
+            fields = {"certificate_id": certificate_id, "nonce": secrets.token_urlsafe(18),
+                      "requested_at": datetime.now(UTC).isoformat()}
+            if auth_certificate is not None:
+                fields["auth_certificate"] = base64.b64encode(auth_certificate).decode()
+            body = json.dumps(fields).encode()
             headers = {"X-Kiosk-Id": kiosk_id, "Content-Type": "application/json"}
             if signer is not None:
                 headers |= {"X-Kiosk-Key-Id": signer.key_id, "X-Kiosk-Signature": signer.sign(body)}
@@ -142,6 +146,15 @@ class RequestsBackend:
                 last = exc
                 time.sleep(min(self.config.backoff, max(0.0, deadline - time.monotonic())))
         raise BackendUnavailable(f"no challenge within {wait:.1f} s: {last}")
+
+    def call_staff(self, kiosk_id: str, reason: str, signer: RequestSigner) -> None:
+        """Tell staff a patient asks for them (the verifier's staff page lists it). One quick attempt: the
+        patient waits at the kiosk, so a failure is said at once rather than retried for long."""
+        body = json.dumps({"nonce": secrets.token_urlsafe(18), "reason": reason,
+                           "requested_at": datetime.now(UTC).isoformat()}).encode()
+        headers = {"X-Kiosk-Id": kiosk_id, "Content-Type": "application/json", "X-Kiosk-Key-Id": signer.key_id,
+                   "X-Kiosk-Signature": signer.sign(body)}
+        self._post_json(self._once, "/v1/staff-calls", body=body, headers=headers, timeout=self._timeout)
 
     def health(self) -> Health:
         started = time.perf_counter()

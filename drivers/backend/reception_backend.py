@@ -13,7 +13,7 @@ from datetime import datetime
 
 from drivers.backend.client import BackendClient
 from kiosk.domain import CertificateInfo
-from kiosk.errors import ConfigError
+from kiosk.errors import BackendRejected, CardRevoked, ConfigError
 from kiosk.ports import BackendChallenge, BackendReceipt, CancelToken, DeliveryHealth
 from kiosk.proof import ProofStatement
 from kiosk.result import ResultFacts, build_result
@@ -41,7 +41,13 @@ class VerifierReceptionBackend:
         return self.client.outbox.busy_timeout_s + self.answer_wait_s + 1.0
 
     def fetch_challenge(self, auth_certificate: CertificateInfo, cancel: CancelToken | None = None) -> BackendChallenge:
-        challenge = self.client.fetch_challenge(self.challenge_wait_s, auth_certificate.subject_id)
+        try:
+            challenge = self.client.fetch_challenge(self.challenge_wait_s, auth_certificate.subject_id,
+                                                    auth_certificate.der)
+        except BackendRejected as exc:
+            if exc.reason == "certificate_revoked":
+                raise CardRevoked("the verifier lists the card's certificate as revoked") from exc
+            raise
         return BackendChallenge(nonce=challenge.value, registered=bool(challenge.registered),
                                 challenge_id=challenge.challenge_id)
 
@@ -53,6 +59,9 @@ class VerifierReceptionBackend:
         while answer is None and time.monotonic() < deadline and not (cancel and cancel.is_set()):
             answer = self.client.answer(result.transaction_id, timeout=min(0.1, self.answer_wait_s))
         return BackendReceipt(result.transaction_id, queued=answer is None)
+
+    def call_staff(self, reason: str, cancel: CancelToken | None = None) -> None:
+        self.client.call_staff(reason)
 
     def proof_statement(self, result_id: str, signed_at: datetime) -> ProofStatement | None:
         if not self.pin_proofs:

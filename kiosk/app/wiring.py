@@ -60,6 +60,7 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
     from drivers.backend.client import BackendClient
     from drivers.backend.http import BackendConfig
     from drivers.backend.reception_backend import VerifierReceptionBackend
+    from drivers.camera.chip_photo import chip_photo_preview
     from drivers.card.pcsc import PcscPresenceSource, reader_status
     from drivers.card.service import MyNumberCardService, load_issuer_keys
     from drivers.cardface.scanner import DocumentCameraFrontReader
@@ -110,7 +111,7 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
         "quarantine": guarded(quarantine),
         "disk": disk_probe(data_dir),
     }
-    devices = Devices(card=gate, scanner=gate, face=face, backend=backend)
+    devices = Devices(card=gate, scanner=gate, face=face, backend=backend, photo_preview=chip_photo_preview)
     return RealDevices(devices, PcscPresenceSource(settings.reader or None), probes, client)
 
 

@@ -208,6 +208,13 @@ def alarm(target: Path) -> None:
     subprocess.run(cmd, check=True, capture_output=True, timeout=60)
 
 
+def chime(target: Path) -> None:
+    """The staff-call ding-dong (E5 then C5, fading): distinct from the card-left alarm."""
+    cmd = ["sox", "-n", "-r", "16000", "-c", "1", str(target), "synth", "0.45", "sine", "659", "fade", "0", "0.45",
+           "0.35", ":", "synth", "0.7", "sine", "523", "fade", "0", "0.7", "0.6", "pad", "0", "0.1", "norm", "-8"]  # fmt: skip
+    subprocess.run(cmd, check=True, capture_output=True, timeout=60)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--langs", default="ja,en,zh,ko")
@@ -244,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if not (OUT / "alarm.wav").is_file() or args.force:
         alarm(OUT / "alarm.wav")
+    if not (OUT / "chime.wav").is_file() or args.force:
+        chime(OUT / "chime.wav")
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True))
     where = OUT.relative_to(REPO)
     print(f"voices: {made} made, {skipped} unchanged, {len(checked)} checked for a cut tail, in {where}")

@@ -171,6 +171,7 @@ class FakeBackend:
     quarantined: int = 0
     pin_proofs: bool = False
     proof_counter: int = 0
+    staff_calls: list[str] = field(default_factory=list)
 
     def fetch_challenge(self, auth_certificate: CertificateInfo, cancel: CancelToken | None = None) -> BackendChallenge:
         _wait(self.delay_s, cancel)
@@ -188,6 +189,12 @@ class FakeBackend:
 
     def outbox_depth(self) -> int:
         return len(self.submitted) if self.down else 0
+
+    def call_staff(self, reason: str, cancel: CancelToken | None = None) -> None:
+        _wait(self.delay_s, cancel)
+        if self.down:
+            raise BackendUnavailable("FAKE: scripted outage")
+        self.staff_calls.append(reason)
 
     def proof_statement(self, result_id: str, signed_at: datetime) -> ProofStatement | None:
         if not self.pin_proofs:

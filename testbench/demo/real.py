@@ -49,15 +49,19 @@ REAL_SCENARIOS: dict[str, RealScenario] = {r.scenario.name: r for r in [
     _s("staff-visual", "staff arms visual check at the kiosk; the next patient is confirmed by staff", [
         ("gesture",), ("wait", "staff_pin"), ("staff_pin", DEMO_STAFF_PIN), ("wait", "staff_panel"),
         ("tap", "staff_arm_visual"), ("wait", "attract"), ("insert",), ("wait", "visual_check"),
-        ("tap", "visual_confirmed"), ("wait", "consent"), ("consent", "first"), *END]),
-    _s("register-for-insurance", "not registered: 保険証利用登録 proven with the PIN", [
-        ("insert",), ("wait", "not_registered"), ("tap", "register"), *PIN_PATH], variant="unregistered"),
-    _s("grace", "certificate expired 30 days ago: eligibility only", [
-        ("insert",), ("wait", "grace_notice"), ("tap", "next"), ("wait", "method"), ("tap", "use_pin"),
-        *PIN_PATH], variant="grace"),
-    _s("expiring", "certificate expires within 3 months: renewal notice", [
-        ("insert",), ("wait", "renewal_notice"), ("tap", "next"), ("wait", "method"), ("tap", "use_pin"),
-        *PIN_PATH], variant="expiring"),
+        ("tap", "visual_confirmed"), ("wait", "staff_pin"), ("staff_pin", DEMO_STAFF_PIN), ("wait", "consent"),
+        ("consent", "first"), *END]),
+    _s("register-for-insurance", "not registered: 保険証利用登録 proven with the PIN (face is offered too)", [
+        ("insert",), ("wait", "not_registered"), ("tap", "register"), ("wait", "method"), ("tap", "use_pin"),
+        *PIN_PATH], variant="unregistered"),
+    _s("grace", "certificate expired 30 days ago: eligibility only (notice after the PIN)", [
+        ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("pin", "1234"),
+        ("wait", "grace_notice"), ("tap", "next"), ("wait", "consent"), ("consent", "first"), *END],
+        variant="grace"),
+    _s("expiring", "certificate expires within 3 months: renewal notice after the PIN", [
+        ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("pin", "1234"),
+        ("wait", "renewal_notice"), ("tap", "next"), ("wait", "consent"), ("consent", "first"), *END],
+        variant="expiring"),
     _s("expired", "certificate expired beyond the grace: message and staff", [
         ("insert",), ("wait", "cert_expired"), ("remove",), ("wait", "attract")], variant="expired"),
     _s("pin-less", "顔認証マイナンバーカード (no PIN): face only", [

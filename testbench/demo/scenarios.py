@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from kiosk.config import KioskConfig, StaffPolicy
+from kiosk.config import ITEMS_2025, ConsentPolicy, KioskConfig, StaffPolicy
 from kiosk.flow_types import ConsentAnswered, Intent, Pressed
 from kiosk.ports import CardPresenceListener
 from kiosk.runtime import Devices
@@ -36,6 +36,7 @@ class Scenario:
     face: list[str] = field(default_factory=lambda: ["accept"])
     backend: dict[str, Any] = field(default_factory=dict)
     scanner_fails: bool = False
+    consents_2025: bool = False  # the facility enables the 2025 items (傷病名, 感染症, アレルギー, 検査, 処方)
 
 
 _END = [("wait", "done"), ("remove",), ("wait", "attract")]
@@ -60,16 +61,17 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("pin-less", "顔認証マイナンバーカード (no PIN): straight to face", [
             ("insert",), ("wait", "face_capture"), ("wait", "consent"), ("consent", "first"), *_END],
             card={"pin": None}),
-        Scenario("not-registered", "not registered for insurance use: register with the PIN", [
-            ("insert",), ("wait", "not_registered"), ("tap", "register"), ("wait", "pin_entry"), ("pin", "1234"),
+        Scenario("not-registered", "not registered for insurance use: register (face or PIN; here the PIN)", [
+            ("insert",), ("wait", "not_registered"), ("tap", "register"), ("wait", "method"), ("tap", "use_pin"),
+            ("wait", "pin_entry"), ("pin", "1234"),
             ("wait", "consent"), ("consent", "first"), *_END], backend={"registered": False}),
-        Scenario("expiring", "certificate expires within 3 months: renewal notice", [
-            ("insert",), ("wait", "renewal_notice"), ("tap", "next"), ("wait", "method"), ("tap", "use_pin"),
-            ("wait", "pin_entry"), ("pin", "1234"), ("wait", "consent"), ("consent", "first"), *_END],
+        Scenario("expiring", "certificate expires within 3 months: renewal notice after the PIN", [
+            ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("pin", "1234"),
+            ("wait", "renewal_notice"), ("tap", "next"), ("wait", "consent"), ("consent", "first"), *_END],
             card={"cert_days_left": 40}),
-        Scenario("grace", "certificate expired 10 days ago: eligibility only", [
-            ("insert",), ("wait", "grace_notice"), ("tap", "next"), ("wait", "method"), ("tap", "use_pin"),
-            ("wait", "pin_entry"), ("pin", "1234"), ("wait", "consent"), ("consent", "first"), *_END],
+        Scenario("grace", "certificate expired 10 days ago: eligibility only (notice after the PIN)", [
+            ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("pin", "1234"),
+            ("wait", "grace_notice"), ("tap", "next"), ("wait", "consent"), ("consent", "first"), *_END],
             card={"cert_days_left": -10}),
         Scenario("expired", "certificate expired beyond the grace: message and staff", [
             ("insert",), ("wait", "cert_expired"), ("remove",), ("wait", "attract")], card={"cert_days_left": -200}),
@@ -81,10 +83,14 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("card-pulled", "card pulled during PIN entry: wiped, back to idle with a message", [
             ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("remove",),
             ("wait", "attract")]),
+        Scenario("consents-2025", "a facility that enables the 2025 consent items: each asked, then done", [
+            ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("pin", "1234"),
+            ("wait", "consent"), ("consent", "first"), *_END], consents_2025=True),
         Scenario("staff-visual", "staff arms visual check; the next patient is confirmed by staff", [
             ("gesture",), ("wait", "staff_pin"), ("staff_pin", DEMO_STAFF_PIN), ("wait", "staff_panel"),
             ("tap", "staff_arm_visual"), ("wait", "attract"), ("insert",), ("wait", "visual_check"),
-            ("tap", "visual_confirmed"), ("wait", "consent"), ("consent", "first"), *_END]),
+            ("tap", "visual_confirmed"), ("wait", "staff_pin"), ("staff_pin", DEMO_STAFF_PIN), ("wait", "consent"),
+            ("consent", "first"), *_END]),
     ]
 }
 
@@ -108,10 +114,11 @@ def fake_probes() -> dict[str, Callable[[], tuple[bool, str]]]:
     }
 
 
-def demo_config() -> KioskConfig:
+def demo_config(consents_2025: bool = False) -> KioskConfig:
     from kiosk.staff import hash_pin
 
-    return KioskConfig(staff=StaffPolicy(pin_hash=hash_pin(DEMO_STAFF_PIN, n=2**12)))
+    consent = ConsentPolicy(items=(*ConsentPolicy().items, *ITEMS_2025)) if consents_2025 else ConsentPolicy()
+    return KioskConfig(staff=StaffPolicy(pin_hash=hash_pin(DEMO_STAFF_PIN, n=2**12)), consent=consent)
 
 
 class DemoEnvironment(Protocol):
@@ -178,7 +185,7 @@ class ScenarioPlayer:
         self._t0 = time.perf_counter()
         self._last_screen = ""
         self._pending_shot = ""
-        self.kiosk = build_kiosk(demo_config(), load_catalogue(), devices, self.speaker,
+        self.kiosk = build_kiosk(demo_config(scenario.consents_2025), load_catalogue(), devices, self.speaker,
                                  probes=self.presence.probes,
                                  on_render=self._record)  # fmt: skip
         self.kiosk.runtime.watch_presence(self.presence)  # dropped again by kiosk.close()

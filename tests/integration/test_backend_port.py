@@ -14,6 +14,7 @@ from drivers.backend.client import BackendClient
 from drivers.backend.http import BackendConfig
 from drivers.backend.reception_backend import VerifierReceptionBackend
 from kiosk.domain import CertificateInfo
+from kiosk.errors import CardRevoked
 from kiosk.face import Verdict
 from kiosk.flow_types import SubmitPlan
 from kiosk.reception import Method
@@ -147,3 +148,14 @@ def test_the_submit_deadline_must_exceed_the_kiosks_own_waits(tmp_path: Path) ->
     with pytest.raises(ConfigError, match="submit_s"):
         VerifierReceptionBackend(client, answer_wait_s=3.0, submit_deadline_s=5.0)
     assert VerifierReceptionBackend(client, submit_deadline_s=15.0).local_wait_bound_s < 15.0
+
+
+def test_a_revoked_card_is_refused_at_card_read(env: Env, tmp_path: Path) -> None:
+    backend = make_backend(env, env.url, tmp_path)
+    try:
+        with pytest.raises(CardRevoked):  # before face, PIN or consents: the verifier checks its CRL now
+            backend.fetch_challenge(info(env.cards.revoked))
+        assert backend.fetch_challenge(info(env.cards.grace)).challenge_id  # grace and ordinary go on
+        assert backend.fetch_challenge(info(env.cards.ordinary)).registered is True
+    finally:
+        backend.client.stop()

@@ -21,10 +21,10 @@ EXPECTED_SCREENS = {
     "pin-less": ["face_capture", "done"],
     "wrong-pin-then-right": ["pin_wrong", "pin_entry", "consent:comprehensive", "done"],
     "pin-lockout-after-confirmation": ["pin_last_warning", "pin_entry", "pin_locked"],
-    "staff-visual": ["staff_panel", "visual_check", "done"],
+    "staff-visual": ["staff_panel", "visual_check", "staff_pin", "done"],  # the PIN again, to confirm
     "register-for-insurance": ["not_registered", "pin_entry", "done"],
-    "grace": ["grace_notice", "pin_entry", "done"],
-    "expiring": ["renewal_notice", "done"],
+    "grace": ["pin_entry", "grace_notice", "done"],  # the notices come after the identity check
+    "expiring": ["pin_entry", "renewal_notice", "done"],
     "expired": ["cert_expired"],
     "card-pulled": ["pin_entry", "attract"],
     "face-fails-then-pin": ["face_capture", "face_failed", "pin_entry", "done"],

@@ -13,7 +13,7 @@ from drivers.backend.http import BackendConfig, RequestsBackend
 from drivers.backend.outbox import SignedResult
 from drivers.backend.signing import DeviceKey, sign_result
 from kiosk.errors import BackendRejected, BackendUnavailable
-from kiosk.reception import Validity
+from kiosk.reception import Method, Validity, VisualEvidence, new_transaction_id
 from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     Env,
     PostgresCluster,
@@ -115,9 +115,13 @@ def test_pin_path_registers_an_unregistered_card_and_rejects_a_reused_challenge(
     assert later.registration == "registered"
 
 
-def test_registration_is_refused_without_the_pin_path(env: Env) -> None:
-    result = face_result(env.kiosk_id, env.cards.unregistered.cert_der, registration=True)
-    assert refused(env, sign_result(result, env.key)) == "registration_requires_pin"
+def test_registration_with_face_or_pin_but_never_on_a_visual_check(env: Env) -> None:
+    face = face_result(env.kiosk_id, env.cards.unregistered.cert_der, registration=True)
+    visual = dataclasses.replace(face, transaction_id=new_transaction_id(), method=Method.VISUAL,
+                                 evidence=VisualEvidence("staff-1"))
+    assert refused(env, sign_result(visual, env.key)) == "registration_requires_face_or_pin"
+    answer = client(env).submit(sign_result(face, env.key))
+    assert answer.registration == "registered_now"  # as the official readers: face or PIN
 
 
 def test_pin_path_bad_signature_unknown_and_mismatched_challenge(env: Env) -> None:

@@ -60,11 +60,13 @@ def test_inactivity_timeout_fires_through_qtimers(qapp: object) -> None:
         player.run(timeout_s=10)
         controller = player.kiosk.controller
         config = controller.state.settings.config
-        quick = replace(config, timeouts=replace(config.timeouts, choice_s=0.2, card_left_alarm_s=0.1))
+        quick = replace(config, timeouts=replace(config.timeouts, choice_s=0.2, still_there_s=0.2,
+                                                  card_left_alarm_s=0.1))
         controller.state = replace(controller.state, settings=replace(controller.state.settings, config=quick))
         from kiosk.flow_types import UserActivity
 
         controller.dispatch(UserActivity())  # restarts the method screen's timer, now 0.2 s
+        player.wait_until(lambda: controller.state.still_there, 5, "the still-there warning")
         player.wait_until(lambda: controller.state.phase.value == "take_card", 5, "timeout")
         player.wait_until(lambda: controller.state.alarm, 5, "card-left alarm")
         assert player.kiosk.window.alarm.isVisible()
@@ -96,3 +98,10 @@ def test_run_refuses_a_damaged_config(tmp_path: object, capsys: pytest.CaptureFi
     assert main(["run", "--config", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "設定に誤りがあります" in err and "submit_s" in err
+
+
+def test_a_facility_that_enables_the_2025_items_asks_each(qapp: object) -> None:
+    screens = _play("consents-2025")
+    for item in ("diagnosis_name", "infectious", "allergy", "other_allergy", "test", "prescription_info"):
+        assert f"consent:{item}" in screens, item
+    assert screens[-2:] == ["done", "attract"]

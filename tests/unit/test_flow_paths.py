@@ -221,12 +221,13 @@ def test_unsupported_card() -> None:
     assert d.phase is Phase.UNSUPPORTED and ClearSensitiveData() in effects
 
 
-def test_not_registered_registers_with_the_pin() -> None:
+def test_not_registered_registers_with_face_or_pin() -> None:
     d = FlowDriver.new()
     read_card(d, registered=False)
     assert d.phase is Phase.NOT_REGISTERED
     d.send(Pressed(Intent.REGISTER))
-    assert d.phase is Phase.PIN_ENTRY
+    assert d.phase is Phase.METHOD  # as on the official readers: face or PIN
+    d.send(Pressed(Intent.USE_PIN))
     d.send(PinEntered("1234"))
     d.send(PinVerified(d.token_of(VerifyPin)))
     answer_default_consents(d)
@@ -240,22 +241,27 @@ def test_certificate_expired_beyond_grace_stops_before_the_backend() -> None:
     assert not any(isinstance(e, FetchChallenge) for e in d.effects)
 
 
-def test_certificate_expiring_shows_a_renewal_notice() -> None:
+def test_certificate_expiring_shows_a_renewal_notice_after_authentication() -> None:
     d = FlowDriver.new()
     read_card(d, days_left=30)
-    assert d.phase is Phase.RENEWAL_NOTICE and d.state.cert is CertState.EXPIRING
+    assert d.phase is Phase.METHOD and d.state.cert is CertState.EXPIRING  # the official flow: after the check
+    d.send(Pressed(Intent.USE_PIN))
+    d.send(PinEntered("1234"))
+    d.send(PinVerified(d.token_of(VerifyPin)))
+    assert d.phase is Phase.RENEWAL_NOTICE
     d.send(Pressed(Intent.NEXT))
-    assert d.phase is Phase.METHOD
+    assert d.phase is Phase.CONSENT
 
 
 def test_grace_period_is_eligibility_only_without_medical_consents() -> None:
     d = FlowDriver.new()
     read_card(d, days_left=-10)
-    assert d.phase is Phase.GRACE_NOTICE
-    d.send(Pressed(Intent.NEXT))
+    assert d.phase is Phase.METHOD
     d.send(Pressed(Intent.USE_PIN))
     d.send(PinEntered("1234"))
     d.send(PinVerified(d.token_of(VerifyPin)))
+    assert d.phase is Phase.GRACE_NOTICE
+    d.send(Pressed(Intent.NEXT))
     assert d.state.consent_queue == ("limit_info", "public_expense", "prescription_form")
     for item, choice in [("limit_info", "ok"), ("public_expense", "consent"), ("prescription_form", "paper")]:
         d.send(ConsentAnswered(item, choice))
@@ -313,6 +319,8 @@ def test_inactivity_timeout_and_activity_restart() -> None:
     d.advance(50)
     assert d.phase is Phase.METHOD
     d.advance(11)
+    assert d.phase is Phase.METHOD and d.state.still_there  # 「まだ続けますか？」 first
+    d.advance(21)
     assert d.phase is Phase.TAKE_CARD and d.state.error is ErrorCode.TIMED_OUT
 
 

@@ -64,6 +64,9 @@ def test_visual_check_for_one_patient_then_disarmed() -> None:
     read_card(d)
     assert d.phase is Phase.VISUAL_CHECK  # method choice skipped
     d.send(Pressed(Intent.VISUAL_CONFIRMED))
+    assert d.phase is Phase.STAFF_PIN  # the staff PIN, asked at the moment of confirming
+    d.send(StaffPinEntered("2468"))
+    d.send(StaffPinChecked(d.token_of(CheckStaffPin), True, 0, 5))
     assert d.phase is Phase.CONSENT
     for item, choice in [("comprehensive", "consent_all"), ("limit_info", "ok"), ("specific_diseases", "consent"),
                          ("public_expense", "consent"), ("prescription_form", "paper")]:
@@ -91,11 +94,11 @@ def test_staff_called_during_a_session_confirms_visually() -> None:
     d.send(Pressed(Intent.CALL_STAFF))
     assert d.phase is Phase.STAFF_CALL
     d.send(Pressed(Intent.STAFF_SIGN_IN))
+    assert d.phase is Phase.VISUAL_CHECK
+    d.send(Pressed(Intent.VISUAL_REJECTED))
     assert d.phase is Phase.STAFF_PIN and d.state.staff_for_visual
     d.send(StaffPinEntered("2468"))
     d.send(StaffPinChecked(d.token_of(CheckStaffPin), True, 0, 5))
-    assert d.phase is Phase.VISUAL_CHECK
-    d.send(Pressed(Intent.VISUAL_REJECTED))
     assert d.phase is Phase.TAKE_CARD and d.state.error is ErrorCode.VISUAL_REJECTED
 
 

@@ -21,6 +21,7 @@ from kiosk.flow_types import (
     Phase,
     PinEntered,
     Pressed,
+    StaffCallState,
     StaffCornerTapped,
     StaffPinEntered,
     TimerExpired,
@@ -61,6 +62,7 @@ class RecordingSpeaker:
     def __init__(self) -> None:
         self.played: list[tuple[str, str]] = []
         self.alarms: list[bool] = []
+        self.chimes = 0
 
     def play(self, clip: str, lang: str) -> None:
         self.played.append((clip, lang))
@@ -70,6 +72,9 @@ class RecordingSpeaker:
 
     def alarm(self, on: bool) -> None:
         self.alarms.append(on)
+
+    def chime(self) -> None:
+        self.chimes += 1
 
 
 class Kiosk:
@@ -190,7 +195,7 @@ def test_backend_down_is_told_honestly_and_the_reception_recorded() -> None:
     assert k.phase is Phase.DONE and len(k.backend.submitted) == 1
     screen = k.screens[-1]
     assert screen.title.key == "Your reception has been recorded. Please take your card."
-    assert [t.key for t in screen.body] == ["Staff will confirm your eligibility. Please wait to be called."]
+    assert screen.body[0].key == "Staff will confirm your eligibility. Please wait to be called."
     assert ("done", "ja") not in k.speaker.played and ("done_recorded", "ja") in k.speaker.played
 
 
@@ -336,3 +341,17 @@ def test_an_unverified_card_face_is_refused_before_any_face_matching() -> None:
     assert k.phase is Phase.FACE_FAILED and k.controller.state.error is ErrorCode.CARD_NOT_AUTHENTIC
     assert k.runtime.vault.chip_photo is None and k.runtime.vault.verification_b is None
     assert k.frames == 0  # the camera was never started: nothing was matched against the photo
+
+
+def test_a_staff_call_reaches_the_backend_chimes_and_is_acknowledged() -> None:
+    k = Kiosk()
+    k.insert()
+    k.send(Pressed(Intent.CALL_STAFF))
+    assert k.backend.staff_calls == ["method"] and k.speaker.chimes == 1
+    assert k.controller.state.staff_call is StaffCallState.DELIVERED
+    assert k.screens[-1].call_banner is not None
+    down = Kiosk()
+    down.insert()
+    down.backend.down = True  # the verifier went away after the card was read
+    down.send(Pressed(Intent.CALL_STAFF))
+    assert down.controller.state.staff_call is StaffCallState.FAILED  # said, never "staff are coming"

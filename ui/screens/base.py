@@ -7,10 +7,12 @@ typed events (`sent`): a button sends the `Press` its model carries, the keypad 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.flow_steps import Press, Role
+from kiosk.ports import PreviewFrame
 from kiosk.screens import Button, ScreenModel, Text
 from ui.i18n import Catalogue
 from ui.widgets.basic import button, label
@@ -26,8 +28,14 @@ class Screen(QWidget):
         self.model: ScreenModel | None = None
         self.title = label("title")
         self.title2 = label("title2")
+        self.call_banner = label("banner")  # 「職員を呼ぶ」: the call's state, on every screen while it stands
+        self.call_banner.setVisible(False)
         self.body = QVBoxLayout()
         self.busy = BusyIndicator()
+        self.photo = QLabel()  # the chip photo on the staff visual check, beside the staff's buttons
+        self.photo.setObjectName("chip_photo")
+        self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.photo.setVisible(False)
         self.content = QVBoxLayout()  # screen-specific widgets (camera, consent text, keypad …)
         self.buttons = QGridLayout()
         self.buttons.setSpacing(14)
@@ -37,8 +45,10 @@ class Screen(QWidget):
         root.setSpacing(14)
         root.addWidget(self.title)
         root.addWidget(self.title2)
+        root.addWidget(self.call_banner)
         root.addLayout(self.body)
         root.addWidget(self.busy)
+        root.addWidget(self.photo)
         root.addLayout(self.content, 1)
         root.addStretch(0)
         root.addLayout(self.buttons)
@@ -55,13 +65,27 @@ class Screen(QWidget):
             self.title2.setText(self.t2(model.title))
             self.title2.setVisible(model.lang != model.secondary_lang)
             self._render_body(model.body)
+        self.call_banner.setVisible(model.call_banner is not None)
+        if model.call_banner is not None:
+            self.call_banner.setText(f"{self.t(model.call_banner)}\n{self.t2(model.call_banner)}")
         self.busy.set_state(model.busy, model.step)
-        if previous is None or (previous.lang, previous.buttons) != (model.lang, model.buttons):
+        if previous is None or (previous.lang, previous.buttons, previous.voice_led) != (
+            model.lang, model.buttons, model.voice_led):  # fmt: skip
             self._render_buttons(model.buttons)
         self.render_content(model)
 
     def render_content(self, model: ScreenModel) -> None:
         """Screen-specific part; the generic screen has none."""
+
+    def show_photo(self, frame: PreviewFrame | None) -> None:
+        """The chip photo, scaled for a face-to-face comparison; None hides it (and drops the pixels)."""
+        if frame is None:
+            self.photo.clear()
+            self.photo.setVisible(False)
+            return
+        image = QImage(frame.rgb, frame.width, frame.height, frame.width * 3, QImage.Format.Format_RGB888).copy()
+        self.photo.setPixmap(QPixmap.fromImage(image).scaledToHeight(360, Qt.TransformationMode.SmoothTransformation))
+        self.photo.setVisible(True)
 
     def t(self, text: Text) -> str:
         assert self.model is not None
@@ -87,6 +111,8 @@ class Screen(QWidget):
             assert self.model is not None
             text = self.cat.tr(self.model.lang, b.label)
             second = self.cat.tr(self.model.secondary_lang, b.label)
+            if self.model.voice_led:  # voice-led mode: digit keys choose, in the order the voice reads them
+                text = f"{i + 1}  {text}"
             widget = button(f"{text}\n{second}" if second != text else text, role=b.role.value)
             widget.setProperty("press", b.code)
             widget.clicked.connect(lambda _=False, press=b.press: self.sent.emit(press))

@@ -1,4 +1,5 @@
-"""A consent screen: the facility's versioned text (id + version shown small), the choices below it."""
+"""A consent screen: the facility's text, where the patient is among the questions ("Question 2 of 5", in both
+languages), the choices below it. The text's id and version go into the result, not onto the screen."""
 
 from __future__ import annotations
 
@@ -47,4 +48,4 @@ class ConsentScreen(Screen):
         self.text2.setText(view.text_en if second else "")
         self.item_title2.setVisible(second)
         self.text2.setVisible(second)
-        self.meta.setText(f"{view.item_id} · v{view.version} · {view.lang_shown}")
+        self.meta.setText(f"{self.t(view.step)} / {self.t2(view.step)}")

@@ -29,6 +29,8 @@ class StaffScreen(Screen):
         for row, line in enumerate(model.staff_rows):
             mark = "" if line.ok is None else "✔ " if line.ok else "✘ "
             value = line.value
+            if line.status is not None:
+                value = f"{self.t(line.status)}  {value}".strip()
             if line.counts:
                 value = "  ".join(f"{self.t(method)} {n}" for method, n in line.counts)
             self.table.addWidget(label("body", mark + self.t(line.label), left), row, 0)
