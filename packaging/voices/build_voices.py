@@ -210,8 +210,9 @@ def alarm(target: Path) -> None:
 
 def chime(target: Path) -> None:
     """The staff-call ding-dong (E5 then C5, fading): distinct from the card-left alarm."""
-    cmd = ["sox", "-n", "-r", "16000", "-c", "1", str(target), "synth", "0.45", "sine", "659", "fade", "0", "0.45",
-           "0.35", ":", "synth", "0.7", "sine", "523", "fade", "0", "0.7", "0.6", "pad", "0", "0.1", "norm", "-8"]  # fmt: skip
+    cmd = ["sox", "-n", "-r", "16000", "-c", "1", str(target),
+           "synth", "0.45", "sine", "659", "fade", "0", "0.45", "0.35", ":",
+           "synth", "0.7", "sine", "523", "fade", "0", "0.7", "0.6", "pad", "0", "0.1", "norm", "-8"]
     subprocess.run(cmd, check=True, capture_output=True, timeout=60)
 
 

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import requests
-
 import pytest
+import requests
 
 from drivers.backend.http import BackendConfig, RequestsBackend
 from drivers.backend.signing import DeviceKey
