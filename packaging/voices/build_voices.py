@@ -38,7 +38,15 @@ sys.path.insert(0, str(REPO))
 
 from kiosk.consent import load_catalogue  # noqa: E402
 from kiosk.flow_types import Intent, Phase  # noqa: E402
-from kiosk.screen_texts import BUTTON_LABELS, CHOICE_LABELS, PHASE_TEXTS  # noqa: E402
+from kiosk.screen_texts import (  # noqa: E402
+    BUTTON_LABELS,
+    CHOICE_LABELS,
+    PHASE_TEXTS,
+    RECORDED,
+    STAFF_WILL_CONFIRM,
+    STILL_THERE,
+    STILL_THERE_BODY,
+)
 
 OUT = REPO / "assets" / "voice"
 CACHE = REPO / "build" / "voices"
@@ -235,6 +243,9 @@ def main(argv: list[str] | None = None) -> int:
         table = translations(lang)
         clips = {p.value: spoken_text(p, table, lang) for p in Phase if p not in SILENT_SCREENS}
         clips.update(consent_texts(lang, table))
+        # the screens the flow shows in place of a phase's own: the timeout warning, an unconfirmed end
+        clips["still_there"] = _sentences(lang, [table.get(t, t) for t in (STILL_THERE, STILL_THERE_BODY)])
+        clips["done_recorded"] = _sentences(lang, [table.get(t, t) for t in (RECORDED, STAFF_WILL_CONFIRM)])
         for clip, text in clips.items():
             target = OUT / lang / f"{clip}.wav"
             key = f"{lang}/{clip}"
