@@ -95,6 +95,7 @@ def _demo_headless(names: list[str], as_json: bool, screenshots: Path | None, *,
         from testbench.demo.scenarios import demo_config
 
         bench = DemoBench(demo_config())
+        bench.real.warm_up.start()  # as `myna-kiosk run` does once the attract screen is up
         env = RealEnvironment(bench)
     label = FAKE_LABEL if fake else REAL_LABEL
     results: list[dict[str, Any]] = []

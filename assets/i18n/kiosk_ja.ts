@@ -635,5 +635,9 @@
         <source>Face camera</source>
         <translation>顔認証カメラ</translation>
     </message>
+    <message>
+        <source>Face models</source>
+        <translation>顔認証モデル</translation>
+    </message>
 </context>
 </TS>

@@ -635,5 +635,9 @@
         <source>Face camera</source>
         <translation>얼굴 인증 카메라</translation>
     </message>
+    <message>
+        <source>Face models</source>
+        <translation>얼굴 인증 모델</translation>
+    </message>
 </context>
 </TS>

@@ -635,5 +635,9 @@
         <source>Face camera</source>
         <translation>人脸识别摄像头</translation>
     </message>
+    <message>
+        <source>Face models</source>
+        <translation>人脸识别模型</translation>
+    </message>
 </context>
 </TS>

@@ -43,10 +43,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     built = _build_until_ready(wiring, config, out_of_service, app.processEvents, full_screen)
     if built is None:
         return 2
-    devices, presence, probes, watch = built
+    devices, presence, probes, warm_up, watch = built
     out_of_service.hide()
     speaker = WavSpeaker()
     kiosk = build_kiosk(config, consents, devices, speaker, probes=probes, full_screen=full_screen)
+    warm_up.start()  # the attract screen is up: load the face models off the GUI thread before a patient comes
     kiosk.runtime.watch_presence(presence)
     _watch_while_idle(kiosk, watch, out_of_service, full_screen)
     try:
