@@ -223,6 +223,13 @@ def play(parts: Parts, plan: list[tuple[str, list[Step]]], *, warm_up: bool, soa
     figures["machine_time_s"] = {
         name: {"first": round(v[0], 3), "median_rest": round(statistics.median(v[1:]), 3) if len(v) > 1 else None,
                "p95": round(pct(v, 95), 3), "n": len(v)} for name, v in by_name.items()}  # fmt: skip
+    walls: dict[str, list[float]] = {}
+    for span in driver.clock.spans:
+        if span.end is not None:
+            walls.setdefault(span.name, []).append(span.end - span.start)
+    figures["step_wall_s"] = {
+        name: {"first": round(v[0], 3), "median_rest": round(statistics.median(v[1:]), 3) if len(v) > 1 else None,
+               "n": len(v)} for name, v in sorted(walls.items())}  # fmt: skip
     figures["receptions"] = len(receptions)
     figures["failed"] = [f"#{i} {r.name}: {r.error}" for i, r in enumerate(receptions) if r.error][:10]
     figures["failed_count"] = sum(1 for r in receptions if r.error)
@@ -265,6 +272,8 @@ def report(figures: dict[str, Any], label: str) -> str:
     for name, t in figures["machine_time_s"].items():
         lines.append(f"machine time {name:32} first {t['first']:.3f} s  median of the rest {t['median_rest']} s  "
                      f"p95 {t['p95']:.3f} s  n={t['n']}  (card placed → done screen)")  # fmt: skip
+    lines.append("step wall time (first / median of the rest): " + "; ".join(
+        f"{name} {w['first']:.3f}/{w['median_rest']} s" for name, w in figures["step_wall_s"].items()))  # fmt: skip
     lines.append("GUI-thread stall per step (10 ms precise timer; a late tick counts for every step it overlaps):")
     for name, g in figures["gui_stall_ms"].items():
         lines.append(f"  {name:16} p50 {g['p50']:6.1f} ms  p99 {g['p99']:6.1f} ms  max {g['max']:6.1f} ms  "
