@@ -46,11 +46,13 @@ def profile(count: int, top: int = 25) -> str:
         wall, cpu = time.perf_counter(), time.process_time()
         for s in signed[1 : count + 1]:
             verifier.submit(_headers(s), s.body)
+        verifier.flush_xml()  # the face XML files are written on a thread: their cost belongs to the run
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         profiler = cProfile.Profile()
         profiler.enable()
         for s in signed[count + 1 :]:
             verifier.submit(_headers(s), s.body)
+        verifier.flush_xml()
         profiler.disable()
         verifier.flush_xml()
         verifier.store.engine.dispose()
