@@ -204,7 +204,7 @@ def play(parts: Parts, plan: list[tuple[str, list[Step]]], *, warm_up: bool, soa
     app.processEvents()  # let the closed window's deferred deletes run before the process exits
     gc.collect()
     stalls = probe.by_step(driver.clock.spans)
-    every = [lag for _, lag in probe.ticks]
+    every = probe.lags
     figures["gui_stall_ms"] = {
         name: {"p50": round(pct(v, 50), 1), "p99": round(pct(v, 99), 1), "max": round(max(v), 1),
                "ticks": len(v), "over_50ms": sum(1 for x in v if x > 50)}
