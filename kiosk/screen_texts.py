@@ -311,6 +311,7 @@ STAFF_LABELS: dict[str, str] = {
     "card_face_camera": QT_TRANSLATE_NOOP("kiosk", "Card-face camera"),
     "camera": QT_TRANSLATE_NOOP("kiosk", "Camera"),
     "face_camera": QT_TRANSLATE_NOOP("kiosk", "Face camera"),
+    "face_models": QT_TRANSLATE_NOOP("kiosk", "Face models"),
     "disk": QT_TRANSLATE_NOOP("kiosk", "Disk"),
     "backend": QT_TRANSLATE_NOOP("kiosk", "Verification service"),
     "outbox": QT_TRANSLATE_NOOP("kiosk", "Outbox"),

@@ -10,16 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 FAKE_LABEL = "devices: FAKE in-process card, card-face scanner, face verifier and backend (not the real drivers)"
-REAL_LABEL = ("devices: virtual My Number card through pcscd + vpcd, recorded video, rendered card front, "
-              "reference verifier on loopback")
+REAL_LABEL = (
+    "devices: virtual My Number card through pcscd + vpcd, recorded video, rendered card front, "
+    "reference verifier on loopback"
+)
 REPO_OUT = Path.cwd() / "out"
 
 
@@ -33,10 +33,33 @@ def register(commands: Any, bench: Any) -> None:
     demo.add_argument("--screenshots", type=Path, default=None, help="write a PNG of each screen here")
     demo.set_defaults(run=cmd_demo)
 
-    reception = bench.add_parser("reception", help="scripted receptions: machine time, GUI stalls, start-up")
-    reception.add_argument("--patients", type=int, default=20)
-    reception.add_argument("--json", action="store_true")
+    reception = bench.add_parser("reception", help="receptions on the real parts in the real Qt loop: machine "
+                                 "time, GUI-thread stall per step, CPU and load")  # fmt: skip
+    reception.add_argument("--patients", type=int, default=8)
+    soak = bench.add_parser("soak", help="many receptions in one kiosk process (real parts, real Qt loop): RSS "
+                            "drift per 1,000, open fds and threads")  # fmt: skip
+    soak.add_argument("--receptions", type=int, default=200)
+    for parser, face_every in ((reception, 2), (soak, 4)):
+        parser.add_argument(
+            "--face-every",
+            type=int,
+            default=face_every,
+            help=f"every Nth reception is a face one, the rest PIN (default {face_every}; 0: PIN only)",
+        )
+        parser.add_argument(
+            "--fake",
+            action="store_true",
+            help="in-process FAKE devices instead of the real parts (labelled so; no goals)",
+        )
+        parser.add_argument(
+            "--no-warm-up",
+            action="store_true",
+            help="do not load the face models before the first patient (shows the cold start)",
+        )
+        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--out", type=Path, help="also write the figures here as JSON")
     reception.set_defaults(run=cmd_bench_reception)
+    soak.set_defaults(run=cmd_bench_soak)
 
 
 def _offscreen() -> None:
@@ -104,6 +127,7 @@ def _demo_headless(names: list[str], as_json: bool, screenshots: Path | None, *,
         from testbench.demo.scenarios import demo_config
 
         bench = DemoBench(demo_config())
+        bench.real.warm_up.start()  # as `myna-kiosk run` does once the attract screen is up
         env = RealEnvironment(bench)
     label = FAKE_LABEL if fake else REAL_LABEL
     results: list[dict[str, Any]] = []
@@ -157,87 +181,15 @@ def _demo_gui(*, fake: bool) -> int:
 # --- bench --------------------------------------------------------------------------------------------------
 
 
-def _process_age_s() -> float | None:
-    """Seconds since this process started (Linux /proc), so start-up includes interpreter and imports."""
-    try:
-        ticks = os.sysconf("SC_CLK_TCK")
-        start = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19]) / ticks
-        uptime = float(Path("/proc/uptime").read_text().split()[0])
-        return uptime - start
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _pct(values: list[float], q: float) -> float:
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
-
-
 def cmd_bench_reception(args: argparse.Namespace) -> int:
-    t_cmd = time.perf_counter()
-    age_at_cmd = _process_age_s()
     _offscreen()
-    from PySide6.QtCore import Qt, QTimer
+    from testbench.benches.reception_bench import run
 
-    from testbench.demo.scenarios import SCENARIOS, ScenarioPlayer
+    return run(args, soak=False)
 
-    player = ScenarioPlayer(SCENARIOS["pin"], delay_s=0.0)
-    player.wait_until(lambda: player.kiosk.window.model is not None, 5, "attract")
-    player.app.processEvents()
-    start_to_attract = time.perf_counter() - t_cmd + (age_at_cmd or 0.0)
 
-    lags: list[float] = []
-    last = [time.perf_counter()]
-    probe = QTimer()
-    probe.setTimerType(Qt.TimerType.PreciseTimer)
-    probe.setInterval(10)
+def cmd_bench_soak(args: argparse.Namespace) -> int:
+    _offscreen()
+    from testbench.benches.reception_bench import run
 
-    def tick() -> None:
-        now = time.perf_counter()
-        lags.append(max(0.0, (now - last[0]) * 1000 - 10.0))
-        last[0] = now
-
-    probe.timeout.connect(tick)
-    probe.start()
-    times: dict[str, list[float]] = {"pin": [], "face": []}
-    for i in range(args.patients):
-        name = "pin" if i % 2 == 0 else "face"
-        player.scenario = SCENARIOS[name]
-        t0 = time.perf_counter()
-        for step in SCENARIOS[name].steps:
-            player._do(step, 20.0)
-            if step == ("wait", "done"):
-                times[name].append(time.perf_counter() - t0)
-    probe.stop()
-    player.close()
-    every = times["pin"] + times["face"]
-    figures: dict[str, Any] = {
-        "note": FAKE_LABEL + "; machine time = card placed → done screen with no human delays and the fakes"
-        " answering at once, i.e. the kiosk's own overhead (flow, runtime, rendering); real card, camera and"
-        " backend latency comes on top",
-        "patients": len(every),
-        "reception_s": {"median": statistics.median(every), "p95": _pct(every, 95), "max": max(every)},
-        "reception_pin_s_median": statistics.median(times["pin"]),
-        "reception_face_s_median": statistics.median(times["face"]),
-        "gui_stall_ms": {"p50": _pct(lags, 50), "p99": _pct(lags, 99), "max": max(lags), "ticks": len(lags)},
-        "start_to_attract_s": start_to_attract,
-        "start_counted_from": "process start" if age_at_cmd is not None else "command start",
-        "load_average_1min": os.getloadavg()[0],
-        "cpus": os.cpu_count(),
-        "targets": {"reception_p95_s": 2.0, "gui_stall_p99_ms": 50.0, "start_to_attract_s": 2.0},
-    }
-    if args.json:
-        print(json.dumps(figures, indent=1))
-    else:
-        r, g = figures["reception_s"], figures["gui_stall_ms"]
-        print(f"# {figures['note']}")
-        print(f"receptions        {len(every)} (pin {len(times['pin'])}, face {len(times['face'])})")
-        print(f"reception time    median {r['median']:.3f} s  p95 {r['p95']:.3f} s  max {r['max']:.3f} s  "
-              f"(target p95 <= 2 s)")  # fmt: skip
-        print(f"GUI-thread stall  p50 {g['p50']:.1f} ms  p99 {g['p99']:.1f} ms  max {g['max']:.1f} ms over "
-              f"{g['ticks']} ticks of a 10 ms timer (target p99 <= 50 ms)")  # fmt: skip
-        print(f"start to attract  {start_to_attract:.2f} s from {figures['start_counted_from']} (target <= 2 s)")
-        load = figures["load_average_1min"]
-        print(f"machine           {figures['cpus']} CPUs, load average {load:.1f} during the run")
-    return 0
+    return run(args, soak=True)

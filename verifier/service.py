@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -79,7 +80,13 @@ class Verifier:
         self.trust = trust
         self.settings = settings or VerifierSettings()
         self.clock = clock or (lambda: datetime.now(UTC))
-        self._validator = jsonschema.Draft202012Validator(load_result_schema())
+        schema = load_result_schema()
+        # Every result is checked by the compiled (Rust) validator, ~25x faster than jsonschema's full walk,
+        # which was a quarter of a submit's CPU; only a result it refuses is walked again by jsonschema, the
+        # authority, for the exact message (and if jsonschema finds nothing wrong, the result stands).
+        # Formats are not asserted by either (jsonschema's default), so both judge the same keywords.
+        self._validator = jsonschema.Draft202012Validator(schema)
+        self._fast_validator = jsonschema_rs.validator_for(schema, validate_formats=False)
         self._keys: dict[str, tuple[str, Ed25519PublicKey]] = {}
         self._issued = 0
         self._xml_options = facexml.FaceXmlOptions.from_setting(self.settings.xml_encoding, self.settings.face_policy)
@@ -219,7 +226,7 @@ class Verifier:
     def _submit(self, kiosk_id: str, headers: Mapping[str, str | None], body: bytes) -> tuple[dict[str, Any], bool]:
         result = loads_strict(body)
         _strict_times(result)
-        error = next(iter(self._validator.iter_errors(result)), None)
+        error = None if self._fast_validator.is_valid(result) else next(iter(self._validator.iter_errors(result)), None)
         if error is not None:
             raise Refused("schema_invalid", f"{'/'.join(map(str, error.absolute_path))}: {error.message}"[:300])
         if result["kiosk_id"] != kiosk_id:

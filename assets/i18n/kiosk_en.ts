@@ -627,5 +627,9 @@
         <source>Your face could not be captured. Please use your PIN or ask staff to check.</source>
         <translation>Your face could not be captured. Please use your PIN or ask staff to check.</translation>
     </message>
+    <message>
+        <source>Face models</source>
+        <translation>Face models</translation>
+    </message>
 </context>
 </TS>

@@ -726,6 +726,8 @@
     <message>
         <source>Internal error (see the kiosk log)</source>
         <translation>内部エラー（端末のログを参照）</translation>
+        <source>Face models</source>
+        <translation>顔認証モデル</translation>
     </message>
 </context>
 </TS>

@@ -726,6 +726,8 @@
     <message>
         <source>Internal error (see the kiosk log)</source>
         <translation>내부 오류(단말 로그 참조)</translation>
+        <source>Face models</source>
+        <translation>얼굴 인증 모델</translation>
     </message>
 </context>
 </TS>

@@ -726,6 +726,8 @@
     <message>
         <source>Internal error (see the kiosk log)</source>
         <translation>内部错误（请查看终端日志）</translation>
+        <source>Face models</source>
+        <translation>人脸识别模型</translation>
     </message>
 </context>
 </TS>

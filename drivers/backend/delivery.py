@@ -32,6 +32,7 @@ from kiosk.errors import BackendRejected, BackendUnavailable
 from kiosk.reception import VerifierAnswer
 
 log = logging.getLogger(__name__)
+OTHER_DELIVERER_S = 0.5  # how soon wait_for sees a verdict stored by another process (no notification)
 
 
 class RawSubmitter(Protocol):
@@ -100,6 +101,11 @@ class Delivery:
         self.policy = policy or RetryPolicy()
         self._wake = threading.Event()
         self._stop = threading.Event()
+        # Notified whenever a result gets its verdict (delivered or quarantined), so `wait_for` returns the
+        # moment the answer is stored instead of on its next poll; `_settled_count` makes a notification
+        # that lands between the look at the outbox and the wait impossible to miss.
+        self._settled = threading.Condition()
+        self._settled_count = 0
         self._sleep = sleep or self._interruptible_sleep
         self._reachable = True
         self._last_error: str | None = None
@@ -137,6 +143,7 @@ class Delivery:
             self._outage_failures, self._last_failed_seq = 0, None
             log.warning("result seq=%d refused by the verifier (%s): quarantined", entry.seq, exc.reason)
             self.outbox.quarantine(entry.seq, exc.reason, self.policy.quarantine_retry_s)
+            self._notify_settled()
             return True
         except BackendUnavailable as exc:
             self._note_unavailable(str(exc))
@@ -154,7 +161,13 @@ class Delivery:
         self._reachable, self._last_error = True, None
         self._outage_failures, self._last_failed_seq = 0, None
         self.outbox.mark_delivered(entry.seq, answer)
+        self._notify_settled()
         return True
+
+    def _notify_settled(self) -> None:
+        with self._settled:
+            self._settled_count += 1
+            self._settled.notify_all()
 
     def _note_unavailable(self, error: str) -> None:
         self._reachable, self._last_error = False, error or "unavailable"
@@ -186,16 +199,22 @@ class Delivery:
     def wait_for(self, transaction_id: str, timeout: float) -> VerifierAnswer | None:
         """The verifier's answer to one result if it arrives within `timeout`, else None (it stays queued).
 
+        Woken by this process's delivery as soon as a verdict is stored; another process delivering the
+        same outbox (`python -m drivers.backend.delivery`) is seen within OTHER_DELIVERER_S.
         A quarantined result gives None too (unless re-sent and accepted meanwhile): it is stored and held."""
         deadline = time.monotonic() + timeout
         while True:
+            with self._settled:
+                seen = self._settled_count
             state, answer = self.outbox.answer_for(transaction_id)
             if state == "delivered" and answer is not None:
                 return VerifierAnswer.from_json(answer)
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
-            time.sleep(min(0.05, left))
+            with self._settled:
+                if self._settled_count == seen:
+                    self._settled.wait(min(OTHER_DELIVERER_S, left))
 
     def _interruptible_sleep(self, seconds: float) -> bool:
         woken = self._wake.wait(max(0.0, seconds))

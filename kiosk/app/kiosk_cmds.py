@@ -50,7 +50,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     built = _build_until_ready(wiring, config, out_of_service, app.processEvents, full_screen)
     if built is None:
         return 2
-    devices, presence, probes, watch = built
+    devices, presence, probes, warm_up, watch = built
     out_of_service.hide()
     speaker = WavSpeaker()
     watchdog = KioskWatchdog(SystemdNotifier())  # systemd: READY=1 at the attract screen, WATCHDOG=1 per beat
@@ -64,6 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                         on_render=on_render)
     kiosk.poster.frame.connect(metrics.on_frame)
     writer = MetricsWriter(metrics, Path(config.devices.data_dir), kiosk.runtime.counts.snapshot).start()
+    warm_up.start()  # the attract screen is up: load the face models off the GUI thread before a patient comes
     kiosk.runtime.watch_presence(presence)
     _watch_while_idle(kiosk, watch, out_of_service, full_screen)
     heartbeat = start_heartbeat(watchdog.interval_s, watchdog.beat) if watchdog.enabled else None

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kiosk import __version__
 from kiosk.app.health import camera_probe, disk_probe, ensure_data_dir, guarded
+from kiosk.app.warmup import ModelWarmUp
 from kiosk.cardface import GuardPolicy
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
@@ -47,8 +48,9 @@ class RealDevices:
     """Everything `build_devices` made, with what must be stopped when the kiosk closes."""
 
     def __init__(self, devices: Devices, presence: PcscPresenceSource, probes: dict[str, Probe],
-                 client: BackendClient) -> None:
+                 client: BackendClient, warm_up: ModelWarmUp) -> None:
         self.devices, self.presence, self.probes, self.client = devices, presence, probes, client
+        self.warm_up = warm_up  # start() it once the attract screen is up
 
     def close(self) -> None:
         self.client.stop()
@@ -80,6 +82,7 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
                              scan_timeout_s=max(1.0, config.timeouts.card_face_scan_s - 2.0))
     thresholds = load_thresholds(Path(config.face.thresholds_file)) if config.face.thresholds_file else None
     face = LiveFaceVerifier(face_source, thresholds)
+    warm_up = ModelWarmUp(face.warm_up)
     client_cert = (settings.client_cert, settings.client_key) if settings.client_cert else None
     d = config.delivery
     client = BackendClient(BackendConfig(settings.backend_url, ca_bundle=settings.backend_ca or None,
@@ -107,15 +110,16 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
         "reader": guarded(lambda: reader_status(settings.reader or None)),
         "card_face_camera": camera_probe(card_face_source),
         "face_camera": camera_probe(face_source),
+        "face_models": warm_up.probe,
         "backend": backend_health,
         "quarantine": guarded(quarantine),
         "disk": disk_probe(data_dir),
     }
     devices = Devices(card=gate, scanner=gate, face=face, backend=backend, photo_preview=chip_photo_preview)
-    return RealDevices(devices, PcscPresenceSource(settings.reader or None), probes, client)
+    return RealDevices(devices, PcscPresenceSource(settings.reader or None), probes, client, warm_up)
 
 
-def build_devices(config: KioskConfig) -> tuple[Devices, PcscPresenceSource, dict[str, Probe]]:
+def build_devices(config: KioskConfig) -> tuple[Devices, PcscPresenceSource, dict[str, Probe], ModelWarmUp]:
     """What `myna-kiosk run` asks for (the backend client keeps running until the process ends)."""
     real = build_real_devices(config)
-    return real.devices, real.presence, real.probes
+    return real.devices, real.presence, real.probes, real.warm_up

@@ -126,7 +126,9 @@ def _tls(directory: Path, kiosk_ids: list[str]) -> dict[str, tuple[str, str]]:
 
 
 def run(kiosks: int = 4, per_kiosk: int = 500, drain: int = 1000, db_url: str | None = None,
-        out: Path | None = None, mtls: bool = True) -> BenchFigures:
+        out: Path | None = None, mtls: bool = True, bare: bool = False) -> BenchFigures:
+    """With `bare`, the same kiosks against testbench.benches.bare_server (the verifier's server stack and a
+    fixed answer) instead of the verifier."""
     with tempfile.TemporaryDirectory(prefix="myna-bench-") as tmp_name:
         tmp = Path(tmp_name)
         pki = make_pki(tmp / "pki")
@@ -152,12 +154,12 @@ def run(kiosks: int = 4, per_kiosk: int = 500, drain: int = 1000, db_url: str | 
         tls_args = ["--tls-cert", tls["server"][0], "--tls-key", tls["server"][1], "--client-ca", tls["ca"][0]] \
             if mtls else []
         url = f"{'https' if mtls else 'http'}://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [sys.executable, "-m", "verifier.server", "--pki", str(tmp / "pki"), "--port", str(port),
-             "--db", db_url or f"sqlite:///{tmp / 'verifier.db'}", "--face-dir", str(tmp / "face"),
-             "--profiles", str(tmp / "profiles"), "--policy", str(tmp / "policy.toml"), *tls_args, *enroll],
-            stdout=subprocess.DEVNULL,
-        )
+        command = [sys.executable, "-m", "verifier.server", "--pki", str(tmp / "pki"), "--port", str(port),
+                   "--db", db_url or f"sqlite:///{tmp / 'verifier.db'}", "--face-dir", str(tmp / "face"),
+                   "--profiles", str(tmp / "profiles"), "--policy", str(tmp / "policy.toml"), *tls_args, *enroll]
+        if bare:
+            command = [sys.executable, "-m", "testbench.benches.bare_server", "--port", str(port), *tls_args]
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
 
         def config(kiosk_id: str, **timeouts: float) -> BackendConfig:
             if not mtls:
@@ -178,6 +180,9 @@ def run(kiosks: int = 4, per_kiosk: int = 500, drain: int = 1000, db_url: str | 
         figures = dataclasses.replace(figures, database=db_url.split(":", 1)[0].split("+", 1)[0])
     if not mtls:
         figures = dataclasses.replace(figures, auth="device signatures only (plain HTTP)")
+    if bare:
+        figures = dataclasses.replace(figures, database="none: bare endpoint", auth=figures.auth + " (TLS only; "
+                                      "the bare endpoint checks no signature)")
     if out is not None:
         out.write_text(json.dumps(figures.__dict__ | {"per_second": figures.per_second}, indent=1))
     return figures
@@ -240,6 +245,11 @@ def _measure(config: Callable[..., BackendConfig], keys: dict[str, DeviceKey], c
         raise RuntimeError(f"{len(errors)} kiosk(s) failed: {errors[0]}")
     cuts = statistics.quantiles(latencies, n=100)
 
+    if drain <= 0:
+        return BenchFigures(
+            kiosks=kiosks, accepted=len(latencies), seconds=seconds, p50_ms=cuts[49], p95_ms=cuts[94],
+            p99_ms=cuts[98], enqueue_p95_ms=float("nan"), drained=0, drain_seconds=float("nan"),
+            server_cpu_ms=server_cpu * 1000 / max(1, len(latencies)), load_average=os.getloadavg()[0])
     drain_kiosk = list(keys)[-1]
     outbox = Outbox(tmp / "kiosk" / "outbox.db")
     enqueue_ms = []
@@ -276,3 +286,29 @@ def report(figures: BenchFigures) -> str:
         f"outbox: durable enqueue p95 {figures.enqueue_p95_ms:.2f} ms; drained {figures.drained} queued results in "
         f"{figures.drain_seconds:.2f} s (target ≤ 30 s)",
     ])
+
+
+Pair = tuple[BenchFigures, BenchFigures]
+
+
+def compare(kiosk_counts: list[int], results: int, db_url: str | None = None) -> list[Pair]:
+    """The verifier and the bare endpoint at each number of concurrent kiosks, `results` results per run."""
+    pairs = []
+    for k in kiosk_counts:
+        per = max(10, results // k)
+        pairs.append((run(k, per, 0, db_url), run(k, per, 0, db_url, bare=True)))
+    return pairs
+
+
+def compare_report(pairs: list[Pair]) -> str:
+    first = pairs[0][0]
+    lines = [f"verifier ({first.database}, {first.auth}) beside the bare endpoint on the same server stack "
+             f"(testbench.benches.bare_server), loopback, {os.cpu_count()} CPUs; kiosks are threads of this process",
+             f"{'kiosks':>6}  {'verifier /s':>11} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms/res':>10}   "
+             f"{'bare /s':>8} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms/res':>10}   {'ratio':>5}  load"]
+    for v, b in pairs:
+        lines.append(f"{v.kiosks:>6}  {v.per_second:>11.0f} {v.p50_ms:>7.1f} {v.p99_ms:>7.1f} "
+                     f"{v.server_cpu_ms:>10.2f}   "
+                     f"{b.per_second:>8.0f} {b.p50_ms:>7.1f} {b.p99_ms:>7.1f} {b.server_cpu_ms:>10.2f}   "
+                     f"{100 * v.per_second / b.per_second:>4.0f}%  {v.load_average:.1f}/{b.load_average:.1f}")
+    return "\n".join(lines)

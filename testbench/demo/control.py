@@ -62,6 +62,7 @@ def run_real_gui_demo(label: str) -> int:
 
     app = make_application()
     bench = DemoBench(demo_config())
+    bench.real.warm_up.start()  # the face models load while the window comes up
     profile = QComboBox()
     profile.addItems([v.value for v in Variant])
     profile.currentTextChanged.connect(lambda v: setattr(bench, "variant", v))

@@ -84,10 +84,21 @@ def test_demo_headless_json(capsys: pytest.CaptureFixture[str], qapp: object) ->
 
 
 def test_bench_reception_prints_its_figures(capsys: pytest.CaptureFixture[str], qapp: object) -> None:
-    assert bench_cli(["bench", "reception", "--patients", "4", "--json"]) == 0
+    assert bench_cli(["bench", "reception", "--fake", "--patients", "4", "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
-    assert figures["patients"] == 4 and 0 < figures["reception_s"]["median"] < 10
-    assert figures["gui_stall_ms"]["ticks"] > 0 and figures["start_to_attract_s"] > 0
+    assert "FAKE" in figures["note"] and "goal" in figures["note"]
+    assert figures["receptions"] == 4 and figures["failed_count"] == 0
+    assert set(figures["machine_time_s"]) >= {"pin", "face"} and 0 < figures["machine_time_s"]["pin"]["first"] < 10
+    stalls = figures["gui_stall_ms"]
+    assert stalls["whole run"]["ticks"] > 0 and {"card read", "PIN", "submit"} <= set(stalls)
+    assert figures["run"]["wall_s"] > 0 and figures["run"]["cpu_s_this_process"] > 0
+
+
+def test_bench_soak_samples_memory_fds_and_threads(capsys: pytest.CaptureFixture[str], qapp: object) -> None:
+    assert bench_cli(["bench", "soak", "--fake", "--receptions", "8", "--json"]) == 0
+    soak = json.loads(capsys.readouterr().out)["soak"]
+    assert soak["rss_mb_start"] > 0 and soak["rss_mb_end"] > 0
+    assert soak["fds_start_end"][0] > 0 and soak["threads_start_end"][0] > 0
 
 
 def test_run_refuses_a_damaged_config(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:

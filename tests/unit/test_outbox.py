@@ -234,3 +234,26 @@ def test_only_old_delivered_results_are_ever_forgotten(tmp_path: Path) -> None:
     clock[0] += 40 * 86400
     assert outbox.purge_delivered(30 * 86400) == 1
     assert [outbox.answer_for(signed(n).transaction_id)[0] for n in range(3)] == ["unknown", "quarantined", "pending"]
+
+
+def test_the_answer_wakes_the_waiting_submit_at_once_not_on_a_poll(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from drivers.backend import delivery as module
+
+    # No fallback look within the test's wait: only the notification can deliver the answer in time.
+    monkeypatch.setattr(module, "OTHER_DELIVERER_S", 600.0)
+    outbox = Outbox(tmp_path / "outbox.db")
+    outbox.enqueue(signed(1))
+    verdict = {"reception_id": 7, "certificate_status": "valid", "registration": "registered", "consents": []}
+    delivery = module.Delivery(outbox, ScriptedBackend([verdict]))  # type: ignore[arg-type]
+    timer = threading.Timer(0.2, delivery.deliver_one)
+    timer.start()
+    try:
+        answer = delivery.wait_for(signed(1).transaction_id, timeout=30)
+    finally:
+        timer.join()
+    assert answer is not None and answer.transaction_id == signed(1).transaction_id
+    assert delivery.wait_for(signed(2).transaction_id, timeout=0.05) is None  # unknown: bounded, no hang

@@ -1,0 +1,264 @@
+"""Receptions played through the real Qt event loop (`app.exec`), for the reception and soak benches.
+
+Unlike the demo's ScenarioPlayer (which pumps `processEvents` and so never runs `deleteLater` or the loop's
+own housekeeping), every step here is scheduled with a QTimer and every wait is resolved when the awaited
+screen is rendered: the event loop is the one a kiosk runs. The card is placed and taken on a helper thread
+(the virtual card's insert waits for pcscd), as a patient's hand is not the GUI thread.
+
+While it plays, a 10 ms precise timer measures how late the GUI thread is (`StallProbe`), and the flow's
+effects and events mark when each step runs (`StepClock`): card read, OCR, chip photo, enrolment, the
+liveness window, the face decision, PIN and submit. A late tick is matched to every step it overlaps.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+
+from kiosk import flow_types as ft
+from kiosk.screens import ScreenModel
+from testbench.demo.scenarios import DemoEnvironment, Step
+
+TICK_MS = 10
+
+
+@dataclass
+class StepSpan:
+    name: str
+    start: float
+    end: float | None = None
+
+
+class StepClock:
+    """Spans of the reception's steps from the controller's `on_step` hook (GUI thread)."""
+
+    OPENED_BY: ClassVar[dict[type, str]] = {
+        ft.ReadCard: "card read", ft.ScanCardFront: "OCR", ft.ReadChipPhoto: "chip photo", ft.VerifyPin: "PIN",
+        ft.Submit: "submit", ft.FetchChallenge: "challenge"}  # fmt: skip
+
+    def __init__(self) -> None:
+        self.spans: list[StepSpan] = []
+        self._open: dict[int, StepSpan] = {}
+        self._capture: dict[int, tuple[float, float | None, float | None]] = {}  # start, first, last progress
+
+    def on_step(self, event: ft.Event, state: ft.FlowState, effects: list[ft.Effect]) -> None:
+        now = time.perf_counter()
+        token = getattr(event, "token", None)
+        if isinstance(event, ft.FaceProgressed) and token in self._capture:
+            start, first, _ = self._capture[token]
+            self._capture[token] = (start, first or now, now)
+        elif token is not None:
+            span = self._open.pop(token, None)
+            if span is not None:
+                span.end = now
+            if token in self._capture:
+                start, first, last = self._capture.pop(token)
+                first, last = first or now, last or now
+                self.spans += [StepSpan("enrolment", start, first), StepSpan("liveness window", first, last)]
+                if isinstance(event, ft.FaceDecided):
+                    self.spans.append(StepSpan("face decision", last, now))
+        for effect in effects:
+            name = self.OPENED_BY.get(type(effect))
+            if name is not None:
+                span = StepSpan(name, now)
+                self._open[getattr(effect, "token")] = span  # noqa: B009 (every opening effect has one)
+                self.spans.append(span)
+            elif isinstance(effect, ft.StartCapture):
+                self._capture[effect.token] = (now, None, None)
+
+
+class StallProbe:
+    """How late a 10 ms timer fires on the GUI thread: each tick's (time, lateness in ms)."""
+
+    def __init__(self) -> None:
+        # two flat arrays, 16 bytes a tick: a soak's own record must not look like the kiosk's leak
+        self._times, self._lags = array("d"), array("d")
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self._times.append(now)
+        self._lags.append(max(0.0, (now - self._last) * 1000 - TICK_MS))
+        self._last = now
+
+    @property
+    def ticks(self) -> list[tuple[float, float]]:
+        return list(zip(self._times, self._lags, strict=True))
+
+    @property
+    def lags(self) -> list[float]:
+        return list(self._lags)
+
+    def by_step(self, spans: list[StepSpan]) -> dict[str, list[float]]:
+        """Lateness of the ticks that overlap each named step (a tick's stall began `lag + tick` before it)."""
+        out: dict[str, list[float]] = {}
+        closed = sorted((s for s in spans if s.end is not None), key=lambda s: s.start)
+        for now, lag in zip(self._times, self._lags, strict=True):
+            began = now - (lag + TICK_MS) / 1000
+            for s in closed:
+                if s.start > now:
+                    break
+                if s.end is not None and s.end >= began:
+                    out.setdefault(s.name, []).append(lag)
+        return out
+
+
+@dataclass
+class Reception:
+    name: str
+    steps: list[Step]
+    placed_at: float = 0.0
+    done_at: float | None = None
+    error: str | None = None
+
+
+@dataclass
+class QtReceptionDriver:
+    """Plays `receptions` one after the other on a kiosk built around `env`, inside `app.exec()`."""
+
+    env: DemoEnvironment
+    receptions: list[Reception]
+    step_timeout_s: float = 60.0
+    between: Callable[[int], None] | None = None  # called (GUI thread) before reception i starts
+    clock: StepClock = field(default_factory=StepClock)
+    kiosk: Any = None
+    _index: int = 0
+    _step: int = 0
+    _waiting: str | None = None
+    _consent: str | None = None
+    _deadline: QTimer | None = None
+
+    def build(self, config: Any) -> None:
+        from kiosk.consent import load_catalogue
+        from ui.application import build_kiosk
+        from ui.sound import WavSpeaker
+
+        self.speaker = WavSpeaker()
+        self.kiosk = build_kiosk(config, load_catalogue(), self.env.devices, self.speaker, probes=self.env.probes,
+                                 on_step=self.clock.on_step, on_render=self._rendered)  # fmt: skip
+        self.kiosk.runtime.watch_presence(self.env)
+        self._deadline = QTimer()
+        self._deadline.setSingleShot(True)
+        self._deadline.timeout.connect(self._timed_out)
+
+    def close(self) -> None:
+        self.speaker.close()
+        self.kiosk.close()
+
+    def start(self) -> None:
+        QTimer.singleShot(0, self._begin_reception)
+
+    # --- steps -----------------------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Reception:
+        return self.receptions[self._index]
+
+    def _begin_reception(self) -> None:
+        if self._index >= len(self.receptions):
+            QCoreApplication.quit()
+            return
+        if self.between is not None:
+            self.between(self._index)
+        self._step = 0
+        self._next()
+
+    def _finish_reception(self, error: str | None = None) -> None:
+        self.current.error = error
+        self._waiting = self._consent = None
+        if error is not None:  # leave the kiosk at the attract screen for the next one
+            threading.Thread(target=self.env.remove, daemon=True).start()
+        self._index += 1
+        QTimer.singleShot(0 if error is None else 2000, self._begin_reception)
+
+    def _timed_out(self) -> None:
+        screen = self.kiosk.window.model.screen if self.kiosk.window.model else "-"
+        self._finish_reception(f"timed out waiting for {self._waiting or self._consent} (at {screen})")
+
+    def _next(self) -> None:
+        steps = self.current.steps
+        if self._step >= len(steps):
+            self._finish_reception()
+            return
+        kind, *args = steps[self._step]
+        self._step += 1
+        window = self.kiosk.window
+        assert self._deadline is not None
+        if kind == "wait":
+            if window.model is not None and window.model.screen == args[0]:
+                self._reached(args[0])
+                QTimer.singleShot(0, self._next)
+            else:
+                self._waiting = args[0]
+                self._deadline.start(int(self.step_timeout_s * 1000))
+            return
+        if kind in ("insert", "remove"):
+            if kind == "insert":
+                self.current.placed_at = time.perf_counter()
+            threading.Thread(target=getattr(self.env, kind), daemon=True).start()
+        elif kind == "tap":
+            window.current_page.button_for(ft.Pressed(ft.Intent(args[0]))).click()
+        elif kind in ("pin", "staff_pin"):
+            if not window.current_page.isEnabled():
+                self._step -= 1
+                QTimer.singleShot(5, self._next)
+                return
+            pad = window.current_page.keypad
+            by_digit = {b.text(): b for b in pad.digit_buttons}
+            for digit in args[0]:
+                by_digit[digit].click()
+            pad.ok_button.click()
+        elif kind == "consent":
+            self._consent = args[0]
+            self._deadline.start(int(self.step_timeout_s * 1000))
+            QTimer.singleShot(0, self._answer)
+            return
+        else:
+            raise ValueError(f"unknown step {kind}")
+        QTimer.singleShot(0, self._next)
+
+    def _answer(self) -> None:
+        if self._consent is None:  # a late duplicate after the consents were done
+            return
+        window = self.kiosk.window
+        model = window.model
+        if model is None or model.screen != "consent":
+            self._consent = None
+            assert self._deadline is not None
+            self._deadline.stop()
+            self._next()
+            return
+        choices = [b.press for b in model.buttons if isinstance(b.press, ft.ConsentAnswered)]
+        pick = choices[0] if self._consent == "first" else choices[-1]
+        window.current_page.button_for(pick).click()
+
+    def _reached(self, screen: str) -> None:
+        if screen == "done" and self.current.done_at is None:
+            self.current.done_at = time.perf_counter()
+
+    def _rendered(self, model: ScreenModel) -> None:
+        if self._consent is not None:
+            QTimer.singleShot(0, self._answer)
+        elif self._waiting is not None and model.screen == self._waiting:
+            self._waiting = None
+            assert self._deadline is not None
+            self._deadline.stop()
+            self._reached(model.screen)
+            QTimer.singleShot(0, self._next)
