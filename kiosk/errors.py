@@ -93,6 +93,28 @@ class UnsupportedCard(CardError):
     code = ErrorCode.UNSUPPORTED_CARD
 
 
+class PhoneCertificateExpired(CardError):
+    """A phone's スマホ用電子証明書 expired: unlike the card there is no 3-month grace (it lapses with the card's)."""
+
+    code = "phone_certificate_expired"
+    ja = "スマートフォンの電子証明書の有効期限が切れています。マイナンバーカードをお使いください。"
+    en = "The certificate on your smartphone has expired. Please use your My Number card instead."
+
+
+class PhoneOnCardReader(CardError):
+    """A phone answered on the card reader (where the protocol allows, the kiosk reads it anyway)."""
+
+    code = "phone_on_card_reader"
+    ja = "スマートフォンはスマートフォン用の読み取り機にかざしてください。"
+    en = "Please hold your smartphone over the smartphone reader."
+
+
+class CardOnPhoneReader(CardError):
+    code = "card_on_phone_reader"
+    ja = "マイナンバーカードはカード読み取り機に置いてください。"
+    en = "Please place your My Number card on the card reader."
+
+
 class MalformedResponse(CardError):
     code = ErrorCode.MALFORMED_RESPONSE
 
