@@ -39,6 +39,10 @@ class ErrorCode(StrEnum):
     OUT_OF_SERVICE = "out_of_service"
     BACKEND_REJECTED = "backend_rejected"
     CONFIG_ERROR = "config_error"
+    PHONE_CERTIFICATE_EXPIRED = "phone_certificate_expired"
+    PHONE_ON_CARD_READER = "phone_on_card_reader"
+    CARD_ON_PHONE_READER = "card_on_phone_reader"
+    PHONE_REMOVED = "phone_removed"
     # reasons the flow decides on its own (no exception behind them)
     TIMEOUT = "timeout"
     TIMED_OUT = "timed_out"
@@ -96,23 +100,17 @@ class UnsupportedCard(CardError):
 class PhoneCertificateExpired(CardError):
     """A phone's スマホ用電子証明書 expired: unlike the card there is no 3-month grace (it lapses with the card's)."""
 
-    code = "phone_certificate_expired"
-    ja = "スマートフォンの電子証明書の有効期限が切れています。マイナンバーカードをお使いください。"
-    en = "The certificate on your smartphone has expired. Please use your My Number card instead."
+    code = ErrorCode.PHONE_CERTIFICATE_EXPIRED
 
 
 class PhoneOnCardReader(CardError):
     """A phone answered on the card reader (where the protocol allows, the kiosk reads it anyway)."""
 
-    code = "phone_on_card_reader"
-    ja = "スマートフォンはスマートフォン用の読み取り機にかざしてください。"
-    en = "Please hold your smartphone over the smartphone reader."
+    code = ErrorCode.PHONE_ON_CARD_READER
 
 
 class CardOnPhoneReader(CardError):
-    code = "card_on_phone_reader"
-    ja = "マイナンバーカードはカード読み取り機に置いてください。"
-    en = "Please place your My Number card on the card reader."
+    code = ErrorCode.CARD_ON_PHONE_READER
 
 
 class MalformedResponse(CardError):

@@ -25,6 +25,7 @@ from kiosk.screen_texts import (
     NOTICE_TEXTS,
     OUT_OF_SERVICE,
     PHASE_TEXTS,
+    PHONE_LEFT,
     RECORDED,
     SELF_TEST_RUNNING,
     SOUND_OFF,
@@ -100,6 +101,7 @@ class ScreenModel:
     face_progress: float = 0.0
     alarm: bool = False
     alarm_text: Text = Text(CARD_LEFT)
+    phone_picture: bool = False  # the guidance picture of where to hold the phone (the smartphone reader)
     notice: Text | None = None
     banner: Text | None = None
     consent: ConsentView | None = None
@@ -128,7 +130,7 @@ def screen_model(s: FlowState) -> ScreenModel:
     if s.phase is Phase.READ_FAILED and s.error is ErrorCode.OUT_OF_SERVICE:
         title = OUT_OF_SERVICE  # the card was fine: the kiosk cannot save a reception now
     texts = [Text(b) for b in body]
-    if s.error and s.phase not in {Phase.PIN_WRONG, Phase.PIN_ENTRY}:
+    if s.error and s.phase not in {Phase.PIN_WRONG, Phase.PIN_ENTRY, Phase.PHONE_PIN_WRONG, Phase.PHONE_PIN}:
         texts.insert(0, Text(ERROR_TEXTS[s.error]))
     timeout = phase_timeout(s.phase, s.settings.config.timeouts)
     model = ScreenModel(
@@ -141,8 +143,8 @@ def screen_model(s: FlowState) -> ScreenModel:
         step=_step(s),
         countdown_s=timeout if s.phase not in BUSY_PHASES else None,
         countdown_token=timer_token(s, PHASE_TIMER),
-        tries_left=s.pin_tries if s.phase in {Phase.PIN_ENTRY, Phase.PIN_WRONG, Phase.PIN_LAST_WARNING} else None,
-        keypad=s.phase in {Phase.PIN_ENTRY, Phase.STAFF_PIN},
+        tries_left=s.pin_tries if s.phase in _TRIES_SHOWN else None,
+        keypad=s.phase in {Phase.PIN_ENTRY, Phase.STAFF_PIN, Phase.PHONE_PIN},
         keypad_nonce=s.pin_entry_count,
         pin_lengths=STAFF_PIN_LENGTHS if s.phase is Phase.STAFF_PIN else (PIN_LENGTH, PIN_LENGTH),
         camera=s.phase is Phase.FACE_CAPTURE,
@@ -152,6 +154,8 @@ def screen_model(s: FlowState) -> ScreenModel:
         face_box=s.face_box if s.phase is Phase.FACE_CAPTURE else None,
         face_progress=s.face_progress,
         alarm=s.alarm and s.phase in CARD_OUT_PHASES,
+        alarm_text=Text(PHONE_LEFT if s.phone_session else CARD_LEFT),
+        phone_picture=s.phase in {Phase.PHONE_HOLD, Phase.PHONE_READING, Phase.PHONE_PIN},
         notice=Text(NOTICE_TEXTS[s.notice]) if s.notice and s.phase is Phase.ATTRACT else None,
         banner=Text(VISUAL_ARMED) if s.visual_armed and s.phase is Phase.ATTRACT else None,
         consent=_consent_view(s),
@@ -168,6 +172,10 @@ def screen_model(s: FlowState) -> ScreenModel:
     return model
 
 
+_TRIES_SHOWN = frozenset({Phase.PIN_ENTRY, Phase.PIN_WRONG, Phase.PIN_LAST_WARNING, Phase.PHONE_PIN,
+                          Phase.PHONE_PIN_WRONG, Phase.PHONE_LAST_WARNING})
+
+
 def _step(s: FlowState) -> tuple[int, int] | None:
     if s.phase is Phase.READING:
         return (1, 2) if s.summary is None else (2, 2)
@@ -177,7 +185,9 @@ def _step(s: FlowState) -> tuple[int, int] | None:
 
 
 def _extra_body(s: FlowState) -> tuple[Text, ...]:
-    if s.phase in {Phase.PIN_ENTRY, Phase.PIN_WRONG} and s.pin_tries is not None:
+    if s.phase is Phase.PHONE_PIN and s.error is ErrorCode.PIN_FORMAT:
+        return (Text(ERROR_TEXTS[ErrorCode.PIN_FORMAT]),)  # the phone's counter is read once it is held
+    if s.phase in {Phase.PIN_ENTRY, Phase.PIN_WRONG, Phase.PHONE_PIN_WRONG} and s.pin_tries is not None:
         extra = [Text(TRIES_LEFT, (("n", str(s.pin_tries)),))]
         if s.phase is Phase.PIN_ENTRY and s.error is ErrorCode.PIN_FORMAT:
             extra.append(Text(ERROR_TEXTS[ErrorCode.PIN_FORMAT]))

@@ -48,6 +48,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     speaker = WavSpeaker()
     kiosk = build_kiosk(config, consents, devices, speaker, probes=probes, full_screen=full_screen)
     kiosk.runtime.watch_presence(presence)
+    phone_presence = wiring.phone_presence_source(config)
+    if phone_presence is not None:  # presence on either reader starts a reception
+        kiosk.runtime.watch_phone_presence(phone_presence)
     _watch_while_idle(kiosk, watch, out_of_service, full_screen)
     try:
         return int(app.exec())

@@ -45,8 +45,9 @@ class RealDevices:
     """Everything `build_devices` made, with what must be stopped when the kiosk closes."""
 
     def __init__(self, devices: Devices, presence: PcscPresenceSource, probes: dict[str, Probe],
-                 client: BackendClient) -> None:
+                 client: BackendClient, phone_presence: PcscPresenceSource | None = None) -> None:
         self.devices, self.presence, self.probes, self.client = devices, presence, probes, client
+        self.phone_presence = phone_presence  # the smartphone reader's events, where one is configured
 
     def close(self) -> None:
         self.client.stop()
@@ -59,6 +60,7 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
     from drivers.backend.http import BackendConfig
     from drivers.backend.reception_backend import VerifierReceptionBackend
     from drivers.card.pcsc import PcscPresenceSource, reader_status
+    from drivers.card.phone import SmartphoneService
     from drivers.card.service import MyNumberCardService, load_issuer_keys
     from drivers.cardface.scanner import DocumentCameraFrontReader
     from drivers.face.verifier import LiveFaceVerifier
@@ -106,11 +108,25 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
         "quarantine": guarded(quarantine),
         "disk": disk_probe(data_dir),
     }
-    devices = Devices(card=gate, scanner=gate, face=face, backend=backend)
-    return RealDevices(devices, PcscPresenceSource(settings.reader or None), probes, client)
+    phone = SmartphoneService(settings.phone_reader) if settings.phone_reader else None
+    if settings.phone_reader:
+        probes["phone_reader"] = guarded(lambda: reader_status(settings.phone_reader))
+    devices = Devices(card=gate, scanner=gate, face=face, backend=backend, phone=phone,
+                      # a phone held on the card reader is recognised there and the patient told where to go
+                      phone_on_card_reader=SmartphoneService(settings.reader or None))
+    phone_presence = PcscPresenceSource(settings.phone_reader) if settings.phone_reader else None
+    return RealDevices(devices, PcscPresenceSource(settings.reader or None), probes, client, phone_presence)
 
 
 def build_devices(config: KioskConfig) -> tuple[Devices, PcscPresenceSource, dict[str, Probe]]:
     """What `myna-kiosk run` asks for (the backend client keeps running until the process ends)."""
     real = build_real_devices(config)
     return real.devices, real.presence, real.probes
+
+
+def phone_presence_source(config: KioskConfig) -> PcscPresenceSource | None:
+    """The smartphone reader's presence events (a second PC/SC reader), or None without one."""
+    from drivers.card.pcsc import PcscPresenceSource
+
+    reader = config.devices.phone_reader
+    return PcscPresenceSource(reader) if reader else None
