@@ -61,7 +61,10 @@ def phone_authority(pki_dir: Path) -> Authority:
     """The test CA for phone certificates, made in the test PKI's directory on first use."""
     cert_path, key_path = pki_dir / "phone_auth_root.der", pki_dir / "phone_auth_root.key.pem"
     if cert_path.exists():
-        return Authority("phone_auth", 1, x509.load_der_x509_certificate(cert_path.read_bytes()), read_key(key_path))
+        authority = Authority("phone_auth", 1, x509.load_der_x509_certificate(cert_path.read_bytes()),
+                              read_key(key_path))
+        _write_empty_crl(pki_dir, authority)
+        return authority
     pki_dir.mkdir(parents=True, exist_ok=True)
     key = new_key()
     name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
@@ -76,7 +79,21 @@ def phone_authority(pki_dir: Path) -> Authority:
             .sign(key, hashes.SHA256()))
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.DER))
     write_key(key_path, key)
-    return Authority("phone_auth", 1, cert, key)
+    authority = Authority("phone_auth", 1, cert, key)
+    _write_empty_crl(pki_dir, authority)
+    return authority
+
+
+def _write_empty_crl(pki_dir: Path, authority: Authority) -> None:
+    """phone_auth_crl.der: the phone root's (empty) CRL, so a verifier that requires a CRL can check phones."""
+    path = pki_dir / "phone_auth_crl.der"
+    if path.exists():
+        return
+    now = datetime.now(UTC)
+    crl = (x509.CertificateRevocationListBuilder().issuer_name(authority.certificate.subject)
+           .last_update(now - timedelta(minutes=5)).next_update(now + timedelta(days=365))
+           .sign(authority.key, hashes.SHA256()))
+    path.write_bytes(crl.public_bytes(serialization.Encoding.DER))
 
 
 def make_phone_profile(directory: Path, pki_dir: Path, variant: PhoneVariant = PhoneVariant.ANDROID, *,
