@@ -239,6 +239,10 @@ NOTICE_TEXTS: dict[Notice, str] = {
 RECORDED = QT_TRANSLATE_NOOP("kiosk", "Your reception has been recorded. Please take your card.")
 STAFF_WILL_CONFIRM = QT_TRANSLATE_NOOP("kiosk", "Staff will confirm your eligibility. Please wait to be called.")
 OUT_OF_SERVICE = QT_TRANSLATE_NOOP("kiosk", "This kiosk is out of service")
+# The same ends for a phone, which the patient already took back: never "please take your card".
+PHONE_DONE = QT_TRANSLATE_NOOP("kiosk", "Reception complete.")
+PHONE_RECORDED = QT_TRANSLATE_NOOP("kiosk", "Your reception has been recorded.")
+PHONE_NOT_DONE = QT_TRANSLATE_NOOP("kiosk", "The reception was not completed")
 
 # Status lines of particular screens, and the window's own chrome.
 VISUAL_ARMED = QT_TRANSLATE_NOOP("kiosk", "Staff visual check is on for the next patient.")

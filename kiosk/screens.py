@@ -25,7 +25,10 @@ from kiosk.screen_texts import (
     NOTICE_TEXTS,
     OUT_OF_SERVICE,
     PHASE_TEXTS,
+    PHONE_DONE,
     PHONE_LEFT,
+    PHONE_NOT_DONE,
+    PHONE_RECORDED,
     RECORDED,
     SELF_TEST_RUNNING,
     SOUND_OFF,
@@ -127,6 +130,10 @@ def screen_model(s: FlowState) -> ScreenModel:
     if s.phase is Phase.DONE and (s.queued or s.backend_down):
         # Stored, but the verifier has not confirmed eligibility: never say "complete" (受付完了).
         title, body = RECORDED, []
+    if s.phone_session and s.phase is Phase.DONE:
+        title = PHONE_RECORDED if (s.queued or s.backend_down) else PHONE_DONE
+    if s.phone_session and s.phase is Phase.TAKE_CARD:
+        title, body = PHONE_NOT_DONE, []
     if s.phase is Phase.READ_FAILED and s.error is ErrorCode.OUT_OF_SERVICE:
         title = OUT_OF_SERVICE  # the card was fine: the kiosk cannot save a reception now
     texts = [Text(b) for b in body]

@@ -731,5 +731,17 @@
         <source>Smartphone reader</source>
         <translation>スマートフォン用読み取り機</translation>
     </message>
+    <message>
+        <source>Reception complete.</source>
+        <translation>受付が完了しました。</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded.</source>
+        <translation>受付内容を記録しました。</translation>
+    </message>
+    <message>
+        <source>The reception was not completed</source>
+        <translation>受付は完了していません</translation>
+    </message>
 </context>
 </TS>

@@ -731,5 +731,17 @@
         <source>Smartphone reader</source>
         <translation>스마트폰용 리더기</translation>
     </message>
+    <message>
+        <source>Reception complete.</source>
+        <translation>접수가 완료되었습니다.</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded.</source>
+        <translation>접수 내용이 기록되었습니다.</translation>
+    </message>
+    <message>
+        <source>The reception was not completed</source>
+        <translation>접수가 완료되지 않았습니다</translation>
+    </message>
 </context>
 </TS>

@@ -731,5 +731,17 @@
         <source>Smartphone reader</source>
         <translation>智能手机读取器</translation>
     </message>
+    <message>
+        <source>Reception complete.</source>
+        <translation>受理已完成。</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded.</source>
+        <translation>您的受理内容已记录。</translation>
+    </message>
+    <message>
+        <source>The reception was not completed</source>
+        <translation>受理未完成</translation>
+    </message>
 </context>
 </TS>

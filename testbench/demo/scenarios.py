@@ -154,6 +154,16 @@ class FakeEnvironment:
         return self.slot.subscribe(listener)
 
 
+@dataclass
+class _PhoneSlot:
+    """The environment's smartphone reader as a presence source of its own."""
+
+    env: Any
+
+    def subscribe(self, listener: CardPresenceListener) -> Callable[[], None]:
+        return self.env.subscribe_phone(listener)
+
+
 class ScenarioPlayer:
     """Builds the app around an environment (fakes by default) and plays one scenario through its real
     window, on the GUI thread."""
@@ -173,14 +183,18 @@ class ScenarioPlayer:
         self._catalogue = Catalogue()
         self._unshot: list[str] = []  # screens recorded before the window existed
         self.transcript: list[TranscriptLine] = []
+        self.marks: list[tuple[float, str]] = []  # (t_ms, action) of the steps that place things
         self.screenshots = screenshots
         self._t0 = time.perf_counter()
         self._last_screen = ""
         self._pending_shot = ""
-        self.kiosk = build_kiosk(demo_config(), load_catalogue(), devices, self.speaker,
+        self.kiosk = build_kiosk(getattr(self.presence, "config", None) or demo_config(), load_catalogue(), devices,
+                                 self.speaker,
                                  probes=self.presence.probes,
                                  on_render=self._record)  # fmt: skip
         self.kiosk.runtime.watch_presence(self.presence)  # dropped again by kiosk.close()
+        if hasattr(self.presence, "subscribe_phone"):  # the real bench's smartphone reader
+            self.kiosk.runtime.watch_phone_presence(_PhoneSlot(self.presence))
         for name in self._unshot:
             self._shoot(name)
 
@@ -254,6 +268,11 @@ class ScenarioPlayer:
             self.presence.insert()
         elif kind == "remove":
             self.presence.remove()
+        elif kind == "hold_phone":  # ("hold_phone", variant[, APDU at which it is pulled away])
+            self.marks.append((round((time.perf_counter() - self._t0) * 1000, 1), "hold_phone"))
+            self.presence.hold_phone(args[0], int(args[1]) if len(args) > 1 else 0)  # type: ignore[attr-defined]
+        elif kind == "take_phone":
+            self.presence.take_phone()  # type: ignore[attr-defined]
         elif kind == "tap":
             window.current_page.button_for(Pressed(Intent(args[0]))).click()
         elif kind in ("pin", "staff_pin"):
