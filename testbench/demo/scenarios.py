@@ -155,7 +155,7 @@ class FakeEnvironment:
 
 
 @dataclass
-class _PhoneSlot:
+class PhoneSlot:
     """The environment's smartphone reader as a presence source of its own."""
 
     env: Any
@@ -194,7 +194,7 @@ class ScenarioPlayer:
                                  on_render=self._record)  # fmt: skip
         self.kiosk.runtime.watch_presence(self.presence)  # dropped again by kiosk.close()
         if hasattr(self.presence, "subscribe_phone"):  # the real bench's smartphone reader
-            self.kiosk.runtime.watch_phone_presence(_PhoneSlot(self.presence))
+            self.kiosk.runtime.watch_phone_presence(PhoneSlot(self.presence))
         for name in self._unshot:
             self._shoot(name)
 
