@@ -50,7 +50,8 @@ _PULLED_AWAY = frozenset({ErrorCode.CARD_REMOVED, ErrorCode.NO_CARD, ErrorCode.C
 
 
 def phone_reader_configured(s: FlowState) -> bool:
-    return bool(s.settings.config.devices.phone_reader)
+    # The phone signs the kiosk-made statement (kiosk.proof): without PIN proofs there is no phone path.
+    return bool(s.settings.config.devices.phone_reader) and s.settings.config.delivery.pin_proofs
 
 
 def start_phone_choice(s: FlowState) -> Transition:

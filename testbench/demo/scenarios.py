@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from kiosk.config import KioskConfig, StaffPolicy
+from kiosk.config import DeviceSettings, KioskConfig, StaffPolicy
+from kiosk.domain import CredentialCarrier
 from kiosk.flow_types import ConsentAnswered, Intent, Pressed
 from kiosk.ports import CardPresenceListener
 from kiosk.runtime import Devices
 from kiosk.screens import ScreenModel
-from testbench.demo.fakes import FakeBackend, FakeCard, FakePresence, FakeScanner, ScriptedFaceVerifier
+from testbench.demo.fakes import FakeBackend, FakeCard, FakePhone, FakePresence, FakeScanner, ScriptedFaceVerifier
 
 Step = tuple[str, ...]  # ("wait", screen) | ("tap", intent) | ("pin", digits) | ("consent", "first"|"last")
 #                       | ("insert",) | ("remove",) | ("staff_pin", digits) | ("gesture",)
@@ -35,6 +36,7 @@ class Scenario:
     face: list[str] = field(default_factory=lambda: ["accept"])
     backend: dict[str, Any] = field(default_factory=dict)
     scanner_fails: bool = False
+    phone: dict[str, Any] = field(default_factory=dict)  # FakePhone settings; non-empty: a smartphone reader
 
 
 _END = [("wait", "done"), ("remove",), ("wait", "attract")]
@@ -84,6 +86,15 @@ SCENARIOS: dict[str, Scenario] = {
             ("gesture",), ("wait", "staff_pin"), ("staff_pin", DEMO_STAFF_PIN), ("wait", "staff_panel"),
             ("tap", "staff_arm_visual"), ("wait", "attract"), ("insert",), ("wait", "visual_check"),
             ("tap", "visual_confirmed"), ("wait", "consent"), ("consent", "first"), *_END]),
+        Scenario("phone-android", "スマホ (Android): PIN on the keypad first, hold the phone, consents", [
+            ("tap", "use_phone"), ("wait", "phone_choose"), ("tap", "phone_android"), ("wait", "phone_pin"),
+            ("pin", "1234"), ("wait", "phone_hold"), ("hold_phone", "android"), ("wait", "consent"),
+            ("take_phone",), ("consent", "first"), ("wait", "done"), ("wait", "attract")],
+            phone={"carrier": "android"}, backend={"pin_proofs": True}),
+        Scenario("phone-iphone", "スマホ (iPhone): Face ID on the phone, no PIN at the kiosk, consents", [
+            ("tap", "use_phone"), ("wait", "phone_choose"), ("tap", "phone_iphone"), ("wait", "phone_hold"),
+            ("hold_phone", "iphone"), ("wait", "consent"), ("take_phone",), ("consent", "first"),
+            ("wait", "done"), ("wait", "attract")], phone={"carrier": "iphone"}, backend={"pin_proofs": True}),
     ]
 }
 
@@ -131,18 +142,39 @@ class FakeEnvironment:
     devices: Devices
     probes: dict[str, Callable[[], tuple[bool, str]]]
     slot: FakePresence = field(default_factory=FakePresence)
+    phone_slot: FakePresence = field(default_factory=FakePresence)  # the FAKE smartphone reader
+    config: KioskConfig | None = None  # None: demo_config() (no smartphone reader)
 
     @classmethod
     def for_scenario(cls, scenario: Scenario, delay_s: float) -> FakeEnvironment:
         from kiosk.runtime import Devices
 
+        phone = None
+        if scenario.phone:
+            settings = dict(scenario.phone)
+            carrier = CredentialCarrier.ANDROID if settings.pop("carrier") == "android" else CredentialCarrier.IPHONE
+            phone = FakePhone(carrier, delay_s=delay_s, **settings)
         devices = Devices(
             card=FakeCard(delay_s=delay_s, **scenario.card),
             scanner=FakeScanner(fail=scenario.scanner_fails, delay_s=delay_s * 2),
             face=ScriptedFaceVerifier(list(scenario.face), frame_s=delay_s),
             backend=FakeBackend(delay_s=delay_s, **scenario.backend),
+            phone=phone,
         )
-        return cls(devices, fake_probes())
+        env = cls(devices, fake_probes())
+        if phone is not None:
+            env.config = replace(demo_config(), devices=DeviceSettings(reader="FAKE card reader",
+                                                                       phone_reader="FAKE phone reader"))
+        return env
+
+    def hold_phone(self, variant: str, pull_at: int = 0) -> None:
+        self.phone_slot.insert()
+
+    def take_phone(self) -> None:
+        self.phone_slot.remove()
+
+    def subscribe_phone(self, listener: CardPresenceListener) -> Callable[[], None]:
+        return self.phone_slot.subscribe(listener)
 
     def insert(self) -> None:
         self.slot.insert()
