@@ -243,6 +243,8 @@ OUT_OF_SERVICE = QT_TRANSLATE_NOOP("kiosk", "This kiosk is out of service")
 PHONE_DONE = QT_TRANSLATE_NOOP("kiosk", "Reception complete.")
 PHONE_RECORDED = QT_TRANSLATE_NOOP("kiosk", "Your reception has been recorded.")
 PHONE_NOT_DONE = QT_TRANSLATE_NOOP("kiosk", "The reception was not completed")
+PHONE_UNREADABLE = QT_TRANSLATE_NOOP("kiosk", "The smartphone could not be read")
+PHONE_ASK_STAFF = QT_TRANSLATE_NOOP("kiosk", "Please use your My Number card, or ask a member of staff.")
 
 # Status lines of particular screens, and the window's own chrome.
 VISUAL_ARMED = QT_TRANSLATE_NOOP("kiosk", "Staff visual check is on for the next patient.")

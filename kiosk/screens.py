@@ -25,10 +25,12 @@ from kiosk.screen_texts import (
     NOTICE_TEXTS,
     OUT_OF_SERVICE,
     PHASE_TEXTS,
+    PHONE_ASK_STAFF,
     PHONE_DONE,
     PHONE_LEFT,
     PHONE_NOT_DONE,
     PHONE_RECORDED,
+    PHONE_UNREADABLE,
     RECORDED,
     SELF_TEST_RUNNING,
     SOUND_OFF,
@@ -134,6 +136,9 @@ def screen_model(s: FlowState) -> ScreenModel:
         title = PHONE_RECORDED if (s.queued or s.backend_down) else PHONE_DONE
     if s.phone_session and s.phase is Phase.TAKE_CARD:
         title, body = PHONE_NOT_DONE, []
+    if s.phone_session and s.phase in {Phase.READ_FAILED, Phase.UNSUPPORTED, Phase.SUBMIT_FAILED}:
+        title = PHONE_NOT_DONE if s.phase is Phase.SUBMIT_FAILED else PHONE_UNREADABLE
+        body = [PHONE_ASK_STAFF]  # the card texts say "take your card": not for a phone already taken back
     if s.phase is Phase.READ_FAILED and s.error is ErrorCode.OUT_OF_SERVICE:
         title = OUT_OF_SERVICE  # the card was fine: the kiosk cannot save a reception now
     texts = [Text(b) for b in body]

@@ -743,5 +743,13 @@
         <source>The reception was not completed</source>
         <translation>受付は完了していません</translation>
     </message>
+    <message>
+        <source>The smartphone could not be read</source>
+        <translation>スマートフォンを読み取れませんでした</translation>
+    </message>
+    <message>
+        <source>Please use your My Number card, or ask a member of staff.</source>
+        <translation>マイナンバーカードをお使いいただくか、職員にお声がけください。</translation>
+    </message>
 </context>
 </TS>

@@ -743,5 +743,13 @@
         <source>The reception was not completed</source>
         <translation>접수가 완료되지 않았습니다</translation>
     </message>
+    <message>
+        <source>The smartphone could not be read</source>
+        <translation>스마트폰을 읽을 수 없었습니다</translation>
+    </message>
+    <message>
+        <source>Please use your My Number card, or ask a member of staff.</source>
+        <translation>마이넘버카드를 사용하시거나 직원에게 문의해 주세요.</translation>
+    </message>
 </context>
 </TS>

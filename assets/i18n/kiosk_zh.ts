@@ -743,5 +743,13 @@
         <source>The reception was not completed</source>
         <translation>受理未完成</translation>
     </message>
+    <message>
+        <source>The smartphone could not be read</source>
+        <translation>无法读取智能手机</translation>
+    </message>
+    <message>
+        <source>Please use your My Number card, or ask a member of staff.</source>
+        <translation>请使用个人编号卡,或咨询工作人员。</translation>
+    </message>
 </context>
 </TS>

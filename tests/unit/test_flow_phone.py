@@ -212,3 +212,15 @@ def test_phone_on_card_reader_tells_where_to_hold_it() -> None:
     assert d.state.error is ErrorCode.PHONE_ON_CARD_READER
     body = [t.key for t in screen_model(d.state).body]
     assert "Please hold your smartphone over the smartphone reader." in body
+
+
+def test_phone_end_screens_never_ask_for_the_card() -> None:
+    d = phone_driver()
+    d.send(PhonePlaced())
+    _identified(d, IPHONE, None)
+    d.send(JobFailed(d.token_of(ProvePhone), ErrorCode.MALFORMED_RESPONSE))
+    model = screen_model(d.state)
+    assert d.phase is Phase.READ_FAILED and model.title.key == "The smartphone could not be read"
+    assert model.body[-1].key == "Please use your My Number card, or ask a member of staff."
+    assert "take your card" not in " ".join(t.key for t in (model.title, *model.body))
+    assert model.alarm_text.key == "Your smartphone is still on the reader!"
