@@ -148,6 +148,8 @@ PHASE_TEXTS: dict[Phase, tuple[str, ...]] = {
         QT_TRANSLATE_NOOP("kiosk", "Hold your smartphone over the smartphone reader"),
         QT_TRANSLATE_NOOP("kiosk", "iPhone: confirm with Face ID or Touch ID on the phone first."),
         QT_TRANSLATE_NOOP("kiosk", "Keep it still for 1–2 seconds."),
+        # A phone with NFC off never answers, so the reader sees nothing: the only place to say it is here.
+        QT_TRANSLATE_NOOP("kiosk", "If nothing happens, turn on NFC in the phone's settings."),
     ),
     Phase.PHONE_READING: (
         QT_TRANSLATE_NOOP("kiosk", "Reading your smartphone…"),

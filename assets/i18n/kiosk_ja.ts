@@ -751,5 +751,9 @@
         <source>Please use your My Number card, or ask a member of staff.</source>
         <translation>マイナンバーカードをお使いいただくか、職員にお声がけください。</translation>
     </message>
+    <message>
+        <source>If nothing happens, turn on NFC in the phone's settings.</source>
+        <translation>反応がない場合は、スマートフォンの設定でNFCをオンにしてください。</translation>
+    </message>
 </context>
 </TS>

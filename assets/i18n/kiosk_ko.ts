@@ -751,5 +751,9 @@
         <source>Please use your My Number card, or ask a member of staff.</source>
         <translation>마이넘버카드를 사용하시거나 직원에게 문의해 주세요.</translation>
     </message>
+    <message>
+        <source>If nothing happens, turn on NFC in the phone's settings.</source>
+        <translation>반응이 없으면 스마트폰 설정에서 NFC를 켜 주세요.</translation>
+    </message>
 </context>
 </TS>

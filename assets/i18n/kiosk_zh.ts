@@ -751,5 +751,9 @@
         <source>Please use your My Number card, or ask a member of staff.</source>
         <translation>请使用个人编号卡,或咨询工作人员。</translation>
     </message>
+    <message>
+        <source>If nothing happens, turn on NFC in the phone's settings.</source>
+        <translation>如果没有反应,请在手机设置中开启NFC。</translation>
+    </message>
 </context>
 </TS>
