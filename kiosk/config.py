@@ -90,7 +90,10 @@ class StaffPolicy:
 
 @dataclass(frozen=True)
 class DeviceSettings:
-    reader: str = ""  # PC/SC reader name substring; empty = first reader
+    reader: str = ""  # the card reader: PC/SC reader name substring; empty = first reader
+    # The flat 汎用 NFC reader for スマホのマイナ保険証 (name substring); empty = no smartphone reader (no スマホ
+    # choice on the idle screen). With one set, `reader` must name the card reader so the two never coincide.
+    phone_reader: str = ""
     camera: str = "0"  # OpenCV index or a video file
     card_face_camera: str = ""  # OpenCV index, a video file or a still image of the card front
     backend_url: str = "http://127.0.0.1:8080"
@@ -199,5 +202,9 @@ def _check(config: KioskConfig, where: str) -> None:
         raise ConfigError(f"{where}: consent.items has unknown item(s) {', '.join(unknown)}")
     if config.face.max_attempts < 1 or config.staff.max_failures < 1:
         raise ConfigError(f"{where}: face.max_attempts and staff.max_failures must be at least 1")
+    dev = config.devices
+    if dev.phone_reader and (not dev.reader or dev.reader in dev.phone_reader or dev.phone_reader in dev.reader):
+        raise ConfigError(f"{where}: devices.phone_reader is set, so devices.reader must name the card reader, and"
+                          " neither name may contain the other")
     if config.staff.pin_hash and not config.staff.pin_hash.startswith("scrypt$"):
         raise ConfigError(f"{where}: staff.pin_hash must be made by `myna-kiosk staff-pin-hash`")

@@ -78,3 +78,36 @@ class BasicInfo:
     address: str = field(repr=False)
     birth_date: date = field(repr=False)
     sex: Sex = field(repr=False)
+
+
+class CredentialCarrier(Enum):
+    """What the patient held on the reader: the card itself, or a phone carrying the card's JPKI
+    利用者証明用電子証明書. The value is the method name the reception result records."""
+
+    CARD = "card"
+    ANDROID = "smartphone-android"  # スマホ用電子証明書 (GP-SE): the 4-digit PIN is entered at the kiosk
+    IPHONE = "smartphone-iphone"  # iPhone のマイナンバーカード: the holder authenticates on the phone
+
+    @property
+    def is_phone(self) -> bool:
+        return self is not CredentialCarrier.CARD
+
+
+@dataclass(frozen=True)
+class PhoneCredential:
+    """A phone on the smartphone reader, identified without any secret. Android's certificate can only be
+    read after the PIN, so nothing of the holder is known yet."""
+
+    reader: str
+    carrier: CredentialCarrier
+    auth_pin_tries: int | None  # Android's own counter (read without spending a try); None for an iPhone
+
+
+@dataclass(frozen=True)
+class PhoneProof:
+    """What the phone gave after authentication: its auth certificate and its signature over the kiosk's
+    statement (RSASSA-PKCS1-v1_5 / SHA-256), exactly as the card gives them."""
+
+    carrier: CredentialCarrier
+    auth_certificate: CertificateInfo
+    signature: bytes = field(repr=False)

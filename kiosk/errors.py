@@ -40,6 +40,10 @@ class ErrorCode(StrEnum):
     BACKEND_REJECTED = "backend_rejected"
     CARD_REVOKED = "card_revoked"  # the verifier says, at card read, that the card's certificate is revoked
     CONFIG_ERROR = "config_error"
+    PHONE_CERTIFICATE_EXPIRED = "phone_certificate_expired"
+    PHONE_ON_CARD_READER = "phone_on_card_reader"
+    CARD_ON_PHONE_READER = "card_on_phone_reader"
+    PHONE_REMOVED = "phone_removed"
     # reasons the flow decides on its own (no exception behind them)
     TIMEOUT = "timeout"
     TIMED_OUT = "timed_out"
@@ -92,6 +96,22 @@ class CardRemoved(CardError):
 
 class UnsupportedCard(CardError):
     code = ErrorCode.UNSUPPORTED_CARD
+
+
+class PhoneCertificateExpired(CardError):
+    """A phone's スマホ用電子証明書 expired: unlike the card there is no 3-month grace (it lapses with the card's)."""
+
+    code = ErrorCode.PHONE_CERTIFICATE_EXPIRED
+
+
+class PhoneOnCardReader(CardError):
+    """A phone answered on the card reader (where the protocol allows, the kiosk reads it anyway)."""
+
+    code = ErrorCode.PHONE_ON_CARD_READER
+
+
+class CardOnPhoneReader(CardError):
+    code = ErrorCode.CARD_ON_PHONE_READER
 
 
 class MalformedResponse(CardError):

@@ -17,6 +17,7 @@ from kiosk.config import LANGUAGES
 from kiosk.errors import ErrorCode
 from kiosk.face import Guidance, Verdict
 from kiosk.flow_phases import PHASES, PIN_LENGTH, back_to_visual_check, face_not_accepted, leave_staff
+from kiosk.flow_phone import phone_placed, phone_taken
 from kiosk.flow_steps import (
     CARD_LEFT_TIMER,
     JOB_PHASES,
@@ -54,6 +55,10 @@ from kiosk.flow_types import (
     LanguageChosen,
     Notice,
     Phase,
+    PhoneIdentified,
+    PhonePlaced,
+    PhoneProved,
+    PhoneTaken,
     PinRejected,
     PinVerified,
     PlayVoice,
@@ -73,13 +78,14 @@ from kiosk.flow_types import (
 
 _TOKENED = (
     SummaryRead, ChallengeFetched, CardFrontScanned, ChipPhotoRead, FaceProgressed, FaceDecided, PinVerified,
-    PinRejected, Submitted, StaffPinChecked, SelfTestDone, JobFailed,
+    PinRejected, Submitted, StaffPinChecked, SelfTestDone, JobFailed, PhoneIdentified, PhoneProved,
 )  # fmt: skip
 
 _CANCELLABLE = SESSION_PHASES - CARD_OUT_PHASES - {Phase.STAFF_PIN}
 # Waits with nothing to press (a progress indicator), and the staff's own screens: no Stop button drawn.
 # Stop still works while the kiosk waits (the runtime drops the job's late result).
-BUSY_PHASES = frozenset({Phase.READING, Phase.FACE_SCAN, Phase.FACE_PHOTO, Phase.PIN_VERIFYING, Phase.SUBMITTING})
+BUSY_PHASES = frozenset({Phase.READING, Phase.FACE_SCAN, Phase.FACE_PHOTO, Phase.PIN_VERIFYING, Phase.SUBMITTING,
+                         Phase.PHONE_READING})
 STAFF_PHASES = frozenset({Phase.STAFF_PIN, Phase.STAFF_PANEL, Phase.STAFF_SELF_TEST, Phase.VISUAL_CHECK})
 _STOP_DRAWN = _CANCELLABLE - BUSY_PHASES - STAFF_PHASES
 _STOP_UNDRAWN = _CANCELLABLE & BUSY_PHASES
@@ -143,6 +149,10 @@ def _dispatch(s: FlowState, e: Event) -> Transition:
             return start_reading(s) if s.phase is Phase.ATTRACT else (s, [])
         case CardTaken():
             return _card_taken(replace(s, card_present=False))
+        case PhonePlaced():
+            return phone_placed(replace(s, phone_present=True))
+        case PhoneTaken():
+            return phone_taken(replace(s, phone_present=False))
         case LanguageChosen(lang=lang):
             return (replace(s, lang=lang), []) if lang in LANGUAGES else (s, [])
         case Pressed(intent=Intent.TOGGLE_MUTE):
@@ -182,6 +192,8 @@ def _stop(s: FlowState) -> Transition:
 
 
 def _card_taken(s: FlowState) -> Transition:
+    if s.phone_session:
+        return s, []  # a phone's reception: the card reader has no part in it
     if s.phase in {Phase.ATTRACT, Phase.STAFF_PANEL, Phase.STAFF_SELF_TEST}:
         return s, []
     if s.phase is Phase.STAFF_PIN and not s.staff_for_visual:
@@ -205,12 +217,16 @@ def _timer(s: FlowState, name: str) -> Transition:
         return replace(s, alarm=True), [Alarm(True)]
     if name == VISUAL_TIMER:
         return replace(s, visual_armed=False), []
+    if s.phone_session and s.phase in CARD_OUT_PHASES:
+        return to_idle(s, Notice.THANKS if s.phase is Phase.DONE else None)  # nothing left on a reader
     if name == PHASE_TIMER and s.phase in WARNED_PHASES and not s.still_there:
         s, effects = start_timer(replace(s, still_there=True), PHASE_TIMER, s.settings.config.timeouts.still_there_s)
         return s, effects
     match s.phase:
         case Phase.ATTRACT:
             return replace(s, notice=None), []
+        case Phase.PHONE_READING:
+            return end_session(s, Phase.READ_FAILED, error=ErrorCode.TIMEOUT)
         case Phase.READING:
             return end_session(s, Phase.READ_FAILED, error=ErrorCode.TIMEOUT)
         case Phase.FACE_SCAN | Phase.FACE_PHOTO:

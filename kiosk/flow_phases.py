@@ -11,6 +11,15 @@ from dataclasses import dataclass, replace
 
 from kiosk.errors import ErrorCode
 from kiosk.face import Guidance, Verdict
+from kiosk.flow_phone import (
+    phone_choose_offers,
+    phone_last_warning_offers,
+    phone_pin,
+    phone_pin_wrong_offers,
+    phone_reader_configured,
+    phone_reading,
+    start_phone_choice,
+)
 from kiosk.flow_steps import (
     VISUAL_TIMER,
     Offer,
@@ -117,6 +126,11 @@ def call_staff(s: FlowState) -> Transition:
     s, tok = new_token(s)
     s, effects = enter(s, Phase.STAFF_CALL, staff_call=StaffCallState.CALLING, staff_call_token=tok)
     return s, [*effects, CallStaff(tok, reason), Chime()]
+
+
+def _attract_offers(s: FlowState) -> list[Offer]:
+    # The スマホ choice, where the facility has a smartphone reader (a card needs no button: it is placed).
+    return [_offer(Intent.USE_PHONE, Role.NORMAL, start_phone_choice)] if phone_reader_configured(s) else []
 
 
 def _method_offers(s: FlowState) -> list[Offer]:
@@ -410,7 +424,7 @@ class PhaseRules:
 _NOTHING = PhaseRules(_nothing)
 
 PHASES: dict[Phase, PhaseRules] = {
-    Phase.ATTRACT: PhaseRules(_nothing, _attract),
+    Phase.ATTRACT: PhaseRules(_attract_offers, _attract),
     Phase.READING: PhaseRules(_nothing, _reading),
     Phase.NOT_REGISTERED: PhaseRules(_not_registered_offers),
     Phase.RENEWAL_NOTICE: PhaseRules(_notice_offers),
@@ -433,6 +447,12 @@ PHASES: dict[Phase, PhaseRules] = {
     Phase.SUBMITTING: PhaseRules(_nothing, _submitting),
     Phase.STAFF_PANEL: PhaseRules(_staff_panel_offers),
     Phase.STAFF_SELF_TEST: PhaseRules(_self_test_offers, _staff_self_test),
+    Phase.PHONE_CHOOSE: PhaseRules(phone_choose_offers),
+    Phase.PHONE_PIN: PhaseRules(_nothing, phone_pin),
+    Phase.PHONE_HOLD: _NOTHING,  # waits for the phone (PhonePlaced, handled with the other reader events)
+    Phase.PHONE_READING: PhaseRules(_nothing, phone_reading),
+    Phase.PHONE_LAST_WARNING: PhaseRules(phone_last_warning_offers),
+    Phase.PHONE_PIN_WRONG: PhaseRules(phone_pin_wrong_offers),
     **{p: _NOTHING for p in CARD_OUT_PHASES},  # nothing to press: the card has to be taken
 }
 assert set(PHASES) == set(Phase), "every phase needs its rules"  # exhaustive by construction

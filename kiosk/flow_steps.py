@@ -69,7 +69,8 @@ VISUAL_TIMER = "visual"
 
 # Phases whose timer is a bounded wait for a job rather than for the patient.
 JOB_PHASES = frozenset(
-    {Phase.READING, Phase.FACE_SCAN, Phase.FACE_PHOTO, Phase.FACE_CAPTURE, Phase.PIN_VERIFYING, Phase.SUBMITTING}
+    {Phase.READING, Phase.FACE_SCAN, Phase.FACE_PHOTO, Phase.FACE_CAPTURE, Phase.PIN_VERIFYING, Phase.SUBMITTING,
+     Phase.PHONE_READING}
 )
 
 
@@ -80,6 +81,8 @@ def phase_timeout(phase: Phase, t: Timeouts) -> float | None:
         Phase.FACE_PHOTO: t.chip_photo_s,
         Phase.FACE_CAPTURE: t.face_capture_s,
         Phase.PIN_ENTRY: t.pin_entry_s,
+        Phase.PHONE_PIN: t.pin_entry_s,
+        Phase.PHONE_READING: t.reading_s,
         Phase.PIN_VERIFYING: t.pin_verify_s,
         Phase.CONSENT: t.consent_s,
         Phase.SUBMITTING: t.submit_s,
@@ -149,6 +152,11 @@ def end_session(s: FlowState, phase: Phase, error: ErrorCode | None = None, **ch
     s, effects = cancel_job(s)
     s, more = enter(s, phase, error=error, **changes)
     effects += [*more, ClearSensitiveData()]
+    if s.phone_session and not s.phone_present:
+        # The phone was held for a moment and taken back, as it should be: nothing is left on a reader, so
+        # the message stays a while and the kiosk goes back to the idle screen by itself (no alarm).
+        s, more = start_timer(s, PHASE_TIMER, s.settings.config.timeouts.notice_s)
+        return replace(s, summary=None), effects + more
     s, more = start_timer(s, CARD_LEFT_TIMER, s.settings.config.timeouts.card_left_alarm_s)
     return replace(s, summary=None), effects + more
 
@@ -172,6 +180,7 @@ def to_idle(s: FlowState, notice: Notice | None) -> Transition:
         next_token=s.next_token,
         timers=s.timers,
         card_present=s.card_present,
+        phone_present=s.phone_present,
         visual_armed=visual_armed,
         notice=notice,
     )

@@ -13,7 +13,7 @@ from enum import Enum
 
 from kiosk.config import KioskConfig
 from kiosk.consent import ConsentCatalogue
-from kiosk.domain import CardSummary
+from kiosk.domain import CardSummary, CredentialCarrier
 from kiosk.errors import ErrorCode
 from kiosk.face import FaceDecision, Guidance
 from kiosk.ports import FaceBox
@@ -50,13 +50,22 @@ class Phase(Enum):
     STAFF_PIN = "staff_pin"
     STAFF_PANEL = "staff_panel"
     STAFF_SELF_TEST = "staff_self_test"
+    # スマホのマイナ保険証 (kiosk.flow_phone)
+    PHONE_CHOOSE = "phone_choose"  # Android or iPhone
+    PHONE_PIN = "phone_pin"  # Android: the phone certificate's 4-digit PIN, before the phone is held
+    PHONE_HOLD = "phone_hold"  # where to hold the phone (with a picture)
+    PHONE_READING = "phone_reading"
+    PHONE_LAST_WARNING = "phone_last_warning"
+    PHONE_PIN_WRONG = "phone_pin_wrong"
+    PHONE_CERT_EXPIRED = "phone_cert_expired"  # no 3-month grace for a phone: use the card
 
 
 # Phases that hold a patient session (a card on the reader and data that must be wiped on the way out).
 SESSION_PHASES = frozenset(p for p in Phase if p not in {Phase.ATTRACT, Phase.STAFF_PANEL, Phase.STAFF_SELF_TEST})
 # Phases where the session is over and the kiosk only waits for the card to be taken (alarm after a while).
 CARD_OUT_PHASES = frozenset(
-    {Phase.UNSUPPORTED, Phase.READ_FAILED, Phase.CERT_EXPIRED, Phase.SUBMIT_FAILED, Phase.DONE, Phase.TAKE_CARD}
+    {Phase.UNSUPPORTED, Phase.READ_FAILED, Phase.CERT_EXPIRED, Phase.SUBMIT_FAILED, Phase.DONE, Phase.TAKE_CARD,
+     Phase.PHONE_CERT_EXPIRED}
 )
 
 
@@ -107,6 +116,9 @@ class Intent(Enum):
     STAFF_EXIT = "staff_exit"
     VISUAL_CONFIRMED = "visual_confirmed"
     VISUAL_REJECTED = "visual_rejected"
+    USE_PHONE = "use_phone"  # the idle screen's スマホ choice
+    PHONE_ANDROID = "phone_android"
+    PHONE_IPHONE = "phone_iphone"
 
 
 @dataclass(frozen=True)
@@ -173,6 +185,32 @@ class CardInserted:
 @dataclass(frozen=True)
 class CardTaken:
     """The card left the reader (the patient took it, or pulled it out mid-session)."""
+
+
+@dataclass(frozen=True)
+class PhonePlaced:
+    """Something answered on the smartphone reader."""
+
+
+@dataclass(frozen=True)
+class PhoneTaken:
+    """The smartphone reader is empty again (the phone was taken away, maybe in the middle of a read)."""
+
+
+@dataclass(frozen=True)
+class PhoneIdentified:
+    token: int
+    carrier: CredentialCarrier
+    tries_left: int | None  # Android's PIN counter, read without spending a try
+
+
+@dataclass(frozen=True)
+class PhoneProved:
+    """The phone signed the kiosk's statement; only its certificate's end of validity enters the flow."""
+
+    token: int
+    not_after: datetime
+    now: datetime
 
 
 @dataclass(frozen=True)
@@ -278,7 +316,8 @@ class TimerExpired:
 
 Event = (
     Pressed | StaffCornerTapped | LanguageChosen | UserActivity | PinEntered | StaffPinEntered | ConsentAnswered
-    | CardInserted | CardTaken | SummaryRead | ChallengeFetched | CardFrontScanned | ChipPhotoRead | FaceProgressed
+    | CardInserted | CardTaken | PhonePlaced | PhoneTaken | PhoneIdentified | PhoneProved | SummaryRead
+    | ChallengeFetched | CardFrontScanned | ChipPhotoRead | FaceProgressed
     | FaceDecided | PinVerified | PinRejected | Submitted | StaffPinChecked | SelfTestDone | JobFailed
     | TimerExpired | StaffCallAnswered | ChoiceKey
 )
@@ -351,6 +390,26 @@ class SubmitPlan:
 
 
 @dataclass(frozen=True)
+class HoldPhonePin:
+    """Keep the Android PIN in the runtime's session vault until the phone is held (never in the flow state)."""
+
+    pin: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class IdentifyPhone:
+    token: int
+
+
+@dataclass(frozen=True)
+class ProvePhone:
+    """Have the phone sign the kiosk's statement (Android with the held PIN, iPhone without)."""
+
+    token: int
+    carrier: CredentialCarrier
+
+
+@dataclass(frozen=True)
 class Submit:
     token: int
     plan: SubmitPlan
@@ -414,7 +473,7 @@ class RecordOutcome:
 Effect = (
     Show | StartTimer | CancelTimer | ReadCard | FetchChallenge | ScanCardFront | ReadChipPhoto | StartCapture
     | StopCapture | VerifyPin | Submit | CancelJob | ClearSensitiveData | PlayVoice | StopVoice | Alarm
-    | CheckStaffPin | RunSelfTest | RecordOutcome | CallStaff | Chime
+    | CheckStaffPin | RunSelfTest | RecordOutcome | CallStaff | Chime | HoldPhonePin | IdentifyPhone | ProvePhone
 )
 
 
@@ -441,6 +500,7 @@ class FlowState:
     job: int | None = None  # token of the one job the flow is waiting for
     timers: tuple[tuple[str, int], ...] = ()  # running timers: (name, token)
     card_present: bool = False
+    phone_present: bool = False  # something is on the smartphone reader
     alarm: bool = False
     staff_taps: tuple[float, ...] = ()  # recent taps on the hidden staff corner (view clock, seconds)
     # session
@@ -463,6 +523,9 @@ class FlowState:
     error: ErrorCode | None = None  # what the current screen explains
     voice_led: bool = False  # voice-led mode (for patients who cannot see the screen): until the card is taken
     still_there: bool = False  # the screen timed out once: 「まだ続けますか？」 counts down before it ends
+    phone_session: bool = False  # this reception is a phone's (the card reader's events do not end it)
+    carrier: CredentialCarrier | None = None  # the phone chosen, then the one identified
+    phone_pin_held: bool = False  # the runtime's vault holds an Android PIN for the next ProvePhone
     # staff
     visual_armed: bool = False
     staff_for_visual: bool = False  # the staff PIN screen was opened from a patient's visual check

@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from kiosk.domain import BasicInfo, CardSummary, CertificateInfo, ChipFrontRecord
+from kiosk.domain import (
+    BasicInfo,
+    CardSummary,
+    CertificateInfo,
+    ChipFrontRecord,
+    CredentialCarrier,
+    PhoneCredential,
+    PhoneProof,
+)
 from kiosk.face import FaceDecision, Guidance
 from kiosk.proof import ProofStatement
 from kiosk.result import ResultFacts
@@ -39,6 +47,19 @@ class CardService(Protocol):
 
     def read_basic_info(self, pin: str, cancel: CancelToken | None = None) -> BasicInfo:
         """VERIFY the 券面事項入力補助 PIN and read the 4 basic attributes."""
+        ...
+
+
+class PhoneService(Protocol):
+    """The smartphone reader (drivers.card.phone.SmartphoneService): what is on it, and the phone's proof."""
+
+    def identify(self, cancel: CancelToken | None = None) -> PhoneCredential:
+        """The carrier on the reader (card, Android, iPhone) and Android's PIN counter; spends no try."""
+        ...
+
+    def prove(self, carrier: CredentialCarrier, message: bytes, pin: str | None = None,
+              cancel: CancelToken | None = None) -> PhoneProof:
+        """The phone's auth certificate and its signature over `message` (Android: after VERIFY of `pin`)."""
         ...
 
 

@@ -32,6 +32,8 @@ class Method(Enum):
     FACE = "face"
     PIN = "pin"
     VISUAL = "visual"
+    SMARTPHONE_ANDROID = "smartphone-android"  # the phone signed the kiosk's statement after the PIN
+    SMARTPHONE_IPHONE = "smartphone-iphone"  # the phone signed it after Face ID / Touch ID on the phone
 
 
 class Liveness(Enum):
@@ -132,7 +134,8 @@ class VisualEvidence:
 
 Evidence = FaceEvidence | PinEvidence | PinProofEvidence | VisualEvidence
 _EVIDENCE_FOR: dict[Method, tuple[type, ...]] = {
-    Method.FACE: (FaceEvidence,), Method.PIN: (PinProofEvidence, PinEvidence), Method.VISUAL: (VisualEvidence,)}
+    Method.FACE: (FaceEvidence,), Method.PIN: (PinProofEvidence, PinEvidence), Method.VISUAL: (VisualEvidence,),
+    Method.SMARTPHONE_ANDROID: (PinProofEvidence,), Method.SMARTPHONE_IPHONE: (PinProofEvidence,)}
 
 
 @dataclass(frozen=True)

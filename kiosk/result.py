@@ -157,7 +157,7 @@ def _evidence(facts: ResultFacts) -> Evidence:
         if facts.face is None:
             raise ResultNotReportable("a face reception needs the face decision")
         return face_evidence(facts.face)
-    if facts.method is Method.PIN:
+    if facts.method in {Method.PIN, Method.SMARTPHONE_ANDROID, Method.SMARTPHONE_IPHONE}:
         if facts.pin is None:
             raise ResultNotReportable("a PIN reception needs the card's signature")
         return facts.pin

@@ -21,14 +21,17 @@ from typing import Protocol
 
 from kiosk import __version__
 from kiosk.consent import ConsentCatalogue
-from kiosk.domain import CardSummary
+from kiosk.domain import CardSummary, CredentialCarrier, PhoneProof
 from kiosk.errors import (
     BackendRejected,
     BackendUnavailable,
+    CardError,
     CardNotAuthentic,
+    CardTimeout,
     ErrorCode,
     KioskError,
     OutOfService,
+    PhoneOnCardReader,
     PinWrong,
 )
 from kiosk.flow import step
@@ -51,10 +54,17 @@ from kiosk.flow_types import (
     FaceProgressed,
     FetchChallenge,
     FlowState,
+    HoldPhonePin,
+    IdentifyPhone,
     JobFailed,
+    PhoneIdentified,
+    PhonePlaced,
+    PhoneProved,
+    PhoneTaken,
     PinRejected,
     PinVerified,
     PlayVoice,
+    ProvePhone,
     ReadCard,
     ReadChipPhoto,
     RecordOutcome,
@@ -83,6 +93,7 @@ from kiosk.ports import (
     CardService,
     FaceProgress,
     FaceVerifier,
+    PhoneService,
     PreviewFrame,
     ReceptionBackend,
 )
@@ -127,6 +138,8 @@ class SessionVault:
     signature: bytes | None = field(default=None, repr=False)
     challenge_id: str = ""
     proof: ProofStatement | None = None  # what the card signed on the PIN path (kiosk-made statement)
+    phone_pin: str | None = field(default=None, repr=False)  # Android's PIN until the phone is held
+    phone_proof: PhoneProof | None = None  # the phone's certificate and signature (a phone reception)
     # Fixed when the session starts, before anything is written: the result's id and idempotency key.
     result_id: str = ""
     started_at: datetime | None = None
@@ -138,6 +151,8 @@ class SessionVault:
         self.summary = self.nonce = self.verification_b = self.chip_photo = self.signature = None
         self.challenge_id = self.result_id = ""
         self.proof = None
+        self.phone_pin = None
+        self.phone_proof = None
         self.started_at = self.last_step_end = None
         self.timings_ms = {}
         self.generation += 1
@@ -151,6 +166,9 @@ class Devices:
     backend: ReceptionBackend
     # The chip photo decoded for the staff visual check (drivers.camera.chip_photo); None: no photo shown.
     photo_preview: Callable[[bytes], PreviewFrame | None] | None = None
+    phone: PhoneService | None = None  # the smartphone reader, where the facility has one
+    # The same phone driver pointed at the card reader: tells a phone held there where to go.
+    phone_on_card_reader: PhoneService | None = None
 
 
 class Runtime:
@@ -230,6 +248,13 @@ class Runtime:
                 self._job(self._pool, t, lambda token, cancel, gen: self._check_staff(token, pin))
             case RunSelfTest(token=t):
                 self._job(self._pool, t, lambda token, cancel, gen: SelfTestDone(token, self.self_test()))
+            case HoldPhonePin(pin=pin):
+                with self._lock:
+                    self.vault.phone_pin = pin
+            case IdentifyPhone(token=t):
+                self._job(self._card, t, self._identify_phone)
+            case ProvePhone(token=t, carrier=carrier):
+                self._job(self._card, t, lambda token, cancel, gen: self._prove_phone(token, cancel, gen, carrier))
             case RecordOutcome(method=method):
                 self.counts.add(method.value)
             case CallStaff(token=t, reason=reason):
@@ -292,10 +317,61 @@ class Runtime:
             raise OutOfService("outbox disk almost full")  # before the card is touched: nothing spent
         started = self._now()
         self._store(gen, result_id=new_result_id(), started_at=started)
-        summary = self._d.card.read_summary(cancel)
+        try:
+            summary = self._d.card.read_summary(cancel)
+        except CardError as exc:
+            if not isinstance(exc, CardTimeout) and self._phone_on_card_reader(cancel):
+                raise PhoneOnCardReader("a phone answered on the card reader") from exc
+            raise
         self._store(gen, summary=summary)
         self._timed(gen, "card_read", started)
         return SummaryRead(token, summary, self._now())
+
+    def _phone_on_card_reader(self, cancel: CancelToken) -> bool:
+        """Whether what failed to read as a card on the card reader is a phone (asked without any secret)."""
+        if self._d.phone_on_card_reader is None:
+            return False
+        try:
+            return self._d.phone_on_card_reader.identify(cancel).carrier.is_phone
+        except KioskError:
+            return False
+
+    def _identify_phone(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
+        if self._d.phone is None:
+            return JobFailed(token, ErrorCode.NO_READER)
+        if not self._d.backend.delivery_health().accepting:
+            raise OutOfService("outbox disk almost full")  # before the phone is touched: nothing spent
+        started = self._now()
+        with self._lock:
+            fresh = self.vault.started_at is None and gen == self.vault.generation
+        if fresh:  # the reception starts when the phone is first read (a re-hold keeps its id and clock)
+            self._store(gen, result_id=new_result_id(), started_at=started)
+        credential = self._d.phone.identify(cancel)
+        self._timed(gen, "phone_identify", started)
+        return PhoneIdentified(token, credential.carrier, credential.auth_pin_tries)
+
+    def _prove_phone(self, token: int, cancel: CancelToken, gen: int, carrier: CredentialCarrier) -> Event | None:
+        if self._d.phone is None:
+            return JobFailed(token, ErrorCode.NO_READER)
+        started = self._now()
+        with self._lock:
+            result_id, pin = self.vault.result_id, self.vault.phone_pin
+        # The phone signs the kiosk's own statement, as the card does on its PIN path (kiosk.proof).
+        statement = self._d.backend.proof_statement(result_id, started) if result_id else None
+        if statement is None:
+            return JobFailed(token, ErrorCode.BACKEND_UNAVAILABLE)
+        if carrier is CredentialCarrier.ANDROID and pin is None:
+            return JobFailed(token, ErrorCode.PIN_FORMAT)
+        try:
+            proof = self._d.phone.prove(carrier, statement.to_bytes(),
+                                        pin if carrier is CredentialCarrier.ANDROID else None, cancel)
+        except PinWrong as exc:
+            self.last_errors.append(exc.code)
+            self._store(gen, phone_pin=None)
+            return PinRejected(token, exc.tries_left)
+        self._store(gen, phone_proof=proof, signature=proof.signature, proof=statement, phone_pin=None)
+        self._timed(gen, "phone_proof", started)
+        return PhoneProved(token, proof.auth_certificate.not_after, self._now())
 
     def _fetch_challenge(self, token: int, cancel: CancelToken, gen: int) -> Event | None:
         summary = self.vault.summary
@@ -379,7 +455,13 @@ class Runtime:
         """What this session did, typed, for kiosk.result to turn into the result (each answer once)."""
         with self._lock:
             v = self.vault
-            if v.summary is None or not v.result_id or v.started_at is None:
+            if v.summary is not None:
+                certificate = v.summary.auth_certificate.der
+            elif v.phone_proof is not None:
+                certificate = v.phone_proof.auth_certificate.der
+            else:
+                raise KioskError("no card data in the session")
+            if not v.result_id or v.started_at is None:
                 raise KioskError("no card data in the session")
             completed = self._now()
             timings = dict(v.timings_ms)
@@ -394,7 +476,8 @@ class Runtime:
                 answers.append(ScreenAnswer(shown, choice, completed, covers))
             method = plan.method
             pin: PinProofEvidence | PinEvidence | None = None
-            if method is Method.PIN and v.signature is not None:
+            if method in {Method.PIN, Method.SMARTPHONE_ANDROID, Method.SMARTPHONE_IPHONE} \
+                    and v.signature is not None:
                 if v.proof is not None:
                     pin = PinProofEvidence(v.proof.counter, v.proof.signed_at, v.signature)
                 elif v.nonce is not None:
@@ -402,7 +485,7 @@ class Runtime:
             return ResultFacts(
                 result_id=v.result_id,
                 method=method,
-                auth_certificate=v.summary.auth_certificate.der,
+                auth_certificate=certificate,
                 started_at=v.started_at,
                 completed_at=completed,
                 answers=tuple(answers),
@@ -447,6 +530,11 @@ class Runtime:
     def watch_presence(self, source: CardPresenceSource) -> None:
         """Post the source's card events until shutdown(), which unsubscribes (the source may outlive us)."""
         unsubscribe = source.subscribe(lambda reader, present: self._post(CardInserted() if present else CardTaken()))
+        self._unsubscribes.append(unsubscribe)
+
+    def watch_phone_presence(self, source: CardPresenceSource) -> None:
+        """The smartphone reader's events, as PhonePlaced / PhoneTaken (a separate source from the card's)."""
+        unsubscribe = source.subscribe(lambda reader, present: self._post(PhonePlaced() if present else PhoneTaken()))
         self._unsubscribes.append(unsubscribe)
 
     def shutdown(self) -> None:

@@ -136,12 +136,55 @@ PHASE_TEXTS: dict[Phase, tuple[str, ...]] = {
     Phase.STAFF_PIN: (QT_TRANSLATE_NOOP("kiosk", "Staff PIN"),),
     Phase.STAFF_PANEL: (QT_TRANSLATE_NOOP("kiosk", "Staff panel"),),
     Phase.STAFF_SELF_TEST: (QT_TRANSLATE_NOOP("kiosk", "Self-test"),),
+    Phase.PHONE_CHOOSE: (
+        QT_TRANSLATE_NOOP("kiosk", "Which smartphone do you use?"),
+        QT_TRANSLATE_NOOP("kiosk", "Android: enter the PIN here first. iPhone: no PIN here."),
+    ),
+    Phase.PHONE_PIN: (
+        QT_TRANSLATE_NOOP("kiosk", "Enter the 4-digit PIN of your smartphone certificate"),
+        QT_TRANSLATE_NOOP("kiosk", "Then hold your smartphone over the smartphone reader."),
+    ),
+    Phase.PHONE_HOLD: (
+        QT_TRANSLATE_NOOP("kiosk", "Hold your smartphone over the smartphone reader"),
+        QT_TRANSLATE_NOOP("kiosk", "iPhone: confirm with Face ID or Touch ID on the phone first."),
+        QT_TRANSLATE_NOOP("kiosk", "Keep it still for 1–2 seconds."),
+        # A phone with NFC off never answers, so the reader sees nothing: the only place to say it is here.
+        QT_TRANSLATE_NOOP("kiosk", "If nothing happens, turn on NFC in the phone's settings."),
+    ),
+    Phase.PHONE_READING: (
+        QT_TRANSLATE_NOOP("kiosk", "Reading your smartphone…"),
+        QT_TRANSLATE_NOOP("kiosk", "Please keep the smartphone on the reader."),
+    ),
+    Phase.PHONE_LAST_WARNING: (
+        QT_TRANSLATE_NOOP("kiosk", "This is the last PIN attempt for your smartphone"),
+        QT_TRANSLATE_NOOP(
+            "kiosk", "If the PIN is wrong once more, the certificate on your smartphone will be locked."
+        ),
+    ),
+    Phase.PHONE_PIN_WRONG: (
+        QT_TRANSLATE_NOOP("kiosk", "The PIN is not correct"),
+        QT_TRANSLATE_NOOP("kiosk", "To enter the PIN again, press Try again."),
+    ),
+    Phase.PHONE_CERT_EXPIRED: (
+        QT_TRANSLATE_NOOP("kiosk", "The certificate on your smartphone cannot be used"),
+        QT_TRANSLATE_NOOP("kiosk", "Please use your My Number card on the card reader."),
+    ),
 }
 
 _CARD_UNREADABLE = QT_TRANSLATE_NOOP("kiosk", "The card could not be read. Please place it again.")
 
 ERROR_TEXTS: dict[ErrorCode, str] = {
     ErrorCode.KIOSK_ERROR: QT_TRANSLATE_NOOP("kiosk", "Something went wrong."),
+    ErrorCode.PHONE_CERTIFICATE_EXPIRED: QT_TRANSLATE_NOOP(
+        "kiosk", "The certificate on your smartphone has expired. Please use your My Number card instead."
+    ),
+    ErrorCode.PHONE_ON_CARD_READER: QT_TRANSLATE_NOOP(
+        "kiosk", "Please hold your smartphone over the smartphone reader."
+    ),
+    ErrorCode.CARD_ON_PHONE_READER: QT_TRANSLATE_NOOP("kiosk", "Please place your My Number card on the card reader."),
+    ErrorCode.PHONE_REMOVED: QT_TRANSLATE_NOOP(
+        "kiosk", "The smartphone moved away before it was read. Please hold it again."
+    ),
     ErrorCode.TIMEOUT: QT_TRANSLATE_NOOP("kiosk", "This took too long."),
     ErrorCode.TIMED_OUT: QT_TRANSLATE_NOOP("kiosk", "There was no input for a while, so the reception was stopped."),
     ErrorCode.CANCELLED: QT_TRANSLATE_NOOP("kiosk", "The reception was cancelled."),
@@ -201,6 +244,12 @@ NOTICE_TEXTS: dict[Notice, str] = {
 RECORDED = QT_TRANSLATE_NOOP("kiosk", "Your reception has been recorded. Please take your card.")
 STAFF_WILL_CONFIRM = QT_TRANSLATE_NOOP("kiosk", "Staff will confirm your eligibility. Please wait to be called.")
 OUT_OF_SERVICE = QT_TRANSLATE_NOOP("kiosk", "This kiosk is out of service")
+# The same ends for a phone, which the patient already took back: never "please take your card".
+PHONE_DONE = QT_TRANSLATE_NOOP("kiosk", "Reception complete.")
+PHONE_RECORDED = QT_TRANSLATE_NOOP("kiosk", "Your reception has been recorded.")
+PHONE_NOT_DONE = QT_TRANSLATE_NOOP("kiosk", "The reception was not completed")
+PHONE_UNREADABLE = QT_TRANSLATE_NOOP("kiosk", "The smartphone could not be read")
+PHONE_ASK_STAFF = QT_TRANSLATE_NOOP("kiosk", "Please use your My Number card, or ask a member of staff.")
 
 # Status lines of particular screens, and the window's own chrome.
 VISUAL_ARMED = QT_TRANSLATE_NOOP("kiosk", "Staff visual check is on for the next patient.")
@@ -228,6 +277,7 @@ NAME_NEEDS_PIN = QT_TRANSLATE_NOOP("kiosk", "The chip gives the name only with t
 STAFF_PIN_TO_CONFIRM = QT_TRANSLATE_NOOP("kiosk", "Enter the staff PIN to confirm that this is the same person.")
 STAFF_PIN_TO_REJECT = QT_TRANSLATE_NOOP("kiosk", "Enter the staff PIN to record that this is not the same person.")
 CARD_LEFT = QT_TRANSLATE_NOOP("kiosk", "Your card is still on the reader!")
+PHONE_LEFT = QT_TRANSLATE_NOOP("kiosk", "Your smartphone is still on the reader!")
 TRIES_LEFT = QT_TRANSLATE_NOOP("kiosk", "Tries left: {n}")
 EXPIRY_DATE = QT_TRANSLATE_NOOP("kiosk", "Expiry date: {date}")
 SELF_TEST_RUNNING = QT_TRANSLATE_NOOP("kiosk", "Running the self-test…")
@@ -290,6 +340,9 @@ BUTTON_LABELS: dict[Intent, str] = {
     Intent.STAFF_EXIT: QT_TRANSLATE_NOOP("kiosk", "Close"),
     Intent.VISUAL_CONFIRMED: QT_TRANSLATE_NOOP("kiosk", "Same person: confirm"),
     Intent.VISUAL_REJECTED: QT_TRANSLATE_NOOP("kiosk", "Not the same person"),
+    Intent.USE_PHONE: QT_TRANSLATE_NOOP("kiosk", "Smartphone"),
+    Intent.PHONE_ANDROID: QT_TRANSLATE_NOOP("kiosk", "Android"),
+    Intent.PHONE_IPHONE: QT_TRANSLATE_NOOP("kiosk", "iPhone"),
 }
 
 # (consent kind, choice) → label
@@ -322,6 +375,9 @@ STAFF_LABELS: dict[str, str] = {
     "face": QT_TRANSLATE_NOOP("kiosk", "Face"),
     "pin": QT_TRANSLATE_NOOP("kiosk", "PIN"),
     "visual": QT_TRANSLATE_NOOP("kiosk", "Visual check"),
+    "smartphone-android": QT_TRANSLATE_NOOP("kiosk", "Smartphone (Android)"),
+    "smartphone-iphone": QT_TRANSLATE_NOOP("kiosk", "Smartphone (iPhone)"),
+    "phone_reader": QT_TRANSLATE_NOOP("kiosk", "Smartphone reader"),
     "staff_mode": QT_TRANSLATE_NOOP("kiosk", "Staff"),
 }
 

@@ -34,6 +34,12 @@ from kiosk.screen_texts import (
     NOTICE_TEXTS,
     OUT_OF_SERVICE,
     PHASE_TEXTS,
+    PHONE_ASK_STAFF,
+    PHONE_DONE,
+    PHONE_LEFT,
+    PHONE_NOT_DONE,
+    PHONE_RECORDED,
+    PHONE_UNREADABLE,
     RECORDED,
     SELF_TEST_RUNNING,
     SOUND_OFF,
@@ -117,6 +123,7 @@ class ScreenModel:
     face_progress: float = 0.0
     alarm: bool = False
     alarm_text: Text = Text(CARD_LEFT)
+    phone_picture: bool = False  # the guidance picture of where to hold the phone (the smartphone reader)
     notice: Text | None = None
     banner: Text | None = None
     call_banner: Text | None = None  # the patient's staff call: being sent, received by staff, or not delivered
@@ -144,12 +151,19 @@ def screen_model(s: FlowState) -> ScreenModel:
     if s.phase is Phase.DONE and (s.queued or s.backend_down):
         # Stored, but the verifier has not confirmed eligibility: never say "complete" (受付完了).
         title, body = RECORDED, []
+    if s.phone_session and s.phase is Phase.DONE:
+        title = PHONE_RECORDED if (s.queued or s.backend_down) else PHONE_DONE
+    if s.phone_session and s.phase is Phase.TAKE_CARD:
+        title, body = PHONE_NOT_DONE, []
+    if s.phone_session and s.phase in {Phase.READ_FAILED, Phase.UNSUPPORTED, Phase.SUBMIT_FAILED}:
+        title = PHONE_NOT_DONE if s.phase is Phase.SUBMIT_FAILED else PHONE_UNREADABLE
+        body = [PHONE_ASK_STAFF]  # the card texts say "take your card": not for a phone already taken back
     if s.phase is Phase.READ_FAILED and s.error is ErrorCode.OUT_OF_SERVICE:
         title = OUT_OF_SERVICE  # the card was fine: the kiosk cannot save a reception now
     if s.phase is Phase.VISUAL_CHECK and s.face_photo_ready:
         body = [CHIP_PHOTO_SHOWN]  # the chip's photo is on screen, beside the buttons
     texts = [Text(b) for b in body]
-    if s.error and s.phase not in {Phase.PIN_WRONG, Phase.PIN_ENTRY}:
+    if s.error and s.phase not in {Phase.PIN_WRONG, Phase.PIN_ENTRY, Phase.PHONE_PIN_WRONG, Phase.PHONE_PIN}:
         texts.insert(0, Text(ERROR_TEXTS[s.error]))
     timeout = phase_timeout(s.phase, s.settings.config.timeouts)
     model = ScreenModel(
@@ -162,8 +176,8 @@ def screen_model(s: FlowState) -> ScreenModel:
         step=_step(s),
         countdown_s=timeout if s.phase not in BUSY_PHASES else None,
         countdown_token=timer_token(s, PHASE_TIMER),
-        tries_left=s.pin_tries if s.phase in {Phase.PIN_ENTRY, Phase.PIN_WRONG, Phase.PIN_LAST_WARNING} else None,
-        keypad=s.phase in {Phase.PIN_ENTRY, Phase.STAFF_PIN},
+        tries_left=s.pin_tries if s.phase in _TRIES_SHOWN else None,
+        keypad=s.phase in {Phase.PIN_ENTRY, Phase.STAFF_PIN, Phase.PHONE_PIN},
         keypad_nonce=s.pin_entry_count,
         pin_lengths=STAFF_PIN_LENGTHS if s.phase is Phase.STAFF_PIN else (PIN_LENGTH, PIN_LENGTH),
         camera=s.phase is Phase.FACE_CAPTURE,
@@ -174,6 +188,8 @@ def screen_model(s: FlowState) -> ScreenModel:
         face_box=s.face_box if s.phase is Phase.FACE_CAPTURE else None,
         face_progress=s.face_progress,
         alarm=s.alarm and s.phase in CARD_OUT_PHASES,
+        alarm_text=Text(PHONE_LEFT if s.phone_session else CARD_LEFT),
+        phone_picture=s.phase in {Phase.PHONE_HOLD, Phase.PHONE_READING, Phase.PHONE_PIN},
         notice=Text(NOTICE_TEXTS[s.notice]) if s.notice and s.phase is Phase.ATTRACT else None,
         banner=Text(VISUAL_ARMED) if s.visual_armed and s.phase is Phase.ATTRACT else None,
         call_banner=Text(STAFF_CALL_TEXTS[s.staff_call]) if s.staff_call and s.phase is not Phase.ATTRACT else None,
@@ -198,6 +214,10 @@ def screen_model(s: FlowState) -> ScreenModel:
     return model
 
 
+_TRIES_SHOWN = frozenset({Phase.PIN_ENTRY, Phase.PIN_WRONG, Phase.PIN_LAST_WARNING, Phase.PHONE_PIN,
+                          Phase.PHONE_PIN_WRONG, Phase.PHONE_LAST_WARNING})
+
+
 def _step(s: FlowState) -> tuple[int, int] | None:
     if s.phase is Phase.READING:
         return (1, 2) if s.summary is None else (2, 2)
@@ -207,7 +227,9 @@ def _step(s: FlowState) -> tuple[int, int] | None:
 
 
 def _extra_body(s: FlowState) -> tuple[Text, ...]:
-    if s.phase in {Phase.PIN_ENTRY, Phase.PIN_WRONG} and s.pin_tries is not None:
+    if s.phase is Phase.PHONE_PIN and s.error is ErrorCode.PIN_FORMAT:
+        return (Text(ERROR_TEXTS[ErrorCode.PIN_FORMAT]),)  # the phone's counter is read once it is held
+    if s.phase in {Phase.PIN_ENTRY, Phase.PIN_WRONG, Phase.PHONE_PIN_WRONG} and s.pin_tries is not None:
         extra = [Text(TRIES_LEFT, (("n", str(s.pin_tries)),))]
         if s.phase is Phase.PIN_ENTRY and s.error is ErrorCode.PIN_FORMAT:
             extra.append(Text(ERROR_TEXTS[ErrorCode.PIN_FORMAT]))

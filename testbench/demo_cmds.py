@@ -100,7 +100,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for name, about in catalogue.items():
             print(f"{name:30} {about}")
         return 0
-    names = list(catalogue) if args.scenario == "all" else [args.scenario]
+    names = list(catalogue) if args.scenario == "all" else args.scenario.split(",")  # one bench for several
     unknown = [n for n in names if n not in catalogue]
     if unknown:
         print(f"unknown scenario {unknown[0]!r}; try --list", file=sys.stderr)
@@ -150,7 +150,8 @@ def _demo_headless(names: list[str], as_json: bool, screenshots: Path | None, *,
             finally:
                 player.close()
             results.append({"scenario": name, "about": scenario.about, "devices": "fake" if fake else "real",
-                            "error": error, "lines": [vars(line) for line in player.transcript]})  # fmt: skip
+                            "error": error, "lines": [vars(line) for line in player.transcript],
+                            "marks": [{"t_ms": t, "action": what} for t, what in player.marks]})  # fmt: skip
     finally:
         if bench is not None:
             bench.close()

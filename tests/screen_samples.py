@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kiosk.config import DeviceSettings
+from kiosk.domain import CredentialCarrier
 from kiosk.errors import ErrorCode
 from kiosk.face import Guidance
 from kiosk.flow_types import (
@@ -19,11 +21,14 @@ from kiosk.flow_types import (
 )
 from kiosk.ports import FaceBox
 from kiosk.reception import Method
-from tests.unit.flow_harness import FlowDriver, summary
+from tests.unit.flow_harness import FlowDriver, summary, with_config
+
+PHONE_CONFIG = with_config(devices=DeviceSettings(reader="Virtual PCD 00 00", phone_reader="Virtual PCD 00 01"))
 
 
 def sample_states() -> dict[str, FlowState]:
     base = FlowDriver.new().state
+    phone = FlowDriver.new(PHONE_CONFIG).state
     card = summary(days_left=40)
     s = replace(base, summary=card, pin_tries=3, card_present=True, timers=(("phase", 7),))
     report = SelfTestReport(
@@ -86,5 +91,17 @@ def sample_states() -> dict[str, FlowState]:
         "staff_pin": replace(base, phase=Phase.STAFF_PIN, staff_message=Notice.STAFF_PIN_WRONG, staff_tries_left=3),
         "staff_panel": replace(base, phase=Phase.STAFF_PANEL),
         "staff_self_test": replace(base, phase=Phase.STAFF_SELF_TEST, self_test=report),
+        "attract_phone": phone,
+        "phone_choose": replace(phone, phase=Phase.PHONE_CHOOSE, phone_session=True),
+        "phone_pin": replace(phone, phase=Phase.PHONE_PIN, phone_session=True, carrier=CredentialCarrier.ANDROID,
+                             pin_entry_count=1),
+        "phone_hold": replace(phone, phase=Phase.PHONE_HOLD, phone_session=True, carrier=CredentialCarrier.IPHONE),
+        "phone_reading": replace(phone, phase=Phase.PHONE_READING, phone_session=True, job=11, phone_present=True),
+        "phone_last_warning": replace(phone, phase=Phase.PHONE_LAST_WARNING, phone_session=True, pin_tries=1,
+                                      carrier=CredentialCarrier.ANDROID),
+        "phone_pin_wrong": replace(phone, phase=Phase.PHONE_PIN_WRONG, phone_session=True, pin_tries=2,
+                                   carrier=CredentialCarrier.ANDROID, error=ErrorCode.PIN_WRONG),
+        "phone_cert_expired": replace(phone, phase=Phase.PHONE_CERT_EXPIRED, phone_session=True,
+                                      error=ErrorCode.PHONE_CERTIFICATE_EXPIRED),
     }
     return out

@@ -20,6 +20,7 @@ from ui.screens.attract import AttractScreen
 from ui.screens.base import Screen
 from ui.screens.consent import ConsentScreen
 from ui.screens.face_capture import FaceCaptureScreen
+from ui.screens.phone import PhoneHoldScreen
 from ui.screens.pin_entry import PinEntryScreen
 from ui.screens.staff import StaffScreen
 from ui.theme import KIOSK_SIZE, stylesheet
@@ -29,6 +30,9 @@ from ui.widgets.countdown import Countdown
 PAGE_FOR_SCREEN = {
     "attract": "attract",
     "pin_entry": "pin",
+    "phone_pin": "pin",
+    "phone_hold": "phone",
+    "phone_reading": "phone",
     "staff_pin": "staff_pin",
     "face_capture": "face",
     "consent": "consent",
@@ -59,6 +63,7 @@ class MainWindow(QWidget):
             "attract": AttractScreen(catalogue),
             "message": Screen(catalogue),
             "pin": PinEntryScreen(catalogue),
+            "phone": PhoneHoldScreen(catalogue),
             "staff_pin": PinEntryScreen(catalogue, staff=True),
             "face": FaceCaptureScreen(catalogue),
             "consent": ConsentScreen(catalogue),

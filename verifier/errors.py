@@ -33,6 +33,8 @@ CODES: dict[str, tuple[int, str]] = {
     "certificate_signature_invalid": (422, "the auth certificate's signature does not verify (tampered)"),
     "certificate_not_yet_valid": (422, "the auth certificate is not valid yet"),
     "certificate_expired": (422, "the auth certificate expired more than 3 months ago"),
+    "phone_certificate_expired": (422, "the smartphone's certificate expired (no grace period for a phone)"),
+    "certificate_wrong_carrier": (422, "a phone method with a card certificate, or the other way round"),
     "certificate_revoked": (422, "the auth certificate is on the CRL"),
     "certificate_revocation_unknown": (422, "no CRL is configured for the issuing root"),
     "challenge_unknown": (422, "the PIN-path challenge was not issued to this kiosk"),

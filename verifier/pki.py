@@ -38,6 +38,7 @@ class CheckedCertificate:
     not_after: datetime
     status: str  # "valid" | "grace" (expired at most GRACE_MONTHS ago: eligibility only)
     public_key: rsa.RSAPublicKey
+    phone: bool = False  # chained to a smartphone root (スマホ用電子証明書), not to the card's
 
     def verify_card_signature(self, signature: bytes, challenge: bytes) -> bool:
         """The card signs DigestInfo(SHA-256(challenge)) with PKCS#1 v1.5 padding."""
@@ -59,9 +60,11 @@ class TrustStore:
 
     def __init__(
         self, roots: Iterable[x509.Certificate], crls: Iterable[x509.CertificateRevocationList] = (),
-        *, require_crl: bool = True,
+        *, require_crl: bool = True, phone_roots: Iterable[x509.Certificate] = (),
     ) -> None:
-        self.roots = tuple(roots)
+        phone = tuple(phone_roots)
+        self.roots = (*tuple(roots), *phone)
+        self._phone_roots = frozenset(_fingerprint(r) for r in phone)
         self.require_crl = require_crl
         self._crls: dict[bytes, x509.CertificateRevocationList] = {}
         self.add_crls(crls)
@@ -73,11 +76,12 @@ class TrustStore:
         self._next_refresh = 0.0
 
     @classmethod
-    def from_files(cls, roots: Iterable[Path], crls: Iterable[Path] = (), *, require_crl: bool = True) -> TrustStore:
+    def from_files(cls, roots: Iterable[Path], crls: Iterable[Path] = (), *, require_crl: bool = True,
+                   phone_roots: Iterable[Path] = ()) -> TrustStore:
         """Roots and CRL files; the CRL files are read again when they change (checked every `crl_refresh_s`)."""
         crl_files = tuple(crls)
         store = cls([_load_cert(p.read_bytes()) for p in roots], [_load_crl(p.read_bytes()) for p in crl_files],
-                    require_crl=require_crl)
+                    require_crl=require_crl, phone_roots=[_load_cert(p.read_bytes()) for p in phone_roots])
         store._crl_files = crl_files
         store._crl_stamps = tuple(p.stat().st_mtime for p in crl_files)
         return store
@@ -103,11 +107,18 @@ class TrustStore:
         except (OSError, ValueError):
             log.warning("CRL files could not be read again; keeping the ones loaded")
 
-    def check(self, der: bytes, now: datetime | None = None, grace_months: int = GRACE_MONTHS) -> CheckedCertificate:
+    def check(self, der: bytes, now: datetime | None = None, grace_months: int = GRACE_MONTHS, *,
+              phone: bool = False) -> CheckedCertificate:
+        """`phone`: the certificate must come from a smartphone root, and it has no grace (it lapses with the
+        card's certificate); otherwise it must come from a card root."""
         now = now or datetime.now(UTC)
         self._refresh_crls()
         chained = self._chain(der)
         cert = chained.cert
+        if (_fingerprint(chained.root) in self._phone_roots) != phone:
+            raise Refused("certificate_wrong_carrier", "phone method with a card certificate, or the reverse")
+        if phone and now > cert.not_valid_after_utc:
+            raise Refused("phone_certificate_expired", "the phone's certificate expired; a phone has no grace")
         if now < cert.not_valid_before_utc:
             raise Refused("certificate_not_yet_valid", "the certificate is not valid yet")
         status = "valid"
@@ -127,7 +138,8 @@ class TrustStore:
         cns = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
         if not cns:
             raise Refused("certificate_malformed", "no subject CN")
-        return CheckedCertificate(str(cns[0].value), cert.serial_number, cert.not_valid_after_utc, status, key)
+        return CheckedCertificate(str(cns[0].value), cert.serial_number, cert.not_valid_after_utc, status, key,
+                                  phone)
 
     def _chain(self, der: bytes) -> _Chained:
         digest = hashlib.sha256(der).digest()

@@ -33,7 +33,8 @@ from typing import Any
 
 from verifier.ratelimit import Rate
 
-METHODS = frozenset({"face", "pin", "visual"})
+PHONE_METHODS = frozenset({"smartphone-android", "smartphone-iphone"})
+METHODS = frozenset({"face", "pin", "visual"}) | PHONE_METHODS
 
 
 @dataclass(frozen=True)

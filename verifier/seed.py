@@ -78,6 +78,9 @@ def seed_profiles(store: Store, profiles: Path, today: date | None = None) -> li
     today = today or date.today()
     files = [profiles / "profile.json"] if (profiles / "profile.json").exists() else \
         sorted(profiles.glob("*/profile.json"))
+    # Virtual phones (testbench.virtualcard.phone) write phone.json; their holder is seeded like a card's.
+    files += [profiles / "phone.json"] if (profiles / "phone.json").exists() else \
+        sorted([*profiles.glob("*/phone.json"), *profiles.glob("*/*/phone.json")])
     seeded = []
     for path in files:
         profile = json.loads(path.read_text(encoding="utf-8"))

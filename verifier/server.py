@@ -33,7 +33,10 @@ def trust_from_pki_dir(pki: Path, require_crl: bool = True) -> TrustStore:
     roots = sorted(pki.glob("auth_root_g*.der"))
     if not roots:
         raise FileNotFoundError(f"no auth_root_g*.der in {pki}")
-    return TrustStore.from_files(roots, sorted(pki.glob("auth_crl_g*.der")), require_crl=require_crl)
+    # The separate roots of smartphone certificates (スマホ用電子証明書), with their CRLs, where present.
+    crls = [*sorted(pki.glob("auth_crl_g*.der")), *sorted(pki.glob("phone_auth_crl*.der"))]
+    return TrustStore.from_files(roots, crls, require_crl=require_crl,
+                                 phone_roots=sorted(pki.glob("phone_auth_root*.der")))
 
 
 def build_verifier(db_url: str, trust: TrustStore, face_dir: Path | None = None,

@@ -41,7 +41,7 @@ from verifier.audit import AuditLog
 from verifier.errors import Refused
 from verifier.limits import loads_strict, rfc3339
 from verifier.pki import CheckedCertificate, TrustStore
-from verifier.policy import Policy
+from verifier.policy import PHONE_METHODS, Policy
 from verifier.store import ReceptionRow, Store, parse_utc, utc_text
 from verifier.watched_folder import FolderPolicy
 
@@ -295,8 +295,9 @@ class Verifier:
         method = result["method"]
         if method not in self.policy.allowed_methods:
             raise Refused("method_not_allowed", f"the verifier's policy does not accept {method}")
+        phone = method in PHONE_METHODS  # the phone's own roots, and no grace for its certificate
         cert = self.trust.check(judge.b64(result["auth_certificate"], "certificate_malformed"), now,
-                                self.policy.grace_months)
+                                self.policy.grace_months, phone=phone)
         if result["registration_request"] and method not in ("pin", "face"):
             # As on the official readers: 保険証利用登録 with the card's PIN or a face match against its chip
             # photo — never on a staff visual check alone.
@@ -304,7 +305,7 @@ class Verifier:
         if method == "face":
             judge.check_face(self.policy, result["evidence"])
         with self.store.transaction() as conn:
-            if method == "pin":
+            if method == "pin" or phone:  # the phone signed the kiosk's statement, as the card's PIN path
                 timing = judge.check_pin(self.store, self.policy, conn, result, cert, now)
             else:
                 timing = judge.unsigned_timing(self.policy, datetime.fromisoformat(result["completed_at"]), now)

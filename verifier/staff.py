@@ -7,6 +7,7 @@ They show no insurance details or names: staff find those in the clinic software
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -18,7 +19,9 @@ from verifier.facexml import JST
 from verifier.staff_calls import StaffCall
 from verifier.store import ReceptionRow, parse_utc
 
-METHOD = {"face": "顔認証 / face", "pin": "暗証番号 / PIN", "visual": "目視 / visual"}
+METHOD = {"face": "顔認証 / face", "pin": "暗証番号 / PIN", "visual": "目視 / visual",
+          "smartphone-android": "スマホ(Android) / smartphone (Android)",
+          "smartphone-iphone": "スマホ(iPhone) / smartphone (iPhone)"}
 VALIDITY = {"1": "有効 / valid", "2": "無効 / invalid", "3": "無効(新資格あり) / newer exists",
             "4": "該当なし / none", "5": "複数該当 / multiple", "6": "有効(未登録) / valid-unregistered"}
 ITEM = {"limit_application": "限度額", "diagnosis": "診療", "pharmacists": "薬剤", "operation": "手術",
@@ -41,7 +44,9 @@ _TEMPLATE = """<!doctype html>
 <form method="post" action="/staff/logout" style="float:right">{{ user }}
  <input type="hidden" name="csrf" value="{{ csrf }}"><button type="submit">ログアウト / sign out</button></form>
 <h1>本日の受付 / Today's receptions</h1>
-<p class="sub">{{ day }} — {{ rows|length }} 件 / receptions</p>
+<p class="sub">{{ day }} — {{ rows|length }} 件 / receptions{% if counts %} ({% for label, n in counts %}
+{{- label }}: {{ n }}{{ "、" if not loop.last }}{% endfor %}){% endif %}</p>
+<p class="sub" id="phone-count">スマホ / smartphone: {{ phone_count }} 件</p>
 {% if calls %}<h2 class="bad">職員の呼び出し / Staff calls</h2>
 <table class="refused"><thead><tr><th>時刻 / time</th><th>端末 / kiosk</th><th>画面 / screen</th></tr></thead><tbody>
 {% for c in calls %}<tr><td>{{ c.time }}</td><td>{{ c.kiosk }}</td><td>{{ c.reason }}</td></tr>{% endfor %}
@@ -136,5 +141,9 @@ def render(receptions: Sequence[ReceptionRow], now: datetime, refused: Sequence[
                  "accepted": _jst(f["accepted_at"])} for f in refused]
     calls = [{"time": c.at.astimezone(JST).strftime("%H:%M:%S"), "kiosk": c.kiosk_id, "reason": c.reason}
              for c in staff_calls]
-    return _page.render(rows=rows, day=now.astimezone(JST).strftime("%Y-%m-%d"), refused=refusals, user=user,
+    by_method = Counter(r.method for r in receptions)
+    counts = [(METHOD.get(m, m), n) for m, n in sorted(by_method.items())]
+    phone_count = sum(n for m, n in by_method.items() if m.startswith("smartphone-"))
+    return _page.render(rows=rows, counts=counts, phone_count=phone_count,
+                        day=now.astimezone(JST).strftime("%Y-%m-%d"), refused=refusals, user=user,
                         csrf=csrf, open_refusals=sum(1 for f in refusals if not f["accepted"]), calls=calls)

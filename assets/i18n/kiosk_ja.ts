@@ -728,6 +728,124 @@
         <translation>内部エラー（端末のログを参照）</translation>
         <source>Face models</source>
         <translation>顔認証モデル</translation>
+        <source>Which smartphone do you use?</source>
+        <translation>お使いのスマートフォンを選んでください</translation>
+    </message>
+    <message>
+        <source>Android: enter the PIN here first. iPhone: no PIN here.</source>
+        <translation>Android:先にこの画面で暗証番号を入力します。iPhone:ここでの暗証番号の入力は不要です。</translation>
+    </message>
+    <message>
+        <source>Enter the 4-digit PIN of your smartphone certificate</source>
+        <translation>スマートフォンの電子証明書の暗証番号(数字4桁)を入力してください</translation>
+    </message>
+    <message>
+        <source>Then hold your smartphone over the smartphone reader.</source>
+        <translation>そのあと、スマートフォンをスマートフォン用の読み取り機にかざしてください。</translation>
+    </message>
+    <message>
+        <source>Hold your smartphone over the smartphone reader</source>
+        <translation>スマートフォンをスマートフォン用の読み取り機にかざしてください</translation>
+    </message>
+    <message>
+        <source>iPhone: confirm with Face ID or Touch ID on the phone first.</source>
+        <translation>iPhoneの方は、先にiPhoneでFace IDまたはTouch IDによる認証をしてください。</translation>
+    </message>
+    <message>
+        <source>Keep it still for 1–2 seconds.</source>
+        <translation>1〜2秒そのままにしてください。</translation>
+    </message>
+    <message>
+        <source>Reading your smartphone…</source>
+        <translation>スマートフォンを読み取っています…</translation>
+    </message>
+    <message>
+        <source>Please keep the smartphone on the reader.</source>
+        <translation>スマートフォンを読み取り機から離さないでください。</translation>
+    </message>
+    <message>
+        <source>This is the last PIN attempt for your smartphone</source>
+        <translation>スマートフォンの暗証番号を入力できるのは、あと1回です</translation>
+    </message>
+    <message>
+        <source>If the PIN is wrong once more, the certificate on your smartphone will be locked.</source>
+        <translation>もう一度間違えると、スマートフォンの電子証明書がロックされます。</translation>
+    </message>
+    <message>
+        <source>The certificate on your smartphone cannot be used</source>
+        <translation>スマートフォンの電子証明書は使えません</translation>
+    </message>
+    <message>
+        <source>Please use your My Number card on the card reader.</source>
+        <translation>マイナンバーカードをカード読み取り機でお使いください。</translation>
+    </message>
+    <message>
+        <source>The certificate on your smartphone has expired. Please use your My Number card instead.</source>
+        <translation>スマートフォンの電子証明書の有効期限が切れています。マイナンバーカードをお使いください。</translation>
+    </message>
+    <message>
+        <source>Please hold your smartphone over the smartphone reader.</source>
+        <translation>スマートフォンはスマートフォン用の読み取り機にかざしてください。</translation>
+    </message>
+    <message>
+        <source>Please place your My Number card on the card reader.</source>
+        <translation>マイナンバーカードはカード読み取り機に置いてください。</translation>
+    </message>
+    <message>
+        <source>The smartphone moved away before it was read. Please hold it again.</source>
+        <translation>読み取りの途中でスマートフォンが離れました。もう一度かざしてください。</translation>
+    </message>
+    <message>
+        <source>Your smartphone is still on the reader!</source>
+        <translation>スマートフォンが読み取り機に置いたままです!</translation>
+    </message>
+    <message>
+        <source>Smartphone</source>
+        <translation>スマートフォン</translation>
+    </message>
+    <message>
+        <source>Android</source>
+        <translation>Android</translation>
+    </message>
+    <message>
+        <source>iPhone</source>
+        <translation>iPhone</translation>
+    </message>
+    <message>
+        <source>Smartphone (Android)</source>
+        <translation>スマートフォン(Android)</translation>
+    </message>
+    <message>
+        <source>Smartphone (iPhone)</source>
+        <translation>スマートフォン(iPhone)</translation>
+    </message>
+    <message>
+        <source>Smartphone reader</source>
+        <translation>スマートフォン用読み取り機</translation>
+    </message>
+    <message>
+        <source>Reception complete.</source>
+        <translation>受付が完了しました。</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded.</source>
+        <translation>受付内容を記録しました。</translation>
+    </message>
+    <message>
+        <source>The reception was not completed</source>
+        <translation>受付は完了していません</translation>
+    </message>
+    <message>
+        <source>The smartphone could not be read</source>
+        <translation>スマートフォンを読み取れませんでした</translation>
+    </message>
+    <message>
+        <source>Please use your My Number card, or ask a member of staff.</source>
+        <translation>マイナンバーカードをお使いいただくか、職員にお声がけください。</translation>
+    </message>
+    <message>
+        <source>If nothing happens, turn on NFC in the phone's settings.</source>
+        <translation>反応がない場合は、スマートフォンの設定でNFCをオンにしてください。</translation>
     </message>
 </context>
 </TS>

@@ -728,6 +728,124 @@
         <translation>내부 오류(단말 로그 참조)</translation>
         <source>Face models</source>
         <translation>얼굴 인증 모델</translation>
+        <source>Which smartphone do you use?</source>
+        <translation>사용하시는 스마트폰을 선택해 주세요</translation>
+    </message>
+    <message>
+        <source>Android: enter the PIN here first. iPhone: no PIN here.</source>
+        <translation>Android: 먼저 여기에서 비밀번호를 입력합니다. iPhone: 여기에서 비밀번호를 입력하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Enter the 4-digit PIN of your smartphone certificate</source>
+        <translation>스마트폰 전자증명서의 4자리 비밀번호를 입력해 주세요</translation>
+    </message>
+    <message>
+        <source>Then hold your smartphone over the smartphone reader.</source>
+        <translation>그다음 스마트폰을 스마트폰용 리더기에 대 주세요.</translation>
+    </message>
+    <message>
+        <source>Hold your smartphone over the smartphone reader</source>
+        <translation>스마트폰을 스마트폰용 리더기에 대 주세요</translation>
+    </message>
+    <message>
+        <source>iPhone: confirm with Face ID or Touch ID on the phone first.</source>
+        <translation>iPhone은 먼저 휴대폰에서 Face ID 또는 Touch ID로 인증해 주세요.</translation>
+    </message>
+    <message>
+        <source>Keep it still for 1–2 seconds.</source>
+        <translation>1~2초 동안 그대로 두세요.</translation>
+    </message>
+    <message>
+        <source>Reading your smartphone…</source>
+        <translation>스마트폰을 읽고 있습니다…</translation>
+    </message>
+    <message>
+        <source>Please keep the smartphone on the reader.</source>
+        <translation>스마트폰을 리더기에서 떼지 마세요.</translation>
+    </message>
+    <message>
+        <source>This is the last PIN attempt for your smartphone</source>
+        <translation>스마트폰 비밀번호 입력은 마지막 1회입니다</translation>
+    </message>
+    <message>
+        <source>If the PIN is wrong once more, the certificate on your smartphone will be locked.</source>
+        <translation>한 번 더 틀리면 스마트폰의 전자증명서가 잠깁니다.</translation>
+    </message>
+    <message>
+        <source>The certificate on your smartphone cannot be used</source>
+        <translation>스마트폰의 전자증명서를 사용할 수 없습니다</translation>
+    </message>
+    <message>
+        <source>Please use your My Number card on the card reader.</source>
+        <translation>마이넘버카드를 카드 리더기에서 사용해 주세요.</translation>
+    </message>
+    <message>
+        <source>The certificate on your smartphone has expired. Please use your My Number card instead.</source>
+        <translation>스마트폰의 전자증명서 유효기간이 지났습니다. 마이넘버카드를 사용해 주세요.</translation>
+    </message>
+    <message>
+        <source>Please hold your smartphone over the smartphone reader.</source>
+        <translation>스마트폰은 스마트폰용 리더기에 대 주세요.</translation>
+    </message>
+    <message>
+        <source>Please place your My Number card on the card reader.</source>
+        <translation>마이넘버카드는 카드 리더기에 올려 주세요.</translation>
+    </message>
+    <message>
+        <source>The smartphone moved away before it was read. Please hold it again.</source>
+        <translation>읽는 도중에 스마트폰이 떨어졌습니다. 다시 대 주세요.</translation>
+    </message>
+    <message>
+        <source>Your smartphone is still on the reader!</source>
+        <translation>스마트폰이 아직 리더기 위에 있습니다!</translation>
+    </message>
+    <message>
+        <source>Smartphone</source>
+        <translation>스마트폰</translation>
+    </message>
+    <message>
+        <source>Android</source>
+        <translation>Android</translation>
+    </message>
+    <message>
+        <source>iPhone</source>
+        <translation>iPhone</translation>
+    </message>
+    <message>
+        <source>Smartphone (Android)</source>
+        <translation>스마트폰(Android)</translation>
+    </message>
+    <message>
+        <source>Smartphone (iPhone)</source>
+        <translation>스마트폰(iPhone)</translation>
+    </message>
+    <message>
+        <source>Smartphone reader</source>
+        <translation>스마트폰용 리더기</translation>
+    </message>
+    <message>
+        <source>Reception complete.</source>
+        <translation>접수가 완료되었습니다.</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded.</source>
+        <translation>접수 내용이 기록되었습니다.</translation>
+    </message>
+    <message>
+        <source>The reception was not completed</source>
+        <translation>접수가 완료되지 않았습니다</translation>
+    </message>
+    <message>
+        <source>The smartphone could not be read</source>
+        <translation>스마트폰을 읽을 수 없었습니다</translation>
+    </message>
+    <message>
+        <source>Please use your My Number card, or ask a member of staff.</source>
+        <translation>마이넘버카드를 사용하시거나 직원에게 문의해 주세요.</translation>
+    </message>
+    <message>
+        <source>If nothing happens, turn on NFC in the phone's settings.</source>
+        <translation>반응이 없으면 스마트폰 설정에서 NFC를 켜 주세요.</translation>
     </message>
 </context>
 </TS>

@@ -728,6 +728,124 @@
         <translation>内部错误（请查看终端日志）</translation>
         <source>Face models</source>
         <translation>人脸识别模型</translation>
+        <source>Which smartphone do you use?</source>
+        <translation>请选择您使用的智能手机</translation>
+    </message>
+    <message>
+        <source>Android: enter the PIN here first. iPhone: no PIN here.</source>
+        <translation>Android:请先在此输入密码。iPhone:无需在此输入密码。</translation>
+    </message>
+    <message>
+        <source>Enter the 4-digit PIN of your smartphone certificate</source>
+        <translation>请输入智能手机电子证书的4位数密码</translation>
+    </message>
+    <message>
+        <source>Then hold your smartphone over the smartphone reader.</source>
+        <translation>然后请将智能手机放在智能手机读取器上。</translation>
+    </message>
+    <message>
+        <source>Hold your smartphone over the smartphone reader</source>
+        <translation>请将智能手机放在智能手机读取器上</translation>
+    </message>
+    <message>
+        <source>iPhone: confirm with Face ID or Touch ID on the phone first.</source>
+        <translation>iPhone用户请先在手机上用面容ID或触控ID进行验证。</translation>
+    </message>
+    <message>
+        <source>Keep it still for 1–2 seconds.</source>
+        <translation>请保持不动1至2秒。</translation>
+    </message>
+    <message>
+        <source>Reading your smartphone…</source>
+        <translation>正在读取智能手机…</translation>
+    </message>
+    <message>
+        <source>Please keep the smartphone on the reader.</source>
+        <translation>请不要将智能手机从读取器上移开。</translation>
+    </message>
+    <message>
+        <source>This is the last PIN attempt for your smartphone</source>
+        <translation>智能手机密码只剩最后一次输入机会</translation>
+    </message>
+    <message>
+        <source>If the PIN is wrong once more, the certificate on your smartphone will be locked.</source>
+        <translation>如果再输错一次,智能手机上的电子证书将被锁定。</translation>
+    </message>
+    <message>
+        <source>The certificate on your smartphone cannot be used</source>
+        <translation>智能手机上的电子证书无法使用</translation>
+    </message>
+    <message>
+        <source>Please use your My Number card on the card reader.</source>
+        <translation>请在卡片读取器上使用个人编号卡。</translation>
+    </message>
+    <message>
+        <source>The certificate on your smartphone has expired. Please use your My Number card instead.</source>
+        <translation>智能手机上的电子证书已过期。请改用个人编号卡。</translation>
+    </message>
+    <message>
+        <source>Please hold your smartphone over the smartphone reader.</source>
+        <translation>请将智能手机放在智能手机专用读取器上。</translation>
+    </message>
+    <message>
+        <source>Please place your My Number card on the card reader.</source>
+        <translation>请将个人编号卡放在卡片读取器上。</translation>
+    </message>
+    <message>
+        <source>The smartphone moved away before it was read. Please hold it again.</source>
+        <translation>读取过程中智能手机离开了读取器。请再放一次。</translation>
+    </message>
+    <message>
+        <source>Your smartphone is still on the reader!</source>
+        <translation>您的智能手机还在读取器上!</translation>
+    </message>
+    <message>
+        <source>Smartphone</source>
+        <translation>智能手机</translation>
+    </message>
+    <message>
+        <source>Android</source>
+        <translation>Android</translation>
+    </message>
+    <message>
+        <source>iPhone</source>
+        <translation>iPhone</translation>
+    </message>
+    <message>
+        <source>Smartphone (Android)</source>
+        <translation>智能手机(Android)</translation>
+    </message>
+    <message>
+        <source>Smartphone (iPhone)</source>
+        <translation>智能手机(iPhone)</translation>
+    </message>
+    <message>
+        <source>Smartphone reader</source>
+        <translation>智能手机读取器</translation>
+    </message>
+    <message>
+        <source>Reception complete.</source>
+        <translation>受理已完成。</translation>
+    </message>
+    <message>
+        <source>Your reception has been recorded.</source>
+        <translation>您的受理内容已记录。</translation>
+    </message>
+    <message>
+        <source>The reception was not completed</source>
+        <translation>受理未完成</translation>
+    </message>
+    <message>
+        <source>The smartphone could not be read</source>
+        <translation>无法读取智能手机</translation>
+    </message>
+    <message>
+        <source>Please use your My Number card, or ask a member of staff.</source>
+        <translation>请使用个人编号卡,或咨询工作人员。</translation>
+    </message>
+    <message>
+        <source>If nothing happens, turn on NFC in the phone's settings.</source>
+        <translation>如果没有反应,请在手机设置中开启NFC。</translation>
     </message>
 </context>
 </TS>

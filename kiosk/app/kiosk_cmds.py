@@ -66,6 +66,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     writer = MetricsWriter(metrics, Path(config.devices.data_dir), kiosk.runtime.counts.snapshot).start()
     warm_up.start()  # the attract screen is up: load the face models off the GUI thread before a patient comes
     kiosk.runtime.watch_presence(presence)
+    phone_presence = wiring.phone_presence_source(config)
+    if phone_presence is not None:  # presence on either reader starts a reception
+        kiosk.runtime.watch_phone_presence(phone_presence)
     _watch_while_idle(kiosk, watch, out_of_service, full_screen)
     heartbeat = start_heartbeat(watchdog.interval_s, watchdog.beat) if watchdog.enabled else None
     try:

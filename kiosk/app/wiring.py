@@ -48,9 +48,10 @@ class RealDevices:
     """Everything `build_devices` made, with what must be stopped when the kiosk closes."""
 
     def __init__(self, devices: Devices, presence: PcscPresenceSource, probes: dict[str, Probe],
-                 client: BackendClient, warm_up: ModelWarmUp) -> None:
+                 client: BackendClient, warm_up: ModelWarmUp, phone_presence: PcscPresenceSource | None = None) -> None:
         self.devices, self.presence, self.probes, self.client = devices, presence, probes, client
         self.warm_up = warm_up  # start() it once the attract screen is up
+        self.phone_presence = phone_presence  # the smartphone reader's events, where one is configured
 
     def close(self) -> None:
         self.client.stop()
@@ -64,6 +65,7 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
     from drivers.backend.reception_backend import VerifierReceptionBackend
     from drivers.camera.chip_photo import chip_photo_preview
     from drivers.card.pcsc import PcscPresenceSource, reader_status
+    from drivers.card.phone import SmartphoneService
     from drivers.card.service import MyNumberCardService, load_issuer_keys
     from drivers.cardface.scanner import DocumentCameraFrontReader
     from drivers.face.verifier import LiveFaceVerifier
@@ -115,11 +117,27 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
         "quarantine": guarded(quarantine),
         "disk": disk_probe(data_dir),
     }
-    devices = Devices(card=gate, scanner=gate, face=face, backend=backend, photo_preview=chip_photo_preview)
-    return RealDevices(devices, PcscPresenceSource(settings.reader or None), probes, client, warm_up)
+    phone = SmartphoneService(settings.phone_reader) if settings.phone_reader else None
+    if settings.phone_reader:
+        probes["phone_reader"] = guarded(lambda: reader_status(settings.phone_reader))
+    devices = Devices(card=gate, scanner=gate, face=face, backend=backend, photo_preview=chip_photo_preview,
+                      phone=phone,
+                      # a phone held on the card reader is recognised there and the patient told where to go
+                      phone_on_card_reader=SmartphoneService(settings.reader or None))
+    phone_presence = PcscPresenceSource(settings.phone_reader) if settings.phone_reader else None
+    return RealDevices(devices, PcscPresenceSource(settings.reader or None), probes, client, warm_up,
+                       phone_presence)
 
 
 def build_devices(config: KioskConfig) -> tuple[Devices, PcscPresenceSource, dict[str, Probe], ModelWarmUp]:
     """What `myna-kiosk run` asks for (the backend client keeps running until the process ends)."""
     real = build_real_devices(config)
     return real.devices, real.presence, real.probes, real.warm_up
+
+
+def phone_presence_source(config: KioskConfig) -> PcscPresenceSource | None:
+    """The smartphone reader's presence events (a second PC/SC reader), or None without one."""
+    from drivers.card.pcsc import PcscPresenceSource
+
+    reader = config.devices.phone_reader
+    return PcscPresenceSource(reader) if reader else None

@@ -66,6 +66,9 @@ SPOKEN_CHOICES: dict[Phase, tuple[Intent, ...]] = {
     Phase.PIN_ENTRY: (Intent.CALL_STAFF,),
     Phase.PIN_WRONG: (Intent.RETRY, Intent.CALL_STAFF),
     Phase.PIN_LOCKED: (Intent.CALL_STAFF,),
+    Phase.PHONE_CHOOSE: (Intent.PHONE_ANDROID, Intent.PHONE_IPHONE),
+    Phase.PHONE_LAST_WARNING: (Intent.CONFIRM_LAST_TRY,),
+    Phase.PHONE_PIN_WRONG: (Intent.RETRY,),
 }
 # How the list of buttons is introduced and joined, per language.
 CHOICES_FORM = {"ja": ("ボタン：", "、"), "en": ("Buttons: ", ", "), "zh": ("按钮：", "、"), "ko": ("버튼: ", ", ")}

@@ -39,6 +39,7 @@ VIDEOS = {"same-person": FIXTURES / "video/WDA_KatieHill_000.mp4",
           "other-person": FIXTURES / "video/WDA_AlexandriaOcasioCortez_000.mp4"}
 PORTRAIT_AT_S = 7.6
 KIOSK_ID = "demo-kiosk"
+PHONE_READER = "Virtual PCD 00 01"  # vpcd's second slot: the flat smartphone reader
 
 
 def _free_port() -> int:
@@ -90,8 +91,15 @@ class DemoBench:
         for seed, v in enumerate(Variant):
             if not (cards / v.value / "profile.json").exists():
                 make_profile(cards / v.value, cards / "pki", v, photo=portrait, seed=seed)
+        from testbench.virtualcard.phone import PhoneVariant, make_phone_profile
+
+        for seed, pv in enumerate(PhoneVariant):  # the virtual phones, under the same test PKI directory
+            if not (cards / "phones" / pv.value / "phone.json").exists():
+                make_phone_profile(cards / "phones" / pv.value, cards / "pki", pv, seed=100 + seed)
         self.variant, self.video = variant, video
+        self.phone_variant = PhoneVariant.ANDROID.value
         self._card: VpcdCard | None = None
+        self._phone: VpcdCard | None = None
         self.pcscd = start_pcscd()
         self._port = _free_port()
         self.backend_url = f"http://127.0.0.1:{self._port}"
@@ -99,7 +107,8 @@ class DemoBench:
         try:  # interrupted half-way (Ctrl-C, SIGTERM, a failed start): stop what already runs
             self._verifier = self._start_verifier()
             self.config = replace(config, devices=replace(
-                config.devices, reader="Virtual PCD 00 00", backend_url=self.backend_url, kiosk_id=KIOSK_ID,
+                config.devices, reader="Virtual PCD 00 00", phone_reader=PHONE_READER, backend_url=self.backend_url,
+                kiosk_id=KIOSK_ID,
                 data_dir=str(root / "kiosk"), issuer_public_key=str(cards / "pki" / "issuer_public.pem")),
                 face=replace(config.face, thresholds_file=str(_passive_face_policy(root))))
             from kiosk.app.wiring import build_real_devices
@@ -184,9 +193,37 @@ class DemoBench:
     def subscribe(self, listener: CardPresenceListener) -> Callable[[], None]:
         return self.real.presence.subscribe(listener)
 
+    def hold_phone(self, variant: str | None = None, *, pull_at: int = 0) -> None:
+        """A virtual phone on the smartphone reader (vpcd's second slot); `pull_at` > 0: the phone leaves the
+        reader at that APDU, in the middle of a read (the fault-injecting card's PULL)."""
+        from testbench.virtualcard.faults import Fault, FaultyCard
+        from testbench.virtualcard.phone import load_phone_model
+        from testbench.virtualcard.serving import insert_and_wait
+        from testbench.virtualcard.vpcd import VpcdCard
+
+        self.take_phone()
+        self.phone_variant = variant or self.phone_variant
+        card = FaultyCard(load_phone_model(self.root / "cards" / "phones" / self.phone_variant))
+        card.arm(Fault.PULL if pull_at else None, pull_at)
+        self._phone = VpcdCard(card, port=self.pcscd.port + 1)
+        card.vpcd = self._phone
+        insert_and_wait(self._phone, PHONE_READER)
+
+    def take_phone(self) -> None:
+        from testbench.virtualcard.serving import remove_and_wait
+
+        if self._phone is not None and self._phone.inserted:
+            remove_and_wait(self._phone, PHONE_READER)
+        self._phone = None
+
+    def subscribe_phone(self, listener: CardPresenceListener) -> Callable[[], None]:
+        assert self.real.phone_presence is not None
+        return self.real.phone_presence.subscribe(listener)
+
     def reset_cards(self) -> None:
         """Every card back to its profile's starting counters (a demo run must not inherit a blocked PIN)."""
-        for counters in (self.root / "cards").glob("*/counters.json"):
+        cards = self.root / "cards"
+        for counters in [*cards.glob("*/counters.json"), *cards.glob("phones/*/counters.json")]:
             counters.unlink()
 
     def set_verifier_running(self, running: bool) -> None:
@@ -208,6 +245,7 @@ class DemoBench:
         self._verifier = None
 
     def close(self) -> None:
+        self.take_phone()
         self.remove()
         self.real.close()
         self._stop_verifier()

@@ -73,6 +73,14 @@ def run_real_gui_demo(label: str) -> int:
     down.toggled.connect(lambda on: bench.set_verifier_running(not on))
     reset = QPushButton("reset all card counters")
     reset.clicked.connect(bench.reset_cards)
+    from testbench.virtualcard.phone import PhoneVariant
+
+    phone = QComboBox()
+    phone.addItems([v.value for v in PhoneVariant])
+    hold = QPushButton("Hold phone / スマホをかざす")
+    hold.clicked.connect(lambda: bench.hold_phone(phone.currentText()))
+    take = QPushButton("Take phone away / スマホを離す")
+    take.clicked.connect(bench.take_phone)
     try:
         return _run_with_control(
             app,
@@ -80,7 +88,8 @@ def run_real_gui_demo(label: str) -> int:
             RealEnvironment(bench),
             "demo control",
             f"{label}\ncard PIN: 1234",
-            [QLabel("card profile"), profile, QLabel("camera video"), video, down, reset],
+            [QLabel("card profile"), profile, QLabel("camera video"), video, down, reset,
+             QLabel("phone on the smartphone reader (Android PIN: 1234)"), phone, hold, take],
         )
     finally:
         bench.close()
@@ -100,6 +109,10 @@ def _run_with_control(
     speaker = WavSpeaker()
     kiosk = build_kiosk(config, load_catalogue(), env.devices, speaker, probes=env.probes)
     kiosk.runtime.watch_presence(env)
+    if hasattr(env, "subscribe_phone"):  # the real bench's smartphone reader
+        from testbench.demo.scenarios import PhoneSlot
+
+        kiosk.runtime.watch_phone_presence(PhoneSlot(env))
 
     control = QWidget()
     control.setWindowTitle(title)

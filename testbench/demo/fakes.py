@@ -14,7 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from kiosk.domain import BasicInfo, CardSummary, CertificateInfo, ChipFrontRecord, Sex, TriesLeft
+from kiosk.domain import (
+    BasicInfo,
+    CardSummary,
+    CertificateInfo,
+    ChipFrontRecord,
+    CredentialCarrier,
+    PhoneCredential,
+    PhoneProof,
+    Sex,
+    TriesLeft,
+)
 from kiosk.errors import (
     BackendUnavailable,
     Cancelled,
@@ -207,6 +217,35 @@ class FakeBackend:
         healthy = not self.down and not self.quarantined
         line = "FAKE backend: OK" if healthy else f"FAKE backend: {pending} waiting, {self.quarantined} held"
         return DeliveryHealth(healthy, pending, self.quarantined, True, line)
+
+
+@dataclass
+class FakePhone:
+    """A FAKE phone on a FAKE smartphone reader: `carrier` is what the next one held is (the scenario says)."""
+
+    carrier: CredentialCarrier = CredentialCarrier.IPHONE
+    pin: str = "1234"
+    tries: int = 3
+    cert_days_left: int = 800
+    delay_s: float = 0.0
+
+    def identify(self, cancel: CancelToken | None = None) -> PhoneCredential:
+        _wait(self.delay_s, cancel)
+        tries = self.tries if self.carrier is CredentialCarrier.ANDROID else None
+        return PhoneCredential("FAKE smartphone reader", self.carrier, tries)
+
+    def prove(self, carrier: CredentialCarrier, message: bytes, pin: str | None = None,
+              cancel: CancelToken | None = None) -> PhoneProof:
+        _wait(self.delay_s, cancel)
+        if carrier is CredentialCarrier.ANDROID:
+            if self.tries <= 0:
+                raise PinBlocked("FAKE phone PIN blocked")
+            if pin != self.pin:
+                self.tries -= 1
+                raise PinWrong(self.tries)
+            self.tries = 3
+        cert = _certificate(self.cert_days_left, datetime.now(UTC))
+        return PhoneProof(carrier, cert, hashlib.sha256(b"FAKE" + message).digest() * 8)
 
 
 @dataclass

@@ -16,6 +16,8 @@ from testbench.demo.bench import DemoBench
 from testbench.demo.scenarios import DEMO_STAFF_PIN, Scenario, Step
 
 END: list[Step] = [("wait", "done"), ("remove",), ("wait", "attract")]
+# A phone is held for a moment and taken back before the consents; the kiosk returns to idle by itself.
+PHONE_END: list[Step] = [("take_phone",), ("consent", "first"), ("wait", "done"), ("wait", "attract")]
 PIN_PATH: list[Step] = [("wait", "pin_entry"), ("pin", "1234"), ("wait", "consent"), ("consent", "first"), *END]
 
 
@@ -70,6 +72,27 @@ REAL_SCENARIOS: dict[str, RealScenario] = {r.scenario.name: r for r in [
     _s("card-pulled", "card pulled during PIN entry: wiped, back to idle with a message", [
         ("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("remove",),
         ("wait", "attract")]),
+    _s("phone-android", "Android スマホ用電子証明書: the PIN on the kiosk's keypad first, then the phone held", [
+        ("tap", "use_phone"), ("wait", "phone_choose"), ("tap", "phone_android"), ("wait", "phone_pin"),
+        ("pin", "1234"), ("wait", "phone_hold"), ("hold_phone", "android"), ("wait", "consent"), *PHONE_END]),
+    _s("phone-android-wrong-then-right", "Android: a wrong PIN (the phone's own counter), then the right one", [
+        ("tap", "use_phone"), ("wait", "phone_choose"), ("tap", "phone_android"), ("wait", "phone_pin"),
+        ("pin", "0000"), ("hold_phone", "android"), ("wait", "phone_pin_wrong"), ("tap", "retry"),
+        ("wait", "phone_pin"), ("pin", "1234"), ("wait", "consent"), *PHONE_END]),
+    _s("phone-android-last-try", "Android at its last PIN try: confirmation before the try is spent", [
+        ("tap", "use_phone"), ("wait", "phone_choose"), ("tap", "phone_android"), ("wait", "phone_pin"),
+        ("pin", "1234"), ("hold_phone", "android-pin-last-try"), ("wait", "phone_last_warning"),
+        ("tap", "confirm_last_try"), ("wait", "consent"), *PHONE_END]),
+    _s("phone-iphone", "iPhone: Face ID on the phone, no PIN at the kiosk; placed straight on the reader", [
+        ("hold_phone", "iphone"), ("wait", "consent"), *PHONE_END]),
+    _s("phone-expired", "a phone whose certificate expired 30 days ago: no grace, use the card", [
+        ("hold_phone", "iphone-expired"), ("wait", "phone_cert_expired"), ("take_phone",), ("wait", "attract")]),
+    _s("phone-pulled", "the phone pulled away in the middle of the read: hold it again", [
+        ("hold_phone", "iphone", "5"), ("wait", "phone_hold"), ("hold_phone", "iphone"), ("wait", "consent"),
+        *PHONE_END]),
+    _s("card-and-phone", "a card and a phone both present: the card's reception, the phone only remembered", [
+        ("insert",), ("hold_phone", "iphone"), ("wait", "method"), ("tap", "use_pin"), *PIN_PATH[:-1],
+        ("take_phone",), ("wait", "attract")]),
     _s("backend-down", "verification service down: face path, recorded, staff confirm eligibility, nothing lost", [
         ("insert",), ("wait", "face_capture"), ("look",), ("consent", "first"), *END],
         verifier_down=True),
@@ -83,9 +106,11 @@ class RealEnvironment:
         self.bench = bench
         self.devices: Devices = bench.real.devices
         self.probes = bench.real.probes
+        self.config = bench.config  # names both readers: the idle screen offers スマホ
 
     def prepare(self, real: RealScenario) -> None:
         self.bench.remove()
+        self.bench.take_phone()
         self.bench.reset_cards()
         self.bench.variant, self.bench.video = real.variant, real.video
         self.bench.set_verifier_running(not real.verifier_down)
@@ -98,3 +123,12 @@ class RealEnvironment:
 
     def subscribe(self, listener: CardPresenceListener) -> Callable[[], None]:
         return self.bench.subscribe(listener)
+
+    def hold_phone(self, variant: str, pull_at: int = 0) -> None:
+        self.bench.hold_phone(variant, pull_at=pull_at)
+
+    def take_phone(self) -> None:
+        self.bench.take_phone()
+
+    def subscribe_phone(self, listener: CardPresenceListener) -> Callable[[], None]:
+        return self.bench.subscribe_phone(listener)

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from kiosk.config import ITEMS_2025, ConsentPolicy, KioskConfig, StaffPolicy
+from kiosk.config import ITEMS_2025, ConsentPolicy, DeviceSettings, KioskConfig, StaffPolicy
+from kiosk.domain import CredentialCarrier
 from kiosk.flow_types import ConsentAnswered, Intent, Pressed
 from kiosk.ports import CardPresenceListener
 from kiosk.runtime import Devices
 from kiosk.screens import ScreenModel
-from testbench.demo.fakes import FakeBackend, FakeCard, FakePresence, FakeScanner, ScriptedFaceVerifier
+from testbench.demo.fakes import FakeBackend, FakeCard, FakePhone, FakePresence, FakeScanner, ScriptedFaceVerifier
 
 Step = tuple[str, ...]  # ("wait", screen) | ("tap", intent) | ("pin", digits) | ("consent", "first"|"last")
 #                          | ("look",): at the face camera until the consents, retrying when offered
@@ -37,6 +38,7 @@ class Scenario:
     backend: dict[str, Any] = field(default_factory=dict)
     scanner_fails: bool = False
     consents_2025: bool = False  # the facility enables the 2025 items (傷病名, 感染症, アレルギー, 検査, 処方)
+    phone: dict[str, Any] = field(default_factory=dict)  # FakePhone settings; non-empty: a smartphone reader
 
 
 _END = [("wait", "done"), ("remove",), ("wait", "attract")]
@@ -91,6 +93,15 @@ SCENARIOS: dict[str, Scenario] = {
             ("tap", "staff_arm_visual"), ("wait", "attract"), ("insert",), ("wait", "visual_check"),
             ("tap", "visual_confirmed"), ("wait", "staff_pin"), ("staff_pin", DEMO_STAFF_PIN), ("wait", "consent"),
             ("consent", "first"), *_END]),
+        Scenario("phone-android", "スマホ (Android): PIN on the keypad first, hold the phone, consents", [
+            ("tap", "use_phone"), ("wait", "phone_choose"), ("tap", "phone_android"), ("wait", "phone_pin"),
+            ("pin", "1234"), ("wait", "phone_hold"), ("hold_phone", "android"), ("wait", "consent"),
+            ("take_phone",), ("consent", "first"), ("wait", "done"), ("wait", "attract")],
+            phone={"carrier": "android"}, backend={"pin_proofs": True}),
+        Scenario("phone-iphone", "スマホ (iPhone): Face ID on the phone, no PIN at the kiosk, consents", [
+            ("tap", "use_phone"), ("wait", "phone_choose"), ("tap", "phone_iphone"), ("wait", "phone_hold"),
+            ("hold_phone", "iphone"), ("wait", "consent"), ("take_phone",), ("consent", "first"),
+            ("wait", "done"), ("wait", "attract")], phone={"carrier": "iphone"}, backend={"pin_proofs": True}),
     ]
 }
 
@@ -139,18 +150,39 @@ class FakeEnvironment:
     devices: Devices
     probes: dict[str, Callable[[], tuple[bool, str]]]
     slot: FakePresence = field(default_factory=FakePresence)
+    phone_slot: FakePresence = field(default_factory=FakePresence)  # the FAKE smartphone reader
+    config: KioskConfig | None = None  # None: demo_config() (no smartphone reader)
 
     @classmethod
     def for_scenario(cls, scenario: Scenario, delay_s: float) -> FakeEnvironment:
         from kiosk.runtime import Devices
 
+        phone = None
+        if scenario.phone:
+            settings = dict(scenario.phone)
+            carrier = CredentialCarrier.ANDROID if settings.pop("carrier") == "android" else CredentialCarrier.IPHONE
+            phone = FakePhone(carrier, delay_s=delay_s, **settings)
         devices = Devices(
             card=FakeCard(delay_s=delay_s, **scenario.card),
             scanner=FakeScanner(fail=scenario.scanner_fails, delay_s=delay_s * 2),
             face=ScriptedFaceVerifier(list(scenario.face), frame_s=delay_s),
             backend=FakeBackend(delay_s=delay_s, **scenario.backend),
+            phone=phone,
         )
-        return cls(devices, fake_probes())
+        env = cls(devices, fake_probes())
+        if phone is not None:
+            env.config = replace(demo_config(), devices=DeviceSettings(reader="FAKE card reader",
+                                                                       phone_reader="FAKE phone reader"))
+        return env
+
+    def hold_phone(self, variant: str, pull_at: int = 0) -> None:
+        self.phone_slot.insert()
+
+    def take_phone(self) -> None:
+        self.phone_slot.remove()
+
+    def subscribe_phone(self, listener: CardPresenceListener) -> Callable[[], None]:
+        return self.phone_slot.subscribe(listener)
 
     def insert(self) -> None:
         self.slot.insert()
@@ -160,6 +192,16 @@ class FakeEnvironment:
 
     def subscribe(self, listener: CardPresenceListener) -> Callable[[], None]:
         return self.slot.subscribe(listener)
+
+
+@dataclass
+class PhoneSlot:
+    """The environment's smartphone reader as a presence source of its own."""
+
+    env: Any
+
+    def subscribe(self, listener: CardPresenceListener) -> Callable[[], None]:
+        return self.env.subscribe_phone(listener)
 
 
 class ScenarioPlayer:
@@ -181,14 +223,18 @@ class ScenarioPlayer:
         self._catalogue = Catalogue()
         self._unshot: list[str] = []  # screens recorded before the window existed
         self.transcript: list[TranscriptLine] = []
+        self.marks: list[tuple[float, str]] = []  # (t_ms, action) of the steps that place things
         self.screenshots = screenshots
         self._t0 = time.perf_counter()
         self._last_screen = ""
         self._pending_shot = ""
-        self.kiosk = build_kiosk(demo_config(scenario.consents_2025), load_catalogue(), devices, self.speaker,
+        self.kiosk = build_kiosk(getattr(self.presence, "config", None) or demo_config(scenario.consents_2025),
+                                 load_catalogue(), devices, self.speaker,
                                  probes=self.presence.probes,
                                  on_render=self._record)  # fmt: skip
         self.kiosk.runtime.watch_presence(self.presence)  # dropped again by kiosk.close()
+        if hasattr(self.presence, "subscribe_phone"):  # the real bench's smartphone reader
+            self.kiosk.runtime.watch_phone_presence(PhoneSlot(self.presence))
         for name in self._unshot:
             self._shoot(name)
 
@@ -262,6 +308,11 @@ class ScenarioPlayer:
             self.presence.insert()
         elif kind == "remove":
             self.presence.remove()
+        elif kind == "hold_phone":  # ("hold_phone", variant[, APDU at which it is pulled away])
+            self.marks.append((round((time.perf_counter() - self._t0) * 1000, 1), "hold_phone"))
+            self.presence.hold_phone(args[0], int(args[1]) if len(args) > 1 else 0)  # type: ignore[attr-defined]
+        elif kind == "take_phone":
+            self.presence.take_phone()  # type: ignore[attr-defined]
         elif kind == "tap":
             window.current_page.button_for(Pressed(Intent(args[0]))).click()
         elif kind in ("pin", "staff_pin"):

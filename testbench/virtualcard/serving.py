@@ -98,10 +98,14 @@ def start_pcscd(*, port: int = DEFAULT_PORT, timeout: float = 15.0, log_path: Pa
     raise BenchError("pcscd did not come up")
 
 
-def serve_profile(profile: Path, *, port: int = DEFAULT_PORT, insert: bool = True) -> VpcdCard:
-    card = VpcdCard(VirtualMyNumberCard(load_card_model(profile)), port=port)
+def serve_profile(profile: Path, *, port: int = DEFAULT_PORT, insert: bool = True, slot: int = 0) -> VpcdCard:
+    """Serve a card or phone profile on vpcd slot `slot` (vpcd listens on `port` + slot for each)."""
+    from testbench.virtualcard.phone import is_phone_profile, load_phone_model
+
+    model = load_phone_model(profile) if is_phone_profile(profile) else load_card_model(profile)
+    card = VpcdCard(VirtualMyNumberCard(model), port=port + slot)
     if insert:
-        insert_and_wait(card)
+        insert_and_wait(card, reader_slot_name(slot))
     return card
 
 

@@ -32,6 +32,14 @@ def test_pin_patient_through_the_real_window(qapp: object) -> None:
     assert "consent:comprehensive" in screens and "consent:prescription_form" in screens
 
 
+def test_phone_patients_through_the_real_window(qapp: object) -> None:
+    android = _play("phone-android")
+    assert android[:5] == ["attract", "phone_choose", "phone_pin", "phone_hold", "phone_reading"]
+    assert "consent:comprehensive" in android and android[-2:] == ["done", "attract"]
+    iphone = _play("phone-iphone")
+    assert "phone_pin" not in iphone and "consent:comprehensive" in iphone and iphone[-2:] == ["done", "attract"]
+
+
 def test_face_patient_and_staff_visual_check(qapp: object) -> None:
     face = _play("face")
     assert face[3:6] == ["face_scan", "face_photo", "face_capture"]

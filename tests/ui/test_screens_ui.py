@@ -162,7 +162,7 @@ def test_every_text_has_japanese_chinese_and_korean(catalogue: Catalogue) -> Non
     keys += [v for name, v in vars(screen_texts).items() if name.isupper() and isinstance(v, str)]
     keys += list(CHOICE_LABELS.values())
     for lang in ("ja", "zh", "ko"):
-        untranslated = [k for k in keys if catalogue.tr(lang, k) == k and k != "OK"]
+        untranslated = [k for k in keys if catalogue.tr(lang, k) == k and k not in {"OK", "Android", "iPhone"}]
         assert not untranslated, (lang, untranslated[:5])
 
 

@@ -17,6 +17,7 @@ from kiosk.reception import (
     Liveness,
     Method,
     PinEvidence,
+    PinProofEvidence,
     Prescription,
     ReceptionResult,
     VisualEvidence,
@@ -36,6 +37,8 @@ def result(method: Method, **changes: Any) -> ReceptionResult:
         Method.FACE: FaceEvidence(0.41, {"accept": 0.45, "review": 0.5}, "dlib_v1", Liveness.NOT_CHECKED),
         Method.PIN: PinEvidence("c-1", b"\x01" * 32, b"\x02" * 256),
         Method.VISUAL: VisualEvidence("staff-07"),
+        Method.SMARTPHONE_ANDROID: PinProofEvidence(7, datetime(2026, 11, 21, tzinfo=UTC), b"\x02" * 256),
+        Method.SMARTPHONE_IPHONE: PinProofEvidence(8, datetime(2026, 11, 21, tzinfo=UTC), b"\x02" * 256),
     }[method]
     consent = ConsentRecord(ConsentItem.DIAGNOSIS_NAME, Choice.DECLINE, "consent-dx", "2025.1", "a" * 64, NOW)
     values: dict[str, Any] = dict(
