@@ -139,7 +139,7 @@ def stage_sources(spec: PackageSpec, work: Path, pyversion: str) -> Path:
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
     src = work / "src"
     shutil.rmtree(src, ignore_errors=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.ts")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")  # the .ts files are the translations read at run time
     for module in spec.modules:
         if module == "assets" and spec.asset_parts is not None:
             for part in spec.asset_parts:

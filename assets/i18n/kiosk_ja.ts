@@ -726,8 +726,12 @@
     <message>
         <source>Internal error (see the kiosk log)</source>
         <translation>内部エラー（端末のログを参照）</translation>
+    </message>
+    <message>
         <source>Face models</source>
         <translation>顔認証モデル</translation>
+    </message>
+    <message>
         <source>Which smartphone do you use?</source>
         <translation>お使いのスマートフォンを選んでください</translation>
     </message>

@@ -726,8 +726,12 @@
     <message>
         <source>Internal error (see the kiosk log)</source>
         <translation>내부 오류(단말 로그 참조)</translation>
+    </message>
+    <message>
         <source>Face models</source>
         <translation>얼굴 인증 모델</translation>
+    </message>
+    <message>
         <source>Which smartphone do you use?</source>
         <translation>사용하시는 스마트폰을 선택해 주세요</translation>
     </message>

@@ -726,8 +726,12 @@
     <message>
         <source>Internal error (see the kiosk log)</source>
         <translation>内部错误（请查看终端日志）</translation>
+    </message>
+    <message>
         <source>Face models</source>
         <translation>人脸识别模型</translation>
+    </message>
+    <message>
         <source>Which smartphone do you use?</source>
         <translation>请选择您使用的智能手机</translation>
     </message>

@@ -47,14 +47,14 @@ def read_outbox_counts(path: Path, now: datetime | None = None) -> OutboxCounts 
     now = now or datetime.now(UTC)
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
     try:
-        counts = dict(db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
-        oldest = db.execute("SELECT MIN(enqueued_at) FROM outbox WHERE state = 'pending'").fetchone()[0]
-        last = db.execute("SELECT MAX(done_at) FROM outbox WHERE state = 'delivered'").fetchone()[0]
+        counts = dict(db.execute("SELECT state, COUNT(*) FROM results GROUP BY state").fetchall())
+        oldest = db.execute("SELECT MIN(enqueued_at) FROM results WHERE state = 'pending'").fetchone()[0]
+        last = db.execute("SELECT MAX(done_at) FROM results WHERE state = 'delivered'").fetchone()[0]
     finally:
         db.close()
 
-    def age(text: str | None) -> float | None:
-        return (now - datetime.fromisoformat(text)).total_seconds() if text else None
+    def age(epoch_s: float | None) -> float | None:  # the outbox keeps Unix times
+        return now.timestamp() - epoch_s if epoch_s is not None else None
 
     return OutboxCounts(int(counts.get("pending", 0)),
                         sum(int(n) for s, n in counts.items() if s not in ("pending", "delivered")),

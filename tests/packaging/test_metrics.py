@@ -50,7 +50,7 @@ def test_outbox_depth_and_delivery_age_in_the_textfile(tmp_path: Path) -> None:
     for n in range(3):
         outbox.enqueue(SignedResult(f"t{n}", "kiosk-1", "k", "sig", b"{}"))
     outbox.mark_delivered(1, {"ok": True})
-    outbox.mark_rejected(2, "certificate_revoked", {"error": "certificate_revoked"})
+    outbox.quarantine(2, "certificate_revoked", retry_in_s=3600)
     outbox.close()
     counts = read_outbox_counts(tmp_path / "outbox.sqlite3")
     assert counts is not None and (counts.pending, counts.quarantined, counts.delivered) == (1, 1, 1)
