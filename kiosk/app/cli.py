@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "kiosk.app.cardface_cmds",
     "kiosk.app.config_cmds",
     "kiosk.app.doctor",
+    "kiosk.app.enroll_cmds",
 )
 
 
