@@ -43,7 +43,7 @@ def by_name(checks: list[dict[str, str]]) -> dict[str, dict[str, str]]:
 def verifier_tls(tmp_path: Path, vcard: Callable[..., object], test_pki: Path) -> Iterator[tuple[str, dict[str, Path]]]:
     vcard(Variant.ORDINARY)  # makes the profile, and with it the JPKI roots in test_pki
     tls = _tls_material(Path(tempfile.mkdtemp(dir=tmp_path)))
-    verifier = build_verifier(f"sqlite:///{tmp_path / 'v.db'}", trust_from_pki_dir(test_pki))
+    verifier = build_verifier(f"sqlite:///{tmp_path / 'v.db'}", trust_from_pki_dir(test_pki), require_client_cert=True)
     server = ServerThread(uvicorn_config(verifier, "127.0.0.1", 0, tls_cert=str(tls["server"]),
                                          tls_key=str(tls["server_key"]), client_ca=str(tls["ca"])))
     url = server.start()
