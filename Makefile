@@ -80,7 +80,7 @@ demo: setup
 # xz for a release; gzip for a quick test build (CI)
 DEB_COMPRESSION ?= xz
 deb: setup
-	$(PY) packaging/build_deb.py --out dist --compression $(DEB_COMPRESSION)
+	$(PY) packaging/build_deb.py --out $(CURDIR)/dist --compression $(DEB_COMPRESSION)
 
 # What CI runs on the packages: lintian, no errors (the units are checked by systemd-analyze in tests/packaging).
 deb-check: deb
