@@ -45,7 +45,6 @@ class Guidance(Enum):
     REMOVE_MASK = "remove_mask"
     REMOVE_CAP = "remove_cap"
     BLINK = "blink"
-    TURN_HEAD = "turn_head"
     TURN_LEFT = "turn_left"
     TURN_RIGHT = "turn_right"
     NOD = "nod"

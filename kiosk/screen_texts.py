@@ -299,7 +299,6 @@ FACE_HINTS: dict[Guidance, str] = {
     Guidance.REMOVE_MASK: QT_TRANSLATE_NOOP("kiosk", "Please take off your mask."),
     Guidance.REMOVE_CAP: QT_TRANSLATE_NOOP("kiosk", "Please take off your hat."),
     Guidance.BLINK: QT_TRANSLATE_NOOP("kiosk", "Please blink."),
-    Guidance.TURN_HEAD: QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly."),
     Guidance.TURN_LEFT: QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly to your left."),
     Guidance.TURN_RIGHT: QT_TRANSLATE_NOOP("kiosk", "Please turn your head slowly to your right."),
     Guidance.NOD: QT_TRANSLATE_NOOP("kiosk", "Please nod slowly."),

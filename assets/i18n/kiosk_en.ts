@@ -408,10 +408,6 @@
         <translation>Please blink.</translation>
     </message>
     <message>
-        <source>Please turn your head slowly.</source>
-        <translation>Please turn your head slowly.</translation>
-    </message>
-    <message>
         <source>Please turn your head slowly to your left.</source>
         <translation>Please turn your head slowly to your left.</translation>
     </message>

@@ -408,10 +408,6 @@
         <translation>まばたきをしてください。</translation>
     </message>
     <message>
-        <source>Please turn your head slowly.</source>
-        <translation>ゆっくり顔を横に向けてください。</translation>
-    </message>
-    <message>
         <source>Please turn your head slowly to your left.</source>
         <translation>顔をゆっくり左に向けてください。</translation>
     </message>

@@ -408,10 +408,6 @@
         <translation>눈을 깜빡여 주세요.</translation>
     </message>
     <message>
-        <source>Please turn your head slowly.</source>
-        <translation>천천히 고개를 돌려 주세요.</translation>
-    </message>
-    <message>
         <source>Please turn your head slowly to your left.</source>
         <translation>천천히 고개를 왼쪽으로 돌려 주세요.</translation>
     </message>

@@ -408,10 +408,6 @@
         <translation>请眨眼。</translation>
     </message>
     <message>
-        <source>Please turn your head slowly.</source>
-        <translation>请慢慢转动头部。</translation>
-    </message>
-    <message>
         <source>Please turn your head slowly to your left.</source>
         <translation>请慢慢把头转向您的左边。</translation>
     </message>

@@ -95,10 +95,10 @@ def _edge_candidates(grey: GreyImage) -> list[npt.NDArray[np.float32]]:
     return out
 
 
-def _quad_of(contour: npt.NDArray[Any], edge_based: bool = False) -> npt.NDArray[np.float32] | None:
-    """Four card corners fitted to an outline, or None when the outline is not card-shaped."""
+def _four_corners(contour: npt.NDArray[Any], *, box_fallback: bool) -> npt.NDArray[np.float32] | None:
+    """The outline's hull simplified to four corners (else its minimum-area box, when allowed), with the sides
+    fitted to the outline's own points."""
     hull = cv2.convexHull(contour)
-    area = cv2.contourArea(hull)
     perimeter = cv2.arcLength(hull, True)
     quad = None
     for eps in (0.01, 0.02, 0.03, 0.05):
@@ -107,10 +107,18 @@ def _quad_of(contour: npt.NDArray[Any], edge_based: bool = False) -> npt.NDArray
             quad = approx.reshape(4, 2).astype(np.float32)
             break
     if quad is None:
-        if edge_based:
+        if not box_fallback:
             return None
         quad = cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32)
-    quad = _fit_sides(contour.reshape(-1, 2).astype(np.float32), _order_corners(quad))
+    return _fit_sides(contour.reshape(-1, 2).astype(np.float32), _order_corners(quad))
+
+
+def _quad_of(contour: npt.NDArray[Any], edge_based: bool = False) -> npt.NDArray[np.float32] | None:
+    """Four card corners fitted to an outline, or None when the outline is not card-shaped."""
+    area = cv2.contourArea(cv2.convexHull(contour))
+    quad = _four_corners(contour, box_fallback=not edge_based)
+    if quad is None:
+        return None
     if cv2.contourArea(quad) < 0.9 * area or cv2.contourArea(quad) > 1.1 * area:
         return None
     corners = _order_corners(quad)
@@ -156,17 +164,8 @@ def _card_in_mask(grey: GreyImage, mask: GreyImage) -> npt.NDArray[np.float32]:
     cv2.drawContours(inside, [contour], -1, 255, thickness=-1)
     if float(grey[inside > 0].mean()) - float(grey[inside == 0].mean()) < 40.0:
         raise CardFaceUnreadable("no card in the picture (no light card on a darker surface)")
-    hull = cv2.convexHull(contour)
-    perimeter = cv2.arcLength(hull, True)
-    quad = None
-    for eps in (0.01, 0.02, 0.03, 0.05):
-        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
-        if len(approx) == 4:
-            quad = approx.reshape(4, 2).astype(np.float32)
-            break
-    if quad is None:
-        quad = cv2.boxPoints(cv2.minAreaRect(contour)).astype(np.float32)
-    quad = _fit_sides(contour.reshape(-1, 2).astype(np.float32), _order_corners(quad))
+    quad = _four_corners(contour, box_fallback=True)
+    assert quad is not None  # the box fallback always gives four corners
     if cv2.contourArea(quad) < 0.85 * area:
         raise CardFaceUnreadable("the light object is not card-shaped")
     filled = np.zeros_like(mask)

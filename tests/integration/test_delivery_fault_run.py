@@ -25,7 +25,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -43,6 +42,7 @@ from kiosk.reception import PinEvidence
 from kiosk.result import build_result
 from testbench.virtualcard.pki import TestPki
 from tests.integration.fault_kiosk import face_facts
+from tests.integration.loopback_proxy import LoopbackProxy
 from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     Cards,
     cards_fixture,
@@ -57,35 +57,15 @@ KIOSK_ID = "kiosk-fault"
 OUTAGE = timedelta(days=8)  # longer than any lifetime: challenge 120 s, consent window 24 h, 7-day target
 
 
-class SwitchProxy:
+class SwitchProxy(LoopbackProxy):
     """HTTP/1.1 proxy on loopback whose behaviour the test switches: pass, 5xx for one poisoned idempotency
     key, or answer only after `slow_s` (the verifier has stored it by then)."""
 
     def __init__(self, upstream_port: int) -> None:
+        super().__init__()
         self.upstream_port = upstream_port
         self.poisoned: str | None = None
         self.slow_s = 0.0
-        self.counts: Counter[str] = Counter()
-        self.loop = asyncio.new_event_loop()
-        self.port = 0
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def start(self) -> str:
-        self._thread.start()
-        self._ready.wait(10)
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(5)
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        server = self.loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", 0))
-        self.port = server.sockets[0].getsockname()[1]
-        self._ready.set()
-        self.loop.run_forever()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:

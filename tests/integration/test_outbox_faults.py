@@ -13,9 +13,7 @@ import socket
 import struct
 import subprocess
 import sys
-import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from drivers.backend.http import BackendConfig, RequestsBackend
 from drivers.backend.outbox import Outbox
 from drivers.backend.signing import sign_result
 from kiosk.errors import BackendUnavailable
+from tests.integration.loopback_proxy import LoopbackProxy
 from tests.integration.test_backend_env import (  # noqa: F401  (fixtures)
     Env,
     cards_fixture,
@@ -49,33 +48,13 @@ FAULTS = {  # share of requests
 CANNED = b"HTTP/1.1 %d Fault\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n\r\nfault"
 
 
-class FaultProxy:
+class FaultProxy(LoopbackProxy):
     """An HTTP/1.1 proxy on loopback, one request per connection, that misbehaves on purpose."""
 
     def __init__(self, upstream: tuple[str, int], seed: int) -> None:
+        super().__init__()
         self.upstream = upstream
         self.rng = random.Random(seed)
-        self.counts: Counter[str] = Counter()
-        self.loop = asyncio.new_event_loop()
-        self.port = 0
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def start(self) -> str:
-        self._thread.start()
-        self._ready.wait(10)
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(5)
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        server = self.loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", 0))
-        self.port = server.sockets[0].getsockname()[1]
-        self._ready.set()
-        self.loop.run_forever()
 
     def _fault(self) -> str:
         roll, edge = self.rng.random(), 0.0
