@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -118,6 +119,10 @@ class CardFrontReader:
     def __init__(self, config: ReaderConfig | None = None, ocr: LineOcr | None = None) -> None:
         self.config = config or ReaderConfig()
         self._ocr = ocr
+        # The three fields are read side by side: Tesseract and OpenCV release the GIL, so on two cores a
+        # card takes about the time of its slowest field. Each worker has its own engines (not thread-safe);
+        # an engine given to the constructor is used alone, in order.
+        self._fields_pool = ThreadPoolExecutor(3, "cardface-ocr") if ocr is None else None  # a worker per field
 
     @property
     def ocr(self) -> LineOcr:
@@ -208,11 +213,13 @@ class CardFrontReader:
         return read_digit_line(self.ocr, img, 4)
 
     def _read_fields(self, card: GreyImage) -> tuple[CardFrontFields | None, float, str]:
-        votes = (
-            self._vote(card, layout.READ_BIRTH, self._birth, "birth date"),
-            self._vote(card, layout.READ_EXPIRY, self._expiry, "expiry"),
-            self._vote(card, layout.READ_CODE, self._code, "security code"),
-        )
+        reads = ((layout.READ_BIRTH, self._birth, "birth date"), (layout.READ_EXPIRY, self._expiry, "expiry"),
+                 (layout.READ_CODE, self._code, "security code"))  # fmt: skip
+        if self._fields_pool is None:
+            votes = [self._vote(card, box, read, name) for box, read, name in reads]
+        else:
+            pool = self._fields_pool
+            votes = [f.result() for f in [pool.submit(self._vote, card, box, read, name) for box, read, name in reads]]
         confidence = min(v.confidence for v in votes)
         for v in votes:
             if v.text is None:

@@ -24,6 +24,7 @@ class SystemdNotifier:
         usec = env.get("WATCHDOG_USEC", "")
         self.watchdog_s = int(usec) / 1e6 if usec.isdigit() and int(usec) > 0 else None
         self._socket: socket.socket | None = None
+        self._failures = 0
 
     @property
     def enabled(self) -> bool:
@@ -42,8 +43,11 @@ class SystemdNotifier:
                 self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
             self._socket.sendto("\n".join(assignments).encode("utf-8"), self.address)
             return True
-        except OSError as exc:  # the manager went away: nothing to tell, nothing to crash for
-            log.debug("sd_notify failed: %s", exc)
+        except OSError as exc:  # the manager went away: nothing to crash for, but say it once (the watchdog
+            # will restart a kiosk whose beats do not arrive)
+            self._failures += 1
+            log.log(logging.WARNING if self._failures == 1 else logging.DEBUG, "sd_notify to %r failed: %s",
+                    self.address, exc)
             return False
 
     def ready(self, status: str = "") -> bool:
