@@ -85,10 +85,17 @@ def _interrupt(*_: object) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     import signal
 
-    from testbench.demo.scenarios import SCENARIOS
+    # SIGTERM as Ctrl-C: the `finally` blocks stop pcscd, the verifier and the virtual card the demo started;
+    # the caller's handler comes back afterwards (tests run the demo in their own process)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return _demo(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
-    # SIGTERM as Ctrl-C: the `finally` blocks stop pcscd, the verifier and the virtual card the demo started
-    signal.signal(signal.SIGTERM, _interrupt)
+
+def _demo(args: argparse.Namespace) -> int:
+    from testbench.demo.scenarios import SCENARIOS
 
     if args.fake:
         catalogue = {name: s.about for name, s in SCENARIOS.items()}

@@ -53,6 +53,8 @@ class KioskUi:
 
     def close(self) -> None:
         self.runtime.shutdown()
+        self.timers.cancel_all()
+        self.poster.close()
         self.window.close()
 
 

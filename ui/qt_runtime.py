@@ -17,20 +17,39 @@ from ui.main_window import MainWindow
 
 
 class Poster(QObject):
-    """Thread-safe hand-off to the GUI thread. `post` may be called from any thread."""
+    """Thread-safe hand-off to the GUI thread. `post` may be called from any thread. After `close` what is
+    still queued is dropped: a job that ends after shutdown must not render into a window being deleted."""
 
     posted = Signal(object)
     frame = Signal(object)
 
     def __init__(self, dispatch: Callable[[Event], None]) -> None:
         super().__init__()
-        self.posted.connect(dispatch, Qt.ConnectionType.QueuedConnection)
+        self._dispatch = dispatch
+        self._show_frame: Callable[[PreviewFrame], None] | None = None
+        self._open = True
+        self.posted.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.frame.connect(self._deliver_frame, Qt.ConnectionType.QueuedConnection)
 
     def post(self, event: Event) -> None:
         self.posted.emit(event)
 
     def post_frame(self, frame: PreviewFrame) -> None:
         self.frame.emit(frame)
+
+    def _deliver(self, event: Event) -> None:
+        if self._open:
+            self._dispatch(event)
+
+    def _deliver_frame(self, frame: PreviewFrame) -> None:
+        if self._open and self._show_frame is not None:
+            self._show_frame(frame)
+
+    def route_frames(self, show: Callable[[PreviewFrame], None]) -> None:
+        self._show_frame = show
+
+    def close(self) -> None:
+        self._open = False
 
 
 class QtTimers:
@@ -57,6 +76,10 @@ class QtTimers:
         self._timers.pop(name, None)
         self._post(TimerExpired(name, token))
 
+    def cancel_all(self) -> None:
+        for name in list(self._timers):
+            self.cancel(name)
+
     def running(self) -> dict[str, int]:
         return {name: t.remainingTime() for name, t in self._timers.items()}
 
@@ -65,4 +88,4 @@ def connect_window(window: MainWindow, dispatch: Callable[[Event], None], poster
     """Turn the window's signals into flow events, and route preview frames to the camera view."""
     window.sent.connect(dispatch)  # the views already speak the flow's events
     window.activity.connect(lambda: dispatch(UserActivity()))
-    poster.frame.connect(window.show_frame, Qt.ConnectionType.QueuedConnection)
+    poster.route_frames(window.show_frame)

@@ -284,13 +284,23 @@ class ScenarioPlayer:
     def close(self) -> None:
         self.speaker.close()
         self.kiosk.close()
+        self.kiosk.window.deleteLater()
+        self._turn()
+
+    def _turn(self) -> None:
+        """One turn of the event loop as app.exec makes it: events, timers and the deferred deletes that
+        processEvents alone leaves (without them every replaced widget of every screen stays alive)."""
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        self.app.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     def wait_until(self, condition: Callable[[], bool], timeout_s: float, what: str) -> None:
         end = time.perf_counter() + timeout_s
         while not condition():
             if time.perf_counter() > end:
                 raise TimeoutError(f"{self.scenario.name}: timed out waiting for {what} (at {self._last_screen})")
-            self.app.processEvents()
+            self._turn()
             time.sleep(0.001)
 
     def _do(self, step: Step, timeout_s: float) -> None:
@@ -298,11 +308,11 @@ class ScenarioPlayer:
         window = self.kiosk.window
         if kind == "wait":
             self.wait_until(lambda: window.model is not None and window.model.screen == args[0], timeout_s, args[0])
-            self.app.processEvents()
+            self._turn()
             if self.screenshots is not None and self._pending_shot:
                 settle = time.perf_counter() + 0.05
                 while time.perf_counter() < settle:
-                    self.app.processEvents()
+                    self._turn()
                 self._shoot(self._pending_shot)
         elif kind == "insert":
             self.presence.insert()
