@@ -2,7 +2,8 @@
 
 No I/O, no threads, no clock: timers and jobs are effects, their completions come back as events with the
 token the flow issued, and anything carrying a token the flow no longer expects is dropped. See
-`kiosk.flow_types` for the vocabulary and `kiosk.flow_steps` for the transitions it is built from.
+`kiosk.flow_types` (the state and its phases), `kiosk.flow_events` and `kiosk.flow_effects` for the vocabulary
+and `kiosk.flow_steps` for the transitions it is built from.
 
 One table, `kiosk.flow_phases.PHASES`, says for every phase which buttons it offers (and what each does) and
 how it answers job results; `offers` adds the Stop button where a patient may stop. `kiosk.screens` draws
@@ -16,6 +17,35 @@ from dataclasses import replace
 from kiosk.config import LANGUAGES
 from kiosk.errors import ErrorCode
 from kiosk.face import Guidance, Verdict
+from kiosk.flow_effects import Alarm, Effect, PlayVoice, Show, StopVoice
+from kiosk.flow_events import (
+    CardFrontScanned,
+    CardInserted,
+    CardTaken,
+    ChallengeFetched,
+    ChipPhotoRead,
+    ChoiceKey,
+    ConsentAnswered,
+    Event,
+    FaceDecided,
+    FaceProgressed,
+    JobFailed,
+    LanguageChosen,
+    PhoneIdentified,
+    PhonePlaced,
+    PhoneProved,
+    PhoneTaken,
+    PinRejected,
+    PinVerified,
+    Pressed,
+    SelfTestDone,
+    StaffCallAnswered,
+    StaffPinChecked,
+    Submitted,
+    SummaryRead,
+    TimerExpired,
+    UserActivity,
+)
 from kiosk.flow_phases import PHASES, PIN_LENGTH, back_to_visual_check, face_not_accepted, leave_staff
 from kiosk.flow_phone import phone_placed, phone_taken
 from kiosk.flow_steps import (
@@ -34,47 +64,7 @@ from kiosk.flow_steps import (
     timer_token,
     to_idle,
 )
-from kiosk.flow_types import (
-    CARD_OUT_PHASES,
-    SESSION_PHASES,
-    Alarm,
-    CardFrontScanned,
-    CardInserted,
-    CardTaken,
-    ChallengeFetched,
-    ChipPhotoRead,
-    ChoiceKey,
-    ConsentAnswered,
-    Effect,
-    Event,
-    FaceDecided,
-    FaceProgressed,
-    FlowState,
-    Intent,
-    JobFailed,
-    LanguageChosen,
-    Notice,
-    Phase,
-    PhoneIdentified,
-    PhonePlaced,
-    PhoneProved,
-    PhoneTaken,
-    PinRejected,
-    PinVerified,
-    PlayVoice,
-    Pressed,
-    SelfTestDone,
-    Settings,
-    Show,
-    StaffCallAnswered,
-    StaffCallState,
-    StaffPinChecked,
-    StopVoice,
-    Submitted,
-    SummaryRead,
-    TimerExpired,
-    UserActivity,
-)
+from kiosk.flow_types import CARD_OUT_PHASES, SESSION_PHASES, FlowState, Intent, Notice, Phase, Settings, StaffCallState
 
 _TOKENED = (
     SummaryRead, ChallengeFetched, CardFrontScanned, ChipPhotoRead, FaceProgressed, FaceDecided, PinVerified,

@@ -11,6 +11,27 @@ from dataclasses import dataclass, replace
 
 from kiosk.errors import ErrorCode
 from kiosk.face import Guidance, Verdict
+from kiosk.flow_effects import CallStaff, CheckStaffPin, Chime, FetchChallenge, RecordOutcome, VerifyPin
+from kiosk.flow_events import (
+    CardFrontScanned,
+    ChallengeFetched,
+    ChipPhotoRead,
+    ConsentAnswered,
+    Event,
+    FaceDecided,
+    FaceProgressed,
+    JobFailed,
+    PinEntered,
+    PinRejected,
+    PinVerified,
+    Pressed,
+    SelfTestDone,
+    StaffCornerTapped,
+    StaffPinChecked,
+    StaffPinEntered,
+    Submitted,
+    SummaryRead,
+)
 from kiosk.flow_phone import (
     phone_choose_offers,
     phone_last_warning_offers,
@@ -46,39 +67,7 @@ from kiosk.flow_steps import (
     start_timer,
     to_idle,
 )
-from kiosk.flow_types import (
-    CARD_OUT_PHASES,
-    CallStaff,
-    CardFrontScanned,
-    CertState,
-    ChallengeFetched,
-    CheckStaffPin,
-    Chime,
-    ChipPhotoRead,
-    ConsentAnswered,
-    Event,
-    FaceDecided,
-    FaceProgressed,
-    FetchChallenge,
-    FlowState,
-    Intent,
-    JobFailed,
-    Notice,
-    Phase,
-    PinEntered,
-    PinRejected,
-    PinVerified,
-    Pressed,
-    RecordOutcome,
-    SelfTestDone,
-    StaffCallState,
-    StaffCornerTapped,
-    StaffPinChecked,
-    StaffPinEntered,
-    Submitted,
-    SummaryRead,
-    VerifyPin,
-)
+from kiosk.flow_types import CARD_OUT_PHASES, CertState, FlowState, Intent, Notice, Phase, StaffCallState
 from kiosk.reception import Method
 
 PIN_LENGTH = 4  # the card's auth PIN (and the staff PIN) are 4 digits

@@ -13,6 +13,8 @@ from dataclasses import replace
 
 from kiosk.domain import CredentialCarrier
 from kiosk.errors import ErrorCode
+from kiosk.flow_effects import HoldPhonePin, IdentifyPhone, ProvePhone
+from kiosk.flow_events import Event, JobFailed, PhoneIdentified, PhoneProved, PinEntered, PinRejected, Pressed
 from kiosk.flow_steps import (
     Offer,
     Role,
@@ -24,23 +26,7 @@ from kiosk.flow_steps import (
     start_consents,
     to_idle,
 )
-from kiosk.flow_types import (
-    CARD_OUT_PHASES,
-    Event,
-    FlowState,
-    HoldPhonePin,
-    IdentifyPhone,
-    Intent,
-    JobFailed,
-    Notice,
-    Phase,
-    PhoneIdentified,
-    PhoneProved,
-    PinEntered,
-    PinRejected,
-    Pressed,
-    ProvePhone,
-)
+from kiosk.flow_types import CARD_OUT_PHASES, FlowState, Intent, Notice, Phase
 from kiosk.reception import Method
 
 _PHONE_PIN = re.compile(r"[0-9]{4}")  # the スマホ用利用者証明用電子証明書 PIN: 4 digits, as the card's

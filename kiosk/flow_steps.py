@@ -15,19 +15,12 @@ from kiosk.config import COMPREHENSIVE_CONSENT_ITEMS, Timeouts
 from kiosk.domain import CardSummary
 from kiosk.errors import ErrorCode
 from kiosk.face import Guidance
-from kiosk.flow_types import (
-    CARD_OUT_PHASES,
+from kiosk.flow_effects import (
     Alarm,
     CancelJob,
     CancelTimer,
-    CertState,
     ClearSensitiveData,
-    ConsentAnswered,
     Effect,
-    FlowState,
-    Notice,
-    Phase,
-    Pressed,
     ReadCard,
     ReadChipPhoto,
     RunSelfTest,
@@ -38,6 +31,8 @@ from kiosk.flow_types import (
     Submit,
     SubmitPlan,
 )
+from kiosk.flow_events import ConsentAnswered, Pressed
+from kiosk.flow_types import CARD_OUT_PHASES, CertState, FlowState, Notice, Phase
 from kiosk.reception import Method
 
 Transition = tuple[FlowState, list[Effect]]

@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 
 from kiosk.errors import ErrorCode
 from kiosk.flow import BUSY_PHASES, PIN_LENGTH, STAFF_PHASES, offers
+from kiosk.flow_events import ConsentAnswered, Pressed
 from kiosk.flow_steps import PHASE_TIMER, Offer, Press, Role, consent_items, phase_timeout, timer_token
-from kiosk.flow_types import CARD_OUT_PHASES, ConsentAnswered, FlowState, Intent, Phase, Pressed
+from kiosk.flow_types import CARD_OUT_PHASES, FlowState, Intent, Phase
 from kiosk.ports import FaceBox
 from kiosk.screen_texts import (
     AGREED,

@@ -9,16 +9,7 @@ from kiosk.config import DeviceSettings
 from kiosk.domain import CredentialCarrier
 from kiosk.errors import ErrorCode
 from kiosk.face import Guidance
-from kiosk.flow_types import (
-    CertState,
-    FlowState,
-    Intent,
-    Notice,
-    Phase,
-    SelfTestItem,
-    SelfTestReport,
-    StaffCallState,
-)
+from kiosk.flow_types import CertState, FlowState, Intent, Notice, Phase, SelfTestItem, SelfTestReport, StaffCallState
 from kiosk.ports import FaceBox
 from kiosk.reception import Method
 from tests.unit.flow_harness import FlowDriver, summary, with_config

@@ -16,8 +16,11 @@ from PySide6.QtWidgets import QApplication
 from kiosk.config import KioskConfig
 from kiosk.consent import ConsentCatalogue
 from kiosk.flow import initial_state
-from kiosk.flow_types import Effect, Event, FlowState, Settings
-from kiosk.runtime import Devices, KioskController, Probe, Runtime, Speaker
+from kiosk.flow_effects import Effect
+from kiosk.flow_events import Event
+from kiosk.flow_types import FlowState, Settings
+from kiosk.runtime import KioskController, Probe, Runtime, Speaker
+from kiosk.runtime_jobs import Devices
 from kiosk.screens import ScreenModel
 from kiosk.staff import DailyCounts, StaffGate, staff_state_path
 from ui.i18n import Catalogue

@@ -12,7 +12,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QInputEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QGridLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.flow_types import ChoiceKey, Intent, LanguageChosen, Pressed
+from kiosk.flow_events import ChoiceKey, LanguageChosen, Pressed
+from kiosk.flow_types import Intent
 from kiosk.ports import PreviewFrame
 from kiosk.screens import ScreenModel
 from ui.i18n import LANGUAGE_NAMES, Catalogue
@@ -42,7 +43,7 @@ PAGE_FOR_SCREEN = {
 
 
 class MainWindow(QWidget):
-    sent = Signal(object)  # a kiosk.flow_types.Event from a page or the patient's controls
+    sent = Signal(object)  # a kiosk.flow_events.Event from a page or the patient's controls
     activity = Signal()  # any touch in the window
 
     def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from kiosk.flow_types import Event, TimerExpired, UserActivity
+from kiosk.flow_events import Event, TimerExpired, UserActivity
 from kiosk.ports import PreviewFrame
 from ui.main_window import MainWindow
 

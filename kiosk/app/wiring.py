@@ -17,7 +17,8 @@ from kiosk.app.warmup import ModelWarmUp
 from kiosk.cardface import GuardPolicy
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
-from kiosk.runtime import Devices, Probe
+from kiosk.runtime import Probe
+from kiosk.runtime_jobs import Devices
 from kiosk.verification_b_gate import VerificationBGate
 
 if TYPE_CHECKING:

@@ -21,7 +21,18 @@ from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
-from kiosk import flow_types as ft
+from kiosk.flow_effects import (
+    Effect,
+    FetchChallenge,
+    ReadCard,
+    ReadChipPhoto,
+    ScanCardFront,
+    StartCapture,
+    Submit,
+    VerifyPin,
+)
+from kiosk.flow_events import ConsentAnswered, Event, FaceDecided, FaceProgressed, Pressed
+from kiosk.flow_types import FlowState, Intent
 from kiosk.screens import ScreenModel
 from testbench.demo.scenarios import DemoEnvironment, Step
 
@@ -39,18 +50,18 @@ class StepClock:
     """Spans of the reception's steps from the controller's `on_step` hook (GUI thread)."""
 
     OPENED_BY: ClassVar[dict[type, str]] = {
-        ft.ReadCard: "card read", ft.ScanCardFront: "OCR", ft.ReadChipPhoto: "chip photo", ft.VerifyPin: "PIN",
-        ft.Submit: "submit", ft.FetchChallenge: "challenge"}  # fmt: skip
+        ReadCard: "card read", ScanCardFront: "OCR", ReadChipPhoto: "chip photo", VerifyPin: "PIN",
+        Submit: "submit", FetchChallenge: "challenge"}  # fmt: skip
 
     def __init__(self) -> None:
         self.spans: list[StepSpan] = []
         self._open: dict[int, StepSpan] = {}
         self._capture: dict[int, tuple[float, float | None, float | None]] = {}  # start, first, last progress
 
-    def on_step(self, event: ft.Event, state: ft.FlowState, effects: list[ft.Effect]) -> None:
+    def on_step(self, event: Event, state: FlowState, effects: list[Effect]) -> None:
         now = time.perf_counter()
         token = getattr(event, "token", None)
-        if isinstance(event, ft.FaceProgressed) and token in self._capture:
+        if isinstance(event, FaceProgressed) and token in self._capture:
             start, first, _ = self._capture[token]
             self._capture[token] = (start, first or now, now)
         elif token is not None:
@@ -61,7 +72,7 @@ class StepClock:
                 start, first, last = self._capture.pop(token)
                 first, last = first or now, last or now
                 self.spans += [StepSpan("enrolment", start, first), StepSpan("liveness window", first, last)]
-                if isinstance(event, ft.FaceDecided):
+                if isinstance(event, FaceDecided):
                     self.spans.append(StepSpan("face decision", last, now))
         for effect in effects:
             name = self.OPENED_BY.get(type(effect))
@@ -69,7 +80,7 @@ class StepClock:
                 span = StepSpan(name, now)
                 self._open[getattr(effect, "token")] = span  # noqa: B009 (every opening effect has one)
                 self.spans.append(span)
-            elif isinstance(effect, ft.StartCapture):
+            elif isinstance(effect, StartCapture):
                 self._capture[effect.token] = (now, None, None)
 
 
@@ -214,7 +225,7 @@ class QtReceptionDriver:
                 self.current.placed_at = time.perf_counter()
             threading.Thread(target=getattr(self.env, kind), daemon=True).start()
         elif kind == "tap":
-            window.current_page.button_for(ft.Pressed(ft.Intent(args[0]))).click()
+            window.current_page.button_for(Pressed(Intent(args[0]))).click()
         elif kind in ("pin", "staff_pin"):
             if not window.current_page.isEnabled():
                 self._step -= 1
@@ -245,7 +256,7 @@ class QtReceptionDriver:
             self._deadline.stop()
             self._next()
             return
-        choices = [b.press for b in model.buttons if isinstance(b.press, ft.ConsentAnswered)]
+        choices = [b.press for b in model.buttons if isinstance(b.press, ConsentAnswered)]
         pick = choices[0] if self._consent == "first" else choices[-1]
         window.current_page.button_for(pick).click()
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def run_gui_demo(label: str) -> int:
     from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton
 
-    from kiosk.runtime import Devices
+    from kiosk.runtime_jobs import Devices
     from ui.application import make_application
 
     app = make_application()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kiosk.ports import CardPresenceListener
-from kiosk.runtime import Devices
+from kiosk.runtime_jobs import Devices
 from testbench.demo.bench import DemoBench
 from testbench.demo.scenarios import DEMO_STAFF_PIN, Scenario, Step
 

@@ -15,9 +15,10 @@ from typing import Any, Protocol
 
 from kiosk.config import ITEMS_2025, ConsentPolicy, DeviceSettings, KioskConfig, StaffPolicy
 from kiosk.domain import CredentialCarrier
-from kiosk.flow_types import ConsentAnswered, Intent, Pressed
+from kiosk.flow_events import ConsentAnswered, Pressed
+from kiosk.flow_types import Intent
 from kiosk.ports import CardPresenceListener
-from kiosk.runtime import Devices
+from kiosk.runtime_jobs import Devices
 from kiosk.screens import ScreenModel
 from testbench.demo.fakes import FakeBackend, FakeCard, FakePhone, FakePresence, FakeScanner, ScriptedFaceVerifier
 
@@ -155,7 +156,7 @@ class FakeEnvironment:
 
     @classmethod
     def for_scenario(cls, scenario: Scenario, delay_s: float) -> FakeEnvironment:
-        from kiosk.runtime import Devices
+        from kiosk.runtime_jobs import Devices
 
         phone = None
         if scenario.phone:

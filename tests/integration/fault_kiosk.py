@@ -28,10 +28,11 @@ from kiosk.consent import load_catalogue
 from kiosk.domain import CertificateInfo
 from kiosk.errors import OutboxError
 from kiosk.face import Verdict
-from kiosk.flow_types import SubmitPlan
+from kiosk.flow_effects import SubmitPlan
 from kiosk.reception import Method
 from kiosk.result import ResultFacts, new_result_id
-from kiosk.runtime import Devices, Runtime
+from kiosk.runtime import Runtime
+from kiosk.runtime_jobs import Devices
 from kiosk.staff import StaffGate
 from testbench.demo.fakes import FakeCard, fake_face_decision
 

@@ -16,7 +16,7 @@ from drivers.backend.reception_backend import VerifierReceptionBackend
 from kiosk.domain import CertificateInfo
 from kiosk.errors import CardRevoked
 from kiosk.face import Verdict
-from kiosk.flow_types import SubmitPlan
+from kiosk.flow_effects import SubmitPlan
 from kiosk.reception import Method
 from kiosk.result import ResultFacts, new_result_id
 from testbench.demo.fakes import FakeCard, fake_face_decision
@@ -47,7 +47,8 @@ def runtime_facts(card: Card, method: Method, plan_consents: tuple[tuple[str, st
 
     from kiosk.config import COMPREHENSIVE_CONSENT_ITEMS
     from kiosk.consent import load_catalogue
-    from kiosk.runtime import Devices, Runtime
+    from kiosk.runtime import Runtime
+    from kiosk.runtime_jobs import Devices
     from kiosk.staff import StaffGate
 
     runtime = Runtime(Devices(None, None, None, None), load_catalogue(), lambda e: None,  # type: ignore[arg-type]

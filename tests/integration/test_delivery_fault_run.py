@@ -207,7 +207,8 @@ def test_fault_run_loses_nothing_duplicates_nothing_and_never_lies(
         verifier.start()
         inproc = BackendClient(BackendConfig(url, retries=0), outbox_path, key_path, KIOSK_ID)  # not started
         from kiosk.consent import load_catalogue
-        from kiosk.runtime import Devices, Runtime
+        from kiosk.runtime import Runtime
+        from kiosk.runtime_jobs import Devices
         from kiosk.staff import StaffGate
 
         runtime = Runtime(Devices(None, None, None, None), load_catalogue(), lambda e: None,  # type: ignore[arg-type]

@@ -71,7 +71,7 @@ def test_inactivity_timeout_fires_through_qtimers(qapp: object) -> None:
         quick = replace(config, timeouts=replace(config.timeouts, choice_s=0.2, still_there_s=0.2,
                                                   card_left_alarm_s=0.1))
         controller.state = replace(controller.state, settings=replace(controller.state.settings, config=quick))
-        from kiosk.flow_types import UserActivity
+        from kiosk.flow_events import UserActivity
 
         controller.dispatch(UserActivity())  # restarts the method screen's timer, now 0.2 s
         player.wait_until(lambda: controller.state.still_there, 5, "the still-there warning")

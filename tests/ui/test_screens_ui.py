@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from kiosk import screen_texts
-from kiosk.flow_types import ConsentAnswered, Intent, LanguageChosen, Pressed
+from kiosk.flow_events import ConsentAnswered, LanguageChosen, Pressed
+from kiosk.flow_types import Intent
 from kiosk.ports import PreviewFrame
 from kiosk.screen_texts import (
     BUTTON_LABELS,

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.flow_types import Intent, Phase, Pressed
+from kiosk.flow_events import Pressed
+from kiosk.flow_types import Intent, Phase
 from testbench.demo.scenarios import DEMO_STAFF_PIN, Scenario, ScenarioPlayer
 
 pytestmark = pytest.mark.ui

@@ -10,7 +10,8 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from kiosk.flow_types import ChoiceKey, Intent, Pressed
+from kiosk.flow_events import ChoiceKey, Pressed
+from kiosk.flow_types import Intent
 from kiosk.screens import screen_model
 from tests.screen_samples import sample_states
 from ui.i18n import Catalogue

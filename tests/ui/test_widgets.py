@@ -7,7 +7,7 @@ import itertools
 import pytest
 from PySide6.QtCore import Qt
 
-from kiosk.flow_types import StaffCornerTapped
+from kiosk.flow_events import StaffCornerTapped
 from kiosk.ports import FaceBox, PreviewFrame
 from kiosk.staff import STAFF_PIN_LENGTHS
 from ui.i18n import Catalogue

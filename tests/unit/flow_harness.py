@@ -10,17 +10,9 @@ from kiosk.consent import load_catalogue
 from kiosk.domain import CardSummary, CertificateInfo, TriesLeft
 from kiosk.face import FACE_MODEL_ID, FaceDecision, Guidance, LivenessOutcome, LivenessReport, Verdict
 from kiosk.flow import initial_state, step
-from kiosk.flow_types import (
-    CancelTimer,
-    Effect,
-    Event,
-    FlowState,
-    Phase,
-    Settings,
-    StaffCornerTapped,
-    StartTimer,
-    TimerExpired,
-)
+from kiosk.flow_effects import CancelTimer, Effect, StartTimer
+from kiosk.flow_events import Event, StaffCornerTapped, TimerExpired
+from kiosk.flow_types import FlowState, Phase, Settings
 from kiosk.staff import hash_pin
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)

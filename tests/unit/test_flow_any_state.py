@@ -12,30 +12,25 @@ from hypothesis import strategies as st
 from kiosk.errors import ErrorCode
 from kiosk.face import Verdict
 from kiosk.flow import step
-from kiosk.flow_types import (
+from kiosk.flow_effects import ClearSensitiveData, PlayVoice, Show, StopVoice
+from kiosk.flow_events import (
     CardInserted,
     CardTaken,
     ChallengeFetched,
-    ClearSensitiveData,
     ConsentAnswered,
     Event,
     FaceDecided,
-    Intent,
     JobFailed,
     LanguageChosen,
-    Notice,
-    Phase,
     PinEntered,
     PinRejected,
-    PlayVoice,
     Pressed,
-    Show,
     StaffCornerTapped,
-    StopVoice,
     SummaryRead,
     TimerExpired,
     UserActivity,
 )
+from kiosk.flow_types import Intent, Notice, Phase
 from tests.unit.flow_harness import NOW, FlowDriver, face_decision, staff_gesture, summary
 from tests.unit.test_flow_paths import face_to_capture, read_card
 
@@ -60,7 +55,8 @@ def _pin(d: FlowDriver) -> None:
 
 
 def _consent(d: FlowDriver) -> None:
-    from kiosk.flow_types import PinVerified, VerifyPin
+    from kiosk.flow_effects import VerifyPin
+    from kiosk.flow_events import PinVerified
 
     _pin(d)
     d.send(PinEntered("1234"))
@@ -108,7 +104,7 @@ def test_language_and_mute_at_any_time() -> None:
 
 
 def test_card_inserted_during_staff_panel_waits_for_staff_to_close() -> None:
-    from kiosk.flow_types import StaffPinChecked, StaffPinEntered
+    from kiosk.flow_events import StaffPinChecked, StaffPinEntered
 
     d = FlowDriver.new()
     staff_gesture(d)

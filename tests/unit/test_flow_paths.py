@@ -6,28 +6,11 @@ import pytest
 
 from kiosk.errors import ErrorCode
 from kiosk.face import Guidance, Verdict
-from kiosk.flow_types import (
+from kiosk.flow_effects import (
     Alarm,
     CancelJob,
-    CardFrontScanned,
-    CardInserted,
-    CardTaken,
-    CertState,
-    ChallengeFetched,
-    ChipPhotoRead,
     ClearSensitiveData,
-    ConsentAnswered,
-    FaceDecided,
-    FaceProgressed,
     FetchChallenge,
-    Intent,
-    JobFailed,
-    Notice,
-    Phase,
-    PinEntered,
-    PinRejected,
-    PinVerified,
-    Pressed,
     ReadCard,
     ReadChipPhoto,
     RecordOutcome,
@@ -35,10 +18,26 @@ from kiosk.flow_types import (
     StartCapture,
     StopCapture,
     Submit,
-    Submitted,
-    SummaryRead,
     VerifyPin,
 )
+from kiosk.flow_events import (
+    CardFrontScanned,
+    CardInserted,
+    CardTaken,
+    ChallengeFetched,
+    ChipPhotoRead,
+    ConsentAnswered,
+    FaceDecided,
+    FaceProgressed,
+    JobFailed,
+    PinEntered,
+    PinRejected,
+    PinVerified,
+    Pressed,
+    Submitted,
+    SummaryRead,
+)
+from kiosk.flow_types import CertState, Intent, Notice, Phase
 from kiosk.ports import FaceBox
 from kiosk.reception import Method
 from tests.unit.flow_harness import NOW, FlowDriver, face_decision, summary
@@ -313,7 +312,7 @@ def test_inactivity_timeout_and_activity_restart() -> None:
     read_card(d)
     d.advance(50)
     d.send(Pressed(Intent.TOGGLE_CONTRAST))
-    from kiosk.flow_types import UserActivity
+    from kiosk.flow_events import UserActivity
 
     d.send(UserActivity())
     d.advance(50)

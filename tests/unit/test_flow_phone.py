@@ -7,15 +7,12 @@ from datetime import timedelta
 
 from kiosk.domain import CredentialCarrier
 from kiosk.errors import ErrorCode
-from kiosk.flow_types import (
+from kiosk.flow_effects import HoldPhonePin, IdentifyPhone, ProvePhone, ReadCard, Submit
+from kiosk.flow_events import (
     CardInserted,
     CardTaken,
     ConsentAnswered,
-    HoldPhonePin,
-    IdentifyPhone,
-    Intent,
     JobFailed,
-    Phase,
     PhoneIdentified,
     PhonePlaced,
     PhoneProved,
@@ -23,11 +20,9 @@ from kiosk.flow_types import (
     PinEntered,
     PinRejected,
     Pressed,
-    ProvePhone,
-    ReadCard,
-    Submit,
     Submitted,
 )
+from kiosk.flow_types import Intent, Phase
 from kiosk.reception import Method
 from kiosk.screens import screen_model
 from tests.screen_samples import PHONE_CONFIG

@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from kiosk.config import KioskConfig
 from kiosk.errors import ErrorCode
-from kiosk.flow_types import (
+from kiosk.flow_effects import CheckStaffPin, RunSelfTest, Submit
+from kiosk.flow_events import (
     CardTaken,
-    CheckStaffPin,
     ConsentAnswered,
-    Intent,
-    Notice,
-    Phase,
     Pressed,
-    RunSelfTest,
     SelfTestDone,
-    SelfTestItem,
-    SelfTestReport,
     StaffCornerTapped,
     StaffPinChecked,
     StaffPinEntered,
-    Submit,
     Submitted,
 )
+from kiosk.flow_types import Intent, Notice, Phase, SelfTestItem, SelfTestReport
 from kiosk.reception import Method
 from tests.unit.flow_harness import FlowDriver, staff_gesture
 from tests.unit.test_flow_paths import read_card

@@ -5,38 +5,36 @@ from __future__ import annotations
 from kiosk.config import KioskConfig
 from kiosk.errors import ErrorCode
 from kiosk.flow import offers
-from kiosk.flow_types import (
+from kiosk.flow_effects import (
     CallStaff,
-    CardInserted,
-    CardTaken,
     CheckStaffPin,
     Chime,
-    ChoiceKey,
-    ConsentAnswered,
     FetchChallenge,
-    Intent,
-    JobFailed,
-    Phase,
-    PinEntered,
-    PinVerified,
     PlayVoice,
-    Pressed,
     ReadCard,
     RunSelfTest,
     ScanCardFront,
+    Submit,
+    VerifyPin,
+)
+from kiosk.flow_events import (
+    CardInserted,
+    CardTaken,
+    ChoiceKey,
+    ConsentAnswered,
+    JobFailed,
+    PinEntered,
+    PinVerified,
+    Pressed,
     SelfTestDone,
-    SelfTestItem,
-    SelfTestReport,
     StaffCallAnswered,
-    StaffCallState,
     StaffPinChecked,
     StaffPinEntered,
-    Submit,
     Submitted,
     SummaryRead,
     UserActivity,
-    VerifyPin,
 )
+from kiosk.flow_types import Intent, Phase, SelfTestItem, SelfTestReport, StaffCallState
 from kiosk.reception import Method
 from kiosk.screen_texts import (
     AGREED,

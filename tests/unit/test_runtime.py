@@ -13,22 +13,20 @@ import pytest
 from kiosk.errors import ErrorCode, KioskError
 from kiosk.face import FACE_MODEL_ID
 from kiosk.flow import initial_state
-from kiosk.flow_types import (
+from kiosk.flow_events import (
     ConsentAnswered,
     Event,
-    Intent,
-    Notice,
-    Phase,
     PinEntered,
     Pressed,
-    StaffCallState,
     StaffCornerTapped,
     StaffPinEntered,
     TimerExpired,
 )
+from kiosk.flow_types import Intent, Notice, Phase, StaffCallState
 from kiosk.reception import FaceEvidence, Liveness, Method
 from kiosk.result import build_result
-from kiosk.runtime import Devices, KioskController, Runtime
+from kiosk.runtime import KioskController, Runtime
+from kiosk.runtime_jobs import Devices
 from kiosk.screens import ScreenModel
 from kiosk.staff import StaffGate
 from testbench.demo.fakes import FakeBackend, FakeCard, FakePresence, FakeScanner, ScriptedFaceVerifier
@@ -231,13 +229,13 @@ def test_late_job_cannot_refill_a_wiped_vault() -> None:
     k.insert()
     gen = k.runtime.vault.generation
     k.runtime.vault.clear()
-    assert not k.runtime._store(gen, nonce=b"late")
+    assert not k.runtime._jobs.store(gen, nonce=b"late")
     assert k.runtime.vault.nonce is None
 
 
 def test_build_facts_needs_a_session() -> None:
     k = Kiosk()
-    from kiosk.flow_types import SubmitPlan
+    from kiosk.flow_effects import SubmitPlan
 
     with pytest.raises(KioskError):
         k.runtime.build_facts(SubmitPlan(Method.PIN, None, (), (), "ja", False, False))
@@ -252,7 +250,8 @@ def test_real_threads_deliver_results() -> None:
     st = settings()
     devices = Devices(FakeCard(delay_s=0.01), FakeScanner(), ScriptedFaceVerifier(), FakeBackend())
     runtime = Runtime(devices, st.consents, events.put, FakeTimers(), RecordingSpeaker(), StaffGate(STAFF_HASH))
-    from kiosk.flow_types import ReadCard, SummaryRead
+    from kiosk.flow_effects import ReadCard
+    from kiosk.flow_events import SummaryRead
 
     runtime.execute([ReadCard(1)])
     event = events.get(timeout=5)

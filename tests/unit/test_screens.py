@@ -8,8 +8,9 @@ import pytest
 
 from kiosk.errors import ErrorCode
 from kiosk.flow import BUSY_PHASES
+from kiosk.flow_events import ConsentAnswered, Pressed
 from kiosk.flow_steps import Role
-from kiosk.flow_types import ConsentAnswered, Intent, Phase, Pressed
+from kiosk.flow_types import Intent, Phase
 from kiosk.screen_texts import BUTTON_LABELS, ERROR_TEXTS, PHASE_TEXTS
 from kiosk.screens import screen_model
 from tests.screen_samples import sample_states

@@ -8,7 +8,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from kiosk.flow_types import StaffCornerTapped
+from kiosk.flow_events import StaffCornerTapped
 from kiosk.screens import ScreenModel
 from ui.i18n import Catalogue
 from ui.screens.base import Screen

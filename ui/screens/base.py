@@ -20,7 +20,7 @@ from ui.widgets.progress import BusyIndicator
 
 
 class Screen(QWidget):
-    sent = Signal(object)  # a kiosk.flow_types.Event
+    sent = Signal(object)  # a kiosk.flow_events.Event
 
     def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
         super().__init__(parent)

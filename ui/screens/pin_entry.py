@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from kiosk.flow_types import Intent, PinEntered, Pressed, StaffPinEntered
+from kiosk.flow_events import PinEntered, Pressed, StaffPinEntered
+from kiosk.flow_types import Intent
 from kiosk.screens import ScreenModel
 from ui.i18n import Catalogue
 from ui.screens.base import Screen
