@@ -264,22 +264,24 @@ def check_disk(context: DoctorContext) -> list[Check]:
 
 
 def check_fonts(context: DoctorContext) -> list[Check]:
+    """The face the window will set each language in (ui.theme's order), as fontconfig knows it: a language
+    whose faces are all missing is drawn in a fallback face — boxes, or Japanese glyph forms for Chinese."""
+    from ui.theme import FONT_FAMILIES
+
     if not shutil.which("fc-list"):
         return [Check("fonts", Status.FAIL, "fc-list missing", "sudo apt install fontconfig")]
     found, missing = [], []
     for lang in LANGUAGES:
         out = subprocess.run(["fc-list", f":lang={lang}", "family"], capture_output=True, text=True,
                              timeout=30).stdout
-        families = {line.split(",")[0].strip() for line in out.splitlines() if line.strip()}
-        if not families:
-            missing.append(lang)
-            continue
-        order = subprocess.run(["fc-match", "-s", "-f", "%{family[0]}\n", f"sans-serif:lang={lang}"],
-                               capture_output=True, text=True, timeout=30).stdout.splitlines()
-        best = next((name for name in order if name in families), sorted(families)[0])  # what Qt's fontconfig picks
-        found.append(f"{lang} {best} ({len(families)} families)")
+        families = {name.strip() for line in out.splitlines() for name in line.split(",") if name.strip()}
+        chosen = next((name for name in FONT_FAMILIES[lang] if name in families), None)
+        if chosen is None:
+            missing.append(f"{lang} (none of {', '.join(FONT_FAMILIES[lang])})")
+        else:
+            found.append(f"{lang} {chosen}")
     if missing:
-        return [Check("fonts", Status.FAIL, f"no font for {', '.join(missing)}", FONT_FIX)]
+        return [Check("fonts", Status.FAIL, f"no face for {'; '.join(missing)}", FONT_FIX)]
     return [Check("fonts", Status.OK, "; ".join(found))]
 
 

@@ -139,3 +139,19 @@ def test_clock_skew_from_the_date_header() -> None:
 def test_render_puts_the_fix_on_the_same_line() -> None:
     line = Check("pcscd", Status.FAIL, "not running", "sudo systemctl enable --now pcscd.socket").render()
     assert line == "FAIL pcscd          not running  → sudo systemctl enable --now pcscd.socket"
+
+
+def test_fonts_row_names_the_face_the_window_sets_each_language_in(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from kiosk.app.doctor import DoctorContext
+    from kiosk.app.doctor_checks import check_fonts
+    from kiosk.config import KioskConfig
+    from ui import theme
+
+    context = DoctorContext(tmp_path / "k.toml", KioskConfig())
+    (line,) = check_fonts(context)  # `make setup` installs fonts-noto-cjk: every first choice is there
+    assert line.status is Status.OK and "zh Noto Sans CJK SC" in line.detail and "ko Noto Sans CJK KR" in line.detail
+    # fontconfig would still match *some* face for zh (a Japanese one): the row must not call that fine
+    monkeypatch.setitem(theme.FONT_FAMILIES, "zh", ("Noto Sans CJK SC Missing",))
+    (line,) = check_fonts(context)
+    assert line.status is Status.FAIL and line.detail.startswith("no face for zh") and "fonts-noto-cjk" in line.fix
