@@ -29,6 +29,9 @@ class DocumentCameraFrontReader:
         self._reader = reader or CardFrontReader()
         self._frame_timeout = frame_timeout_s
 
+    def warm_up(self) -> float:
+        return self._reader.warm_up()
+
     @contextmanager
     def looking(self) -> Iterator[FrontLook]:
         """Open the camera once for a scan; each look reads the next new frame."""

@@ -1,7 +1,8 @@
-"""Loading the face models in the background before the first patient, and the self-test row that says so.
+"""Loading the models in the background before the first patient, and the self-test row that says so.
 
-Without it dlib loads inside the first enrolment and MediaPipe with the first analyser, so the first face
-patient after a start waits 0.9–1.9 s longer than the hundredth (issue 15). `ModelWarmUp.start()` is called
+Without it dlib loads inside the first enrolment, MediaPipe with the first analyser and Tesseract's engines
+in the first card-face scan, so the first face patient after a start waits 0.9–1.9 s longer than the
+hundredth (issue 15). `ModelWarmUp.start()` is called
 once the attract screen is up; a short pause first lets that screen paint before the loading thread competes
 with the GUI thread for the interpreter. The row is not ESSENTIAL: until the models are ready a face
 reception still works, only slower.
@@ -46,7 +47,7 @@ class ModelWarmUp:
             with self._lock:
                 self._failure = type(exc).__name__
         else:
-            log.info("face models ready (loaded in %.2f s)", seconds)
+            log.info("face and card-face models ready (loaded in %.2f s)", seconds)
             with self._lock:
                 self._seconds = seconds
         self.done.set()

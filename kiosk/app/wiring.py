@@ -85,7 +85,7 @@ def build_real_devices(config: KioskConfig, *, camera: Callable[[], FrameSource]
                              scan_timeout_s=max(1.0, config.timeouts.card_face_scan_s - 2.0))
     thresholds = load_thresholds(Path(config.face.thresholds_file)) if config.face.thresholds_file else None
     face = LiveFaceVerifier(face_source, thresholds)
-    warm_up = ModelWarmUp(face.warm_up)
+    warm_up = ModelWarmUp(lambda: face.warm_up() + front.warm_up())  # dlib + MediaPipe, then Tesseract
     client_cert = (settings.client_cert, settings.client_key) if settings.client_cert else None
     d = config.delivery
     client = BackendClient(BackendConfig(settings.backend_url, ca_bundle=settings.backend_ca or None,

@@ -161,3 +161,28 @@ def test_cli_read_masks_unless_revealed(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["cardface", "read", str(path), "--today", "2026-01-01", "--json", "--reveal"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["verification_b"] == "55021720304821" and data["rescan"] is False
+
+
+def test_warm_up_loads_the_engines_of_every_worker_so_the_first_scan_loads_none(
+        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    import os
+    import threading
+
+    from drivers.cardface.ocr import LineOcr
+
+    created: list[str] = []
+    original = LineOcr.__init__
+
+    def counting(self: LineOcr, *args: object, **kwargs: object) -> None:
+        created.append(threading.current_thread().name)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LineOcr, "__init__", counting)
+    reader = CardFrontReader()
+    assert reader.warm_up() > 0
+    assert len(created) == len(set(created)) == min(6, os.cpu_count() or 2)  # one set of engines per worker
+    assert all(name.startswith("cardface-ocr") for name in created)
+    created.clear()
+    front = random_front(random.Random(7))
+    reading = reader.read(on_reader_surface(front, 3.0), today=TODAY)
+    assert reading.verification_b == verification_b(front) and created == []
