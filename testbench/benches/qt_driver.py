@@ -136,6 +136,7 @@ class Reception:
     name: str
     steps: list[Step]
     placed_at: float = 0.0
+    first_choice_at: float | None = None  # the method screen: the patient's first choice
     done_at: float | None = None
     error: str | None = None
 
@@ -261,6 +262,8 @@ class QtReceptionDriver:
         window.current_page.button_for(pick).click()
 
     def _reached(self, screen: str) -> None:
+        if screen == "method" and self.current.first_choice_at is None:
+            self.current.first_choice_at = time.perf_counter()
         if screen == "done" and self.current.done_at is None:
             self.current.done_at = time.perf_counter()
 

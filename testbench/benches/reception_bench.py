@@ -223,6 +223,9 @@ def play(parts: Parts, plan: list[tuple[str, list[Step]]], *, warm_up: bool, soa
     figures["machine_time_s"] = {
         name: {"first": round(v[0], 3), "median_rest": round(statistics.median(v[1:]), 3) if len(v) > 1 else None,
                "p95": round(pct(v, 95), 3), "n": len(v)} for name, v in by_name.items()}  # fmt: skip
+    to_choice = [r.first_choice_at - r.placed_at for r in receptions if r.first_choice_at is not None and not r.error]
+    figures["first_choice_s"] = {"p50": round(pct(to_choice, 50), 3), "p95": round(pct(to_choice, 95), 3),
+                                 "max": round(max(to_choice, default=float("nan")), 3), "n": len(to_choice)}
     walls: dict[str, list[float]] = {}
     for span in driver.clock.spans:
         if span.end is not None:
@@ -272,6 +275,9 @@ def report(figures: dict[str, Any], label: str) -> str:
     for name, t in figures["machine_time_s"].items():
         lines.append(f"machine time {name:32} first {t['first']:.3f} s  median of the rest {t['median_rest']} s  "
                      f"p95 {t['p95']:.3f} s  n={t['n']}  (card placed → done screen)")  # fmt: skip
+    c = figures["first_choice_s"]
+    lines.append(f"card placed → first choice (method screen): p50 {c['p50']:.3f} s  p95 {c['p95']:.3f} s  "
+                 f"max {c['max']:.3f} s  n={c['n']}")  # fmt: skip
     lines.append("step wall time (first / median of the rest): " + "; ".join(
         f"{name} {w['first']:.3f}/{w['median_rest']} s" for name, w in figures["step_wall_s"].items()))  # fmt: skip
     lines.append("GUI-thread stall per step (10 ms precise timer; a late tick counts for every step it overlaps):")

@@ -97,6 +97,8 @@ def test_bench_reception_prints_its_figures(capsys: pytest.CaptureFixture[str], 
     assert "FAKE" in figures["note"] and "goal" in figures["note"]
     assert figures["receptions"] == 4 and figures["failed_count"] == 0
     assert set(figures["machine_time_s"]) >= {"pin", "face"} and 0 < figures["machine_time_s"]["pin"]["first"] < 10
+    choice = figures["first_choice_s"]  # every reception passes the method screen before its done screen
+    assert choice["n"] == 4 and 0 < choice["p50"] <= choice["max"] < figures["machine_time_s"]["pin"]["p95"]
     stalls = figures["gui_stall_ms"]
     assert stalls["whole run"]["ticks"] > 0 and {"card read", "PIN", "submit"} <= set(stalls)
     assert figures["run"]["wall_s"] > 0 and figures["run"]["cpu_s_this_process"] > 0
