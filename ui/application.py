@@ -39,6 +39,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     qInstallMessageHandler(_quiet_offscreen)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    # The kiosk ends on SIGTERM (systemd) or its own shutdown, never because a window closed: Qt's automatic
+    # Quit, posted when the last window goes, would arrive after app.exec() had ended and leave every later
+    # event loop of the process returning at once (the test bench runs many kiosks in one process).
+    app.setQuitOnLastWindowClosed(False)
     app.setFont(QFont(font_family("ja"), 12))  # each screen then sets its language's face (ui.theme)
     return app
 

@@ -126,9 +126,11 @@ def _run_with_control(
     _fit_to_screen(app, kiosk.window, control)
     control.show()
     wake = quit_on_signals(app)
+    app.setQuitOnLastWindowClosed(True)  # the demo, unlike the kiosk, ends when its windows are closed
     try:
         return int(app.exec())
     finally:
+        app.setQuitOnLastWindowClosed(False)
         wake.stop()
         speaker.close()
         kiosk.close()
