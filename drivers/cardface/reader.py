@@ -161,7 +161,7 @@ class CardFrontReader:
         grey = to_grey(pixels)
         today = today or date.today()
         reading: CardFrontReading | None = None
-        for corners in card_candidates(grey)[:4]:
+        for corners in card_candidates(grey, pixels)[:4]:
             card, turned = rectify_both(grey, corners)
             attempt = self._decide(card, today, cert_not_before, cert_not_after)
             if attempt.rescan and "not legible" in attempt.reason:

@@ -174,25 +174,34 @@ def _clutter(scene: npt.NDArray[np.float32], rng: random.Random, keep_out: npt.N
 
 
 def _scan(card: Image.Image, rng: random.Random) -> tuple[npt.NDArray[np.uint8], str]:
-    """A document scanner's flat image: straight, the right way up or upside down, on a white bed or
-    cropped exactly to the card."""
-    bgr = cv2.cvtColor(np.asarray(card.convert("RGB")), cv2.COLOR_RGB2BGR)
+    """A document scanner's flat image at 300 dpi: evenly lit, the right way up or upside down, on the lid's
+    white backing (which may be as light as the card's paper, and the card laid by hand a degree or two
+    askew) or cropped exactly to the card; the scanner's slight softness and sensor noise, then JPEG."""
+    nr = np.random.default_rng(rng.randrange(2**32))
+    bgr = cv2.cvtColor(np.asarray(card.convert("RGB")), cv2.COLOR_RGB2BGR).astype(np.float32)
     if rng.random() < 0.3:
         bgr = cv2.rotate(bgr, cv2.ROTATE_180)
     done = ["scan"]
     if rng.random() < 0.5:
         margin = rng.randint(20, 120)
-        bed = np.full((bgr.shape[0] + 2 * margin, bgr.shape[1] + 2 * margin, 3), rng.randint(236, 252), np.uint8)
-        alpha = np.asarray(_rounded_alpha(card.size), np.float32)[..., None] / 255.0
-        region = bed[margin : margin + bgr.shape[0], margin : margin + bgr.shape[1]].astype(np.float32)
-        bed[margin : margin + bgr.shape[0], margin : margin + bgr.shape[1]] = (
-            region * (1 - alpha) + bgr.astype(np.float32) * alpha).astype(np.uint8)
-        bgr = bed
-        done.append(f"bed margin {margin}")
+        ch, cw = bgr.shape[:2]
+        size = (cw + 2 * margin, ch + 2 * margin)
+        angle = rng.uniform(-2.0, 2.0)
+        m = cv2.getRotationMatrix2D((cw / 2, ch / 2), angle, 1.0)
+        m[:, 2] += margin
+        placed = cv2.warpAffine(bgr, m, size, flags=cv2.INTER_LINEAR)
+        alpha = cv2.warpAffine(np.asarray(_rounded_alpha(card.size), np.float32) / 255.0, m, size)[..., None]
+        bed = np.full((size[1], size[0], 3), rng.randint(236, 252), np.float32)
+        bgr = np.asarray(bed * (1 - alpha) + placed * alpha, np.float32)
+        done.append(f"bed margin {margin}, rot {angle:.1f}°")
     else:
         done.append("cropped")
+    sigma = rng.uniform(0.3, 0.8)
+    soft = cv2.GaussianBlur(bgr, (0, 0), sigma) + nr.normal(0, rng.uniform(0.8, 2.0), bgr.shape)
+    out = np.clip(soft, 0, 255).astype(np.uint8)
+    done.append(f"blur {sigma:.1f}")
     quality = rng.randint(60, 95)
-    ok, jpeg = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
     done.append(f"jpeg q{quality}")
     return np.asarray(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), np.uint8), ", ".join(done)
