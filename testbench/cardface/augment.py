@@ -178,9 +178,10 @@ def _scan(card: Image.Image, rng: random.Random) -> tuple[npt.NDArray[np.uint8],
     white backing (which may be as light as the card's paper, and the card laid by hand a degree or two
     askew) or cropped exactly to the card; the scanner's slight softness and sensor noise, then JPEG."""
     nr = np.random.default_rng(rng.randrange(2**32))
-    bgr = cv2.cvtColor(np.asarray(card.convert("RGB")), cv2.COLOR_RGB2BGR).astype(np.float32)
+    rgb = np.asarray(card.convert("RGB"))
+    bgr: npt.NDArray[np.float32] = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), np.float32)
     if rng.random() < 0.3:
-        bgr = cv2.rotate(bgr, cv2.ROTATE_180)
+        bgr = np.asarray(cv2.rotate(bgr, cv2.ROTATE_180), np.float32)
     done = ["scan"]
     if rng.random() < 0.5:
         margin = rng.randint(20, 120)
