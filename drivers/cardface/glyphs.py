@@ -51,14 +51,20 @@ class DateRead:
     confidence: float
 
 
-def ink_mask(line: GreyImage) -> GreyImage:
-    """Dark print as 255 on 0, after evening out glare and shadow."""
-    # the paper's own brightness: close away the (dark, thin) print, then smooth; dividing by it leaves
-    # print against a flat paper even under a glare spot or a shadow edge
+def paper_divided(line: GreyImage) -> tuple[GreyImage, int]:
+    """The line divided by its paper's own brightness (paper 255), and the glyph-sized kernel used.
+
+    The paper: close away the (dark, thin) print, then smooth; dividing by it leaves print against a flat
+    paper even under a glare spot or a shadow edge."""
     k = max(5, line.shape[0] // 3) | 1
     paper = cv2.morphologyEx(line, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     background = cv2.GaussianBlur(paper, (0, 0), sigmaX=k / 2)
-    flat = cv2.divide(line, background, scale=255)
+    return np.asarray(cv2.divide(line, background, scale=255), np.uint8), k
+
+
+def ink_mask(line: GreyImage) -> GreyImage:
+    """Dark print as 255 on 0, after evening out glare and shadow."""
+    flat, _ = paper_divided(line)
     _, ink = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     return np.asarray(ink, np.uint8)
 
@@ -76,6 +82,11 @@ def segment(ink: GreyImage) -> list[Glyph]:
         return []
     tall = max(p.height for p in parts)
     parts = [p for p in parts if p.height >= 0.12 * tall or p.width >= 0.3 * tall]
+    # the band of the line's full-height glyphs: print wholly above or below it (the 有効期限 label over
+    # the expiry date) is another line, and merged with the glyphs under it would hide them
+    full = [p for p in parts if p.height >= 0.6 * tall]
+    top, bottom = float(np.median([p.y0 for p in full])), float(np.median([p.y1 for p in full]))
+    parts = [p for p in parts if p.y1 > top + 2 and p.y0 < bottom - 2]
     parts.sort(key=lambda g: g.x0)
     merged: list[Glyph] = []
     for p in parts:
@@ -159,7 +170,42 @@ def _anchors(
         marks = _one_per_glyph(ocr, page, cut)
         if marks is not None:
             return cut, marks
+    joined = _join_broken_anchors(ocr, page, glyphs, tall)
+    if joined is not None:
+        return joined
     return glyphs, [_anchor(ocr, page, g) for g in glyphs]
+
+
+def _join_broken_anchors(
+    ocr: LineOcr, page: GreyImage, glyphs: list[Glyph], tall: int
+) -> tuple[list[Glyph], list[tuple[str, float]]] | None:
+    """Faint print (glare) can break a kanji's thin connecting stroke: 月 or 日 falls apart into two
+    narrow glyphs side by side, and the strip reads one character too few. Up to two such pairs are
+    joined, and the cut is kept only if the strip then reads one per glyph and every joined glyph reads
+    as an anchor (年, 月, 日): two joined digits ('11') never count as one."""
+    cut, joined = glyphs, list[int]()  # joined: indices in `cut` of the joined glyphs
+    for _ in range(2):
+        pairs = [j for j in range(len(cut) - 1) if _broken_pair(cut[j], cut[j + 1], tall)]
+        if not pairs:
+            return None
+        for j in pairs:
+            trial = [*cut[:j], _joined(cut[j], cut[j + 1]), *cut[j + 2 :]]
+            marks = _one_per_glyph(ocr, page, trial)
+            if marks is not None and all(marks[i][0] in "年月日" for i in [*(i - (i > j) for i in joined), j]):
+                return trial, marks
+        j = pairs[0]  # none read alone: keep the first join and look for a second one
+        cut, joined = [*cut[:j], _joined(cut[j], cut[j + 1]), *cut[j + 2 :]], [*(i - (i > j) for i in joined), j]
+    return None
+
+
+def _joined(a: Glyph, b: Glyph) -> Glyph:
+    return Glyph(a.x0, min(a.y0, b.y0), b.x1, max(a.y1, b.y1))
+
+
+def _broken_pair(a: Glyph, b: Glyph, tall: int) -> bool:
+    """Two narrow glyphs close together, of a kanji's full height, that together are no wider than one."""
+    return (a.width < 0.45 * tall and b.width < 0.45 * tall and b.x0 - a.x1 < 0.35 * tall
+            and b.x1 - a.x0 <= 1.1 * tall and min(a.height, b.height) >= 0.8 * tall)  # fmt: skip
 
 
 def _one_per_glyph(ocr: LineOcr, page: GreyImage, glyphs: list[Glyph]) -> list[tuple[str, float]] | None:
@@ -299,7 +345,7 @@ def read_date_line(ocr: LineOcr, line: GreyImage, *, eras: bool) -> DateRead:
     (y, _, y_conf), (m, _, m_conf), (d, _, d_conf) = marks[at : at + 3]
     rest = [glyphs[y + 1 : m], glyphs[m + 1 : d]]
     # a digit is half-width: a glyph as wide as the kanji around it is a missed anchor, not a digit
-    widest_digit = 0.8 * float(np.mean([glyphs[i].width for i in (y, m, d)]))
+    widest_digit = 0.8 * float(np.median([glyphs[i].width for i in (y, m, d)]))  # one may be a broken kanji's half
     tall = round(float(np.mean([glyphs[i].height for i in (y, m, d)])))
     rest = [_split_wide(ink, run, widest_digit, tall) for run in rest]
     if any(g.width > widest_digit for run in rest for g in run):

@@ -1,13 +1,14 @@
 """Finds the card in a picture from the document camera or a scanner and rectifies it to the layout grid
 (OpenCV).
 
-Several ways to find the ID-1 rectangle, their outlines pooled: (1) the card on a scanner's flat bed
-(drivers.cardface.flatscan); (2) a light card on a darker counter — Otsu threshold, the largest contour;
-(3) any counter (white, patterned, cluttered) — the card's outline in the edge map, the largest
-card-shaped closed outline; (4) a flat scanner image that is the card — the whole picture when it has the
-card's proportions. An outline is simplified to four corners (drivers.cardface.outline), then warped to
-1011 × 638. A card photographed upside down is turned the right way up by where the photo is (it is the
-darkest, most uniform large block, on the right).
+Several ways to find the ID-1 rectangle, their outlines pooled: (1) the card on a plain surface, a
+scanner's bed or a white counter (drivers.cardface.plain); (2) a light card on a darker counter — Otsu
+threshold, the largest contour; (3) any counter (white, patterned, cluttered) — the card's outline in the
+edge map, the largest card-shaped closed outline; (4) under glare that breaks the outline, its four
+straight sides (drivers.cardface.sides); (5) a flat scanner image that is the card — the whole picture
+when it has the card's proportions. An outline is simplified to four corners (drivers.cardface.outline),
+then warped to 1011 × 638. A card photographed upside down is turned the right way up by where the photo
+is (it is the darkest, most uniform large block, on the right).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import numpy as np
 import numpy.typing as npt
 
 from drivers.cardface import layout
-from drivers.cardface.flatscan import card_on_bed, cropped_to_card
-from drivers.cardface.outline import MIN_CARD_AREA, Corners, card_proportions, four_corners, order_corners, quad_of
+from drivers.cardface.outline import MIN_CARD_AREA, Corners, blob_corners, quad_of
+from drivers.cardface.plain import card_on_plain, cropped_to_card
+from drivers.cardface.sides import card_from_sides
 from kiosk.errors import CardFaceUnreadable
 
 GreyImage = npt.NDArray[np.uint8]
@@ -40,7 +42,7 @@ def card_candidates(grey: GreyImage, colour: npt.NDArray[np.uint8] | None = None
         if all(float(np.abs(corners - other).max()) > 6.0 for other in found):
             found.append(corners)
 
-    for corners in card_on_bed(grey, colour):  # a flat bed is unmistakable, and its card exact
+    for corners in card_on_plain(grey, colour):  # a plain surface (a scanner bed) is unmistakable
         add(corners)
     # (the threshold outlines next: on a dark counter they are the exact card, and cheapest)
     blurred = np.asarray(cv2.GaussianBlur(grey, (5, 5), 0), np.uint8)
@@ -53,7 +55,7 @@ def card_candidates(grey: GreyImage, colour: npt.NDArray[np.uint8] | None = None
             add(_card_in_mask(grey, mask))
         except CardFaceUnreadable as exc:
             first = first or exc
-    for corners in _edge_candidates(grey) + cropped_to_card(grey):
+    for corners in _edge_candidates(grey) + card_from_sides(grey) + cropped_to_card(grey):
         add(corners)
     if not found:
         raise first or CardFaceUnreadable("no card in the picture")
@@ -114,20 +116,9 @@ def _card_in_mask(grey: GreyImage, mask: GreyImage) -> Corners:
     cv2.drawContours(inside, [contour], -1, 255, thickness=-1)
     if float(grey[inside > 0].mean()) - float(grey[inside == 0].mean()) < 40.0:
         raise CardFaceUnreadable("no card in the picture (no light card on a darker surface)")
-    quad = four_corners(contour, box_fallback=True)
-    assert quad is not None  # the box fallback always gives four corners
-    if cv2.contourArea(quad) < 0.85 * area:
-        raise CardFaceUnreadable("the light object is not card-shaped")
-    filled = np.zeros_like(mask)
-    cv2.fillPoly(filled, [quad.astype(np.int32)], 255)
-    # the light object must lie within the fitted card (a shadowed corner may be missing from it, but a
-    # glare patch on the surface joined to the card sticks out)
-    outside = int(np.count_nonzero((inside > 0) & (filled == 0)))
-    if outside > 0.02 * np.count_nonzero(inside):
-        raise CardFaceUnreadable("the light object is not card-shaped (it does not fill four straight sides)")
-    corners = order_corners(quad)
-    if not card_proportions(corners):
-        raise CardFaceUnreadable("the light object does not have a card's proportions")
+    corners, problem = blob_corners(contour, inside)
+    if corners is None:
+        raise CardFaceUnreadable(f"the light object {problem}")
     return corners
 
 

@@ -68,6 +68,28 @@ def quad_of(contour: npt.NDArray[Any], edge_based: bool = False) -> Corners | No
     return corners if card_proportions(corners) else None
 
 
+def blob_corners(contour: npt.NDArray[Any], inside: npt.NDArray[np.uint8]) -> tuple[Corners | None, str]:
+    """The card's corners when a blob (`contour`, filled in `inside`) is the card, else None and why not.
+
+    The blob must fill its fitted four sides (a shadowed corner may be missing from it) and nothing of it
+    may stick out of them (a glare patch or a paper on the surface joined to the card does).
+    """
+    area = cv2.contourArea(contour)
+    quad = four_corners(contour, box_fallback=True)
+    assert quad is not None  # the box fallback always gives four corners
+    if cv2.contourArea(quad) < 0.85 * area:
+        return None, "is not card-shaped"
+    filled = np.zeros_like(inside)
+    cv2.fillPoly(filled, [quad.astype(np.int32)], 255)
+    outside = int(np.count_nonzero((inside > 0) & (filled == 0)))
+    if outside > 0.02 * np.count_nonzero(inside):
+        return None, "is not card-shaped (it does not fill four straight sides)"
+    corners = order_corners(quad)
+    if not card_proportions(corners):
+        return None, "does not have a card's proportions"
+    return corners, ""
+
+
 def fit_sides(points: Corners, quad: Corners) -> Corners:
     """Sharp corners from lines fitted to the middle of each side: the card's corners are rounded, so
     the polygon's own vertices sit inside them and would tilt the rectified layout."""

@@ -1,13 +1,15 @@
 """Reads 照合番号B from a picture of the card front: locate, rectify, OCR three fields, vote, check, gate.
 
 Each field (printed birth date, expiry line, security code) is cropped from the rectified card by the
-layout and read glyph-counted (drivers.cardface.glyphs) in up to five differently prepared versions
-(scale 0.7–1.4, plain contrast-stretched or divided by a blurred background to even out glare and
-shadow) until two agree confidently. A field's text is kept only with a clear majority (see `_vote`);
-then the fields must pass every plausibility check (kiosk.cardface.cross_check) and the weakest agreeing
-character's confidence must clear the gate. Anything else is "re-scan": a wrong 照合番号B would spend one
-of the card's few tries, a re-scan costs the patient a second. When nothing is legible the card is tried
-the other way up (glare on the photo can fool the which-way-up guess).
+layout and read glyph-counted (drivers.cardface.glyphs) in up to ten differently prepared versions
+(scale 0.7–1.8, plain contrast-stretched, divided by a blurred background to even out glare and
+shadow, print evened to one contrast, sharpened) until two agree confidently. A field's text is kept
+only with a clear majority (see `_vote`); then the fields must pass every plausibility check
+(kiosk.cardface.cross_check) and the weakest agreeing character's confidence must clear the gate.
+Anything else is "re-scan": a wrong 照合番号B would spend one of the card's few tries, a re-scan costs the
+patient a second. The locator's outlines are rectified both ways up and read in order of how well they
+show the fields' print (drivers.cardface.fit) until one is legible (glare can fool the which-way-up
+guess, and give outlines that are not the card).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ import numpy as np
 import numpy.typing as npt
 
 from drivers.cardface import layout
-from drivers.cardface.glyphs import read_date_line, read_digit_line
+from drivers.cardface.fit import layout_fit
+from drivers.cardface.glyphs import paper_divided, read_date_line, read_digit_line
 from drivers.cardface.locate import GreyImage, card_candidates, load_image, rectify_both, to_grey
 from drivers.cardface.ocr import LineOcr
 from kiosk.cardface import (
@@ -44,6 +47,10 @@ log = logging.getLogger(__name__)
 
 Prepare = Callable[[GreyImage], GreyImage]
 Read = Callable[[GreyImage], tuple[str | None, float]]  # a prepared field's text (None: not legible), confidence
+
+
+MAX_OUTLINES = 5  # card outlines the locator's pool gives that are rectified (each both ways up)
+MAX_READS = 3  # of those rectified versions, read in order of their layout fit until one is legible
 
 
 @dataclass(frozen=True)
@@ -96,8 +103,24 @@ def _sharp(factor: float) -> Prepare:
     return prepare
 
 
+def _even(factor: float) -> Prepare:
+    """Flattened, then each stretch of print darkened to the same contrast: glare adds light to print and
+    paper alike, so print under a glare spot is faint grey, and a global threshold breaks its thin strokes
+    (月 in two) or loses it. Where there is no print nearby (little darkness) nothing is amplified."""
+
+    def prepare(crop: GreyImage) -> GreyImage:
+        flat, k = paper_divided(_scaled(crop, factor))
+        dark = 255.0 - flat.astype(np.float32)
+        local = cv2.GaussianBlur(cv2.dilate(dark, np.ones((k, k), np.uint8)), (0, 0), k)
+        return np.asarray(np.clip(255.0 - dark * (200.0 / np.maximum(local, 40.0)), 0, 255), np.uint8)
+
+    return prepare
+
+
 PREPARATIONS: tuple[Prepare, ...] = (
-    _flat(1.4), _flat(1.0), _plain(1.4), _plain(1.0), _plain(0.7),  # most cards stop after two
+    _flat(1.4), _flat(1.0),  # most cards stop after two
+    _even(1.4), _even(1.0),  # for glare
+    _plain(1.4), _plain(1.0), _plain(0.7),
     _sharp(1.4), _sharp(1.8), _flat(1.8),  # for blurred ones
 )  # fmt: skip
 
@@ -161,14 +184,14 @@ class CardFrontReader:
         grey = to_grey(pixels)
         today = today or date.today()
         reading: CardFrontReading | None = None
-        for corners in card_candidates(grey, pixels)[:4]:
-            card, turned = rectify_both(grey, corners)
-            attempt = self._decide(card, today, cert_not_before, cert_not_after)
-            if attempt.rescan and "not legible" in attempt.reason:
-                # glare on the photo can fool the which-way-up guess; an upside-down card reads as nothing
-                other = self._decide(turned, today, cert_not_before, cert_not_after)
-                if not other.rescan:
-                    attempt = other
+        views: list[GreyImage] = []
+        for corners in card_candidates(grey, pixels)[:MAX_OUTLINES]:
+            views += rectify_both(grey, corners)
+        # the likeliest first: the locator's order and the photo's side, unless another version shows the
+        # fields' print where the layout puts it better (a wrong outline's reads would be wasted time)
+        fits = [layout_fit(view) for view in views]
+        for i in sorted(range(len(views)), key=lambda i: -fits[i])[:MAX_READS]:
+            attempt = self._decide(views[i], today, cert_not_before, cert_not_after)
             reading = reading or attempt
             if not attempt.rescan:
                 reading = attempt
