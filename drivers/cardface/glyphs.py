@@ -87,6 +87,9 @@ def segment(ink: GreyImage) -> list[Glyph]:
     full = [p for p in parts if p.height >= 0.6 * tall]
     top, bottom = float(np.median([p.y0 for p in full])), float(np.median([p.y1 for p in full]))
     parts = [p for p in parts if p.y1 > top + 2 and p.y0 < bottom - 2]
+    if not parts:
+        return []
+    tall = max(p.height for p in parts)
     parts.sort(key=lambda g: g.x0)
     merged: list[Glyph] = []
     for p in parts:

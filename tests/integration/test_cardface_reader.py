@@ -140,13 +140,28 @@ def test_eval_on_ci_set_accepts_no_wrong_value_and_meets_target(ci_report: EvalR
     assert ci_report.exact + ci_report.rescan + ci_report.no_card + ci_report.wrong_accepted == CI_CARDS
     assert ci_report.wrong_accepted == 0
     per = ci_report.per_surface
-    # floors a little under what this set measured (dark, light, patterned, cluttered 10/10 each, scan 6/10,
-    # glare 4/10); glare that washes out the printed lines is a re-scan, never a wrong value
+    # floors a little under what this set measured (see GLARE_SCAN_FLOORS); glare that washes out the
+    # printed lines is a re-scan, never a wrong value
     assert per["dark"]["exact"] == per["dark"]["n"]
     for kind in ("light", "patterned", "cluttered"):
         assert per[kind]["exact"] >= 0.85 * per[kind]["n"], (kind, per[kind])
-    assert per["scan"]["exact"] >= 0.5 * per["scan"]["n"], per["scan"]
-    assert ci_report.exact_pct >= 75.0
+    assert per["scan"]["exact"] >= 0.9 * per["scan"]["n"], per["scan"]
+    assert ci_report.exact_pct >= 85.0
+
+
+# Glare and flat scans were the weak counters (55 % and 58 % read before the plain-surface and straight-
+# sides finders, the layout-fit ranking and the evened print): 24 cards of another seed, none wrong.
+# Glare stays the weakest: where the spot washes out card and counter alike there is nothing to find.
+GLARE_SCAN_FLOORS = {"glare": 3, "scan": 11}  # of 12 each; measured 4 and 12
+
+
+def test_glare_and_scanner_cards_read_and_are_never_wrong() -> None:
+    report = evaluate(24, seed=3, surfaces=("glare", "scan"))
+    print(report.summary(), report.reasons)
+    assert report.wrong_accepted == 0
+    for kind, floor in GLARE_SCAN_FLOORS.items():
+        assert report.per_surface[kind]["n"] == 12
+        assert report.per_surface[kind]["exact"] >= floor, (kind, report.per_surface[kind])
 
 
 def test_cli_read_masks_unless_revealed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -58,3 +58,24 @@ def test_security_code_and_birth_change_the_right_regions() -> None:
     assert diff is not None
     x0, y0, x1, y1 = layout.BIRTH.pad(0.01, 0.01).px()
     assert x0 <= diff[0] and y0 <= diff[1] and diff[2] <= x1 and diff[3] <= y1
+
+
+def test_card_on_a_bed_as_light_as_its_paper_is_found_exactly() -> None:
+    """A flatbed scan whose lid is the card paper's own grey: no brightness step at the card's edge, only
+    its tint and print differ from the bed."""
+    import cv2
+
+    from drivers.cardface.plain import card_on_plain
+
+    card = cv2.cvtColor(np.asarray(render_card_front(make_front(), placeholder_photo())), cv2.COLOR_RGB2BGR)
+    margin = 60
+    bed = np.full((card.shape[0] + 2 * margin, card.shape[1] + 2 * margin, 3), 241, np.uint8)
+    bed[margin:-margin, margin:-margin] = card
+    grey = cv2.cvtColor(bed, cv2.COLOR_BGR2GRAY)
+    found = card_on_plain(grey, bed)
+    assert len(found) == 1
+    h, w = card.shape[:2]
+    expected = np.array([[margin, margin], [margin + w - 1, margin], [margin + w - 1, margin + h - 1],
+                         [margin, margin + h - 1]], np.float32)  # fmt: skip
+    assert float(np.abs(found[0] - expected).max()) <= 4.0
+    assert card_on_plain(grey[margin:-margin, margin:-margin], card) == []  # cropped to the card: no bed
