@@ -10,7 +10,7 @@ code. A correct rectification shows all three lines where the layout puts them; 
 from __future__ import annotations
 
 from drivers.cardface import layout
-from drivers.cardface.glyphs import ink_mask, segment
+from drivers.cardface.glyphs import ink_mask, runs_off, segment
 from drivers.cardface.locate import GreyImage
 
 # (crop, how many glyphs of print the line has at least (the code: exactly)): birth '平成2年1月2日生' has 9
@@ -21,6 +21,8 @@ GLYPH_PX = (18, 48)  # the printed glyphs' height on the 1011 × 638 grid (36 px
 def _glyphs(card: GreyImage, box: layout.Box) -> int:
     x0, y0, x1, y1 = box.px()
     glyphs = segment(ink_mask(card[y0:y1, x0:x1]))
+    if not glyphs or runs_off(glyphs, x1 - x0, right=box is layout.READ_CODE):
+        return 0  # the line does not lie wholly in its crop: the outline is off
     return sum(1 for g in glyphs if GLYPH_PX[0] <= g.height <= GLYPH_PX[1] and g.width <= 2 * GLYPH_PX[1])
 
 

@@ -329,13 +329,19 @@ def _year(ocr: LineOcr, page: GreyImage, ink: GreyImage, before: list[Glyph], re
     return list(key), conf
 
 
+def runs_off(glyphs: list[Glyph], width: int, *, right: bool) -> bool:
+    """Whether the line runs off the crop (a card outline a little off moves the field): half an 8 at
+    the edge reads as a confident 3, in every prepared version alike, so a cut line is no reading."""
+    return glyphs[0].x0 <= 1 or (right and glyphs[-1].x1 >= width - 1)
+
+
 def read_date_line(ocr: LineOcr, line: GreyImage, *, eras: bool) -> DateRead:
     """'[era]Y年M月D日…' from a grey line image; `eras` False for the expiry line (always 西暦)."""
     ink = ink_mask(line)
     glyphs = segment(ink)
     page = line  # glyphs are cut by the mask but read from the grey picture
     marks: list[tuple[int, str, float]] = []  # (glyph index, anchor, confidence)
-    if not glyphs:
+    if not glyphs or runs_off(glyphs, line.shape[1], right=False):  # (the line's end, 生 or 有効, is no digit)
         return DateRead(None, 0.0)
     glyphs, anchors = _anchors(ocr, page, ink, glyphs)
     for i, (ch, conf) in enumerate(anchors):
@@ -377,7 +383,7 @@ def read_date_line(ocr: LineOcr, line: GreyImage, *, eras: bool) -> DateRead:
 def read_digit_line(ocr: LineOcr, line: GreyImage, count: int) -> tuple[str | None, float]:
     """A line of exactly `count` digits (the security code), read glyph-counted like the dates."""
     glyphs = segment(ink_mask(line))
-    if not glyphs:
+    if not glyphs or runs_off(glyphs, line.shape[1], right=True):
         return None, 0.0
     runs, conf = _digit_runs(ocr, line, [glyphs])
     if runs is not None and len(runs[0]) == count:
