@@ -39,6 +39,8 @@ def register(commands: Any, bench: Any) -> None:
     soak = bench.add_parser("soak", help="many receptions in one kiosk process (real parts, real Qt loop): RSS "
                             "drift per 1,000, open fds and threads")  # fmt: skip
     soak.add_argument("--receptions", type=int, default=200)
+    soak.add_argument("--trace-python", action="store_true",
+                      help="follow the Python heap with tracemalloc and name the lines that grew (slower)")
     for parser, face_every in ((reception, 2), (soak, 4)):
         parser.add_argument(
             "--face-every",

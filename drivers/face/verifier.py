@@ -1,6 +1,7 @@
 """`LiveFaceVerifier`: the production adapter for `kiosk.ports.FaceVerifier`.
 
-One call = one attempt: enrol the chip photo, open the camera, run a `LiveFaceSession` on the newest
+One call = one attempt: enrol the chip photo while the camera opens (enrolment is needed only for the
+decision, and the patient should not wait for it before the preview), run a `LiveFaceSession` on the newest
 frames (latest-frame semantics: a slow machine skips frames, it never lags behind the patient), report
 guidance and a preview as it goes, decide, close the camera, drop every frame and the chip encoding.
 Runs on a worker thread; models load once — in `warm_up()` (call it from a background thread when the
@@ -16,6 +17,8 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import cv2
@@ -51,6 +54,8 @@ class LiveFaceVerifier:
         self.speed, self._rng = speed, rng
         self._lock = threading.Lock()  # one attempt at a time: there is one camera
         self._analyser: FaceAnalyser | None = None
+        # one worker: enrolments run one at a time like the attempts; its thread lives as long as the kiosk
+        self._enroller = ThreadPoolExecutor(max_workers=1, thread_name_prefix="face-enrol")
 
     def warm_up(self) -> float:
         """Load every model (dlib and MediaPipe) ahead of the first patient; returns the seconds it took.
@@ -79,36 +84,57 @@ class LiveFaceVerifier:
         cancel: CancelToken | None = None,
     ) -> FaceDecision:
         with self._lock:
-            chip = self.encoder.enrol_chip(chip_photo_jp2)  # NoFaceInChipPhoto goes to the flow as it is
+            enrolment = self._enroller.submit(self.encoder.enrol_chip, chip_photo_jp2)
             t = self.thresholds
             session = LiveFaceSession(self.encoder, t, analyser=self._shared_analyser(), rng=self._rng, timeout_s=20.0)
-            cancelled = False
-            with Camera(self.source_factory(), speed=self.speed) as camera:
-                last = -1
-                while not session.done:
-                    if cancel is not None and cancel.is_set():
-                        cancelled = True
-                        break
-                    frame = camera.wait_next(last, timeout=3.0)  # CameraLost goes to the flow as it is
-                    if frame is None:
-                        session.source_ended()  # a recorded source ended: said so in the record
-                        break
-                    last = frame.index
-                    feedback = session.feed(frame)
-                    on_frame(_preview(frame.image))
-                    on_progress(_progress(feedback, session, frame.t))
+            try:
+                cancelled = self._capture(session, enrolment, on_progress, on_frame, cancel)
+            except Exception:
+                # a chip photo without a face is the reason to give (use the PIN), whatever the camera did
+                _raise_if_enrolment_failed(enrolment, wait=True)
+                raise
             if cancelled:
                 session.close()
+                enrolment.cancel()
                 log.info("face attempt cancelled")
                 return domain.no_decision(t)
-            record = session.finish(chip)
-            del chip
+            record = session.finish(enrolment.result())
+            del enrolment
         log.info(
             "face decision %s median %s liveness %s frames %d/%d",
             record.verdict.value, record.median_distance,
             record.liveness.outcome.value if record.liveness else "-", record.frames_good, record.frames_seen,
         )
         return record
+
+
+    def _capture(self, session: LiveFaceSession, enrolment: Future[Any], on_progress: Callable[[FaceProgress], None],
+                 on_frame: Callable[[PreviewFrame], None], cancel: CancelToken | None) -> bool:
+        """Feed the newest frames until the session is done; True when the attempt was cancelled."""
+        with Camera(self.source_factory(), speed=self.speed) as camera:
+            last = -1
+            while not session.done:
+                _raise_if_enrolment_failed(enrolment)  # NoFaceInChipPhoto goes to the flow as it is
+                if cancel is not None and cancel.is_set():
+                    return True
+                frame = camera.wait_next(last, timeout=3.0)  # CameraLost goes to the flow as it is
+                if frame is None:
+                    session.source_ended()  # a recorded source ended: said so in the record
+                    return False
+                last = frame.index
+                feedback = session.feed(frame)
+                on_frame(_preview(frame.image))
+                on_progress(_progress(feedback, session, frame.t))
+        return False
+
+
+def _raise_if_enrolment_failed(enrolment: Future[Any], *, wait: bool = False) -> None:
+    if wait:
+        futures.wait([enrolment])
+    if enrolment.done() and not enrolment.cancelled():
+        error = enrolment.exception()
+        if error is not None:
+            raise error
 
 
 def _preview(image: npt.NDArray[Any]) -> PreviewFrame:

@@ -13,6 +13,7 @@ load. The soak also samples RSS, open file descriptors and threads after each re
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import json
 import os
@@ -80,6 +81,24 @@ def os_threads() -> int:
         if line.startswith("Threads:"):
             return int(line.split()[1])
     return -1
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                 "keepcost")]  # fmt: skip
+
+
+def malloc_mb() -> dict[str, float]:
+    """glibc's heap as malloc sees it (all arenas): in use, and free but still held from the system — RSS
+    that grows while "in use" stays flat is fragmentation, not a leak."""
+    try:
+        libc = ctypes.CDLL(None)
+        libc.mallinfo2.restype = _MallInfo2
+        info = libc.mallinfo2()
+    except (OSError, AttributeError):
+        return {}
+    return {"malloc_in_use_mb": (info.uordblks + info.hblkhd) / 2**20, "malloc_free_held_mb": info.fordblks / 2**20}
 
 
 def open_fds() -> int:
@@ -155,8 +174,10 @@ def _plan(count: int, face_every: int) -> list[tuple[str, list[Step]]]:
     return [("face", FACE_STEPS) if face_every and i % face_every == 0 else ("pin", PIN_STEPS) for i in range(count)]
 
 
-def play(parts: Parts, plan: list[tuple[str, list[Step]]], *, warm_up: bool, soak: bool) -> dict[str, Any]:
-    """Build the kiosk, play the plan inside app.exec(), return the figures."""
+def play(parts: Parts, plan: list[tuple[str, list[Step]]], *, warm_up: bool, soak: bool,
+         trace_python: bool = False) -> dict[str, Any]:
+    """Build the kiosk, play the plan inside app.exec(), return the figures. With `trace_python` the soak
+    also follows the Python heap (tracemalloc) and names the lines whose memory grew over the steady part."""
     from PySide6.QtCore import QTimer
 
     from testbench.benches.qt_driver import QtReceptionDriver, Reception, StallProbe
@@ -166,10 +187,12 @@ def play(parts: Parts, plan: list[tuple[str, list[Step]]], *, warm_up: bool, soa
     receptions = [Reception(name, steps) for name, steps in plan]
     samples: list[dict[str, float]] = []
 
+    heap = PythonHeapTrace(steady_from=max(1, len(plan) // 10)) if soak and trace_python else None
+
     def sample(i: int) -> None:
         if soak:
             samples.append({"after": i, "rss_mb": rss_mb(), "fds": open_fds(), "threads": os_threads(),
-                            "t_s": time.perf_counter()})  # fmt: skip
+                            "t_s": time.perf_counter()} | malloc_mb() | (heap.sample(i) if heap else {}))  # fmt: skip
 
     driver = QtReceptionDriver(parts.env, receptions, between=sample)
     driver.build(parts.config)
@@ -230,6 +253,8 @@ def play(parts: Parts, plan: list[tuple[str, list[Step]]], *, warm_up: bool, soa
     for span in driver.clock.spans:
         if span.end is not None:
             walls.setdefault(span.name, []).append(span.end - span.start)
+    if driver.clock.enrolment_ms:
+        walls["chip enrolment (beside the capture start)"] = [ms / 1000 for ms in driver.clock.enrolment_ms]
     figures["step_wall_s"] = {
         name: {"first": round(v[0], 3), "median_rest": round(statistics.median(v[1:]), 3) if len(v) > 1 else None,
                "n": len(v)} for name, v in sorted(walls.items())}  # fmt: skip
@@ -238,7 +263,40 @@ def play(parts: Parts, plan: list[tuple[str, list[Step]]], *, warm_up: bool, soa
     figures["failed_count"] = sum(1 for r in receptions if r.error)
     if soak:
         figures["soak"] = soak_figures(samples)
+    if heap is not None:
+        figures["python_heap_growth"] = heap.growth()
     return figures
+
+
+class PythonHeapTrace:
+    """tracemalloc over a soak: the traced Python heap after each reception, and the top lines by growth
+    between the first steady reception and the end (what a Python-level leak would name)."""
+
+    def __init__(self, steady_from: int, frames: int = 8) -> None:
+        import tracemalloc
+
+        self._tm = tracemalloc
+        self._steady_from = steady_from
+        self._start: Any = None
+        tracemalloc.start(frames)
+
+    def sample(self, after: int) -> dict[str, float]:
+        if after == self._steady_from:
+            self._start = self._tm.take_snapshot()
+        return {"python_heap_mb": self._tm.get_traced_memory()[0] / 2**20}
+
+    def growth(self, top: int = 15) -> list[str]:
+        if self._start is None:
+            return []
+        end = self._tm.take_snapshot()
+        self._tm.stop()
+        own = (self._tm.Filter(False, self._tm.__file__),)
+        stats = end.filter_traces(own).compare_to(self._start.filter_traces(own), "traceback")
+        lines = []
+        for stat in stats[:top]:
+            where = " <- ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(stat.traceback[-4:]))
+            lines.append(f"{stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d} blocks  {where}")
+        return lines
 
 
 def soak_figures(samples: list[dict[str, float]]) -> dict[str, Any]:
@@ -251,6 +309,9 @@ def soak_figures(samples: list[dict[str, float]]) -> dict[str, Any]:
     xs, ys = [s["after"] for s in steady], [s["rss_mb"] for s in steady]
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / max(1e-9, sum((x - mx) ** 2 for x in xs))
+    every_10pct = samples[:: max(1, len(samples) // 10)]
+    heaps = {f"{key}_every_10pct": [round(s[key], 1) for s in every_10pct]
+             for key in ("python_heap_mb", "malloc_in_use_mb", "malloc_free_held_mb") if key in samples[0]}
     return {"rss_mb_start": round(samples[0]["rss_mb"], 1), "rss_mb_steady_from": round(steady[0]["rss_mb"], 1),
             "rss_mb_end": round(samples[-1]["rss_mb"], 1), "rss_mb_max": round(max(ys), 1),
             "drift_mb_per_1000": round(slope * 1000, 1), "steady_from_reception": steady[0]["after"],
@@ -258,7 +319,7 @@ def soak_figures(samples: list[dict[str, float]]) -> dict[str, Any]:
             "fds_after_first_reception": samples[1]["fds"],
             "threads_start_end": (samples[0]["threads"], samples[-1]["threads"]),
             "threads_after_first_reception": samples[1]["threads"],
-            "rss_every_10pct": [round(s["rss_mb"], 1) for s in samples[:: max(1, len(samples) // 10)]]}  # fmt: skip
+            "rss_every_10pct": [round(s["rss_mb"], 1) for s in every_10pct]} | heaps  # fmt: skip
 
 
 def report(figures: dict[str, Any], label: str) -> str:
@@ -297,6 +358,13 @@ def report(figures: dict[str, Any], label: str) -> str:
             f"{s['threads_after_first_reception']}/{s['threads_start_end'][1]}"
         )
         lines.append(f"RSS every 10 %: {s['rss_every_10pct']}")
+        for key, label in (("malloc_in_use_mb", "malloc in use"), ("malloc_free_held_mb", "malloc free but held"),
+                           ("python_heap_mb", "Python heap (tracemalloc)")):  # fmt: skip
+            if f"{key}_every_10pct" in s:
+                lines.append(f"{label} every 10 % (MB): {s[f'{key}_every_10pct']}")
+    if figures.get("python_heap_growth"):
+        lines.append("Python heap growth over the steady part, top lines (tracemalloc, by traceback):")
+        lines.extend(f"  {line}" for line in figures["python_heap_growth"])
     return "\n".join(lines)
 
 
@@ -304,7 +372,8 @@ def run(args: Any, *, soak: bool) -> int:
     parts = Parts(fake=args.fake)
     try:
         count = args.receptions if soak else args.patients
-        figures = play(parts, _plan(count, args.face_every), warm_up=not args.no_warm_up, soak=soak)
+        figures = play(parts, _plan(count, args.face_every), warm_up=not args.no_warm_up, soak=soak,
+                       trace_python=soak and args.trace_python)
     finally:
         parts.close()
     label = FAKE_LABEL if args.fake else REAL_LABEL

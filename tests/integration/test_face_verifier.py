@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from pathlib import Path
 
 import cv2
@@ -103,3 +104,46 @@ def test_warm_up_loads_everything_and_the_matcher_process_encodes_the_same(
         assert verifier.warm_up() < 0.5  # already warm
     finally:
         verifier.encoder.close()
+
+
+class _SlowEnrolment(DlibEncoder):
+    """The real encoder, with the chip enrolment held back until the test lets it go."""
+
+    def __init__(self, inner: DlibEncoder, release: threading.Event) -> None:
+        super().__init__()
+        self.__dict__.update(inner.__dict__)  # the loaded models; the lock stays this object's own
+        self._lock = threading.Lock()
+        self.release, self.enrolled_at = release, 0.0
+
+    def enrol_chip(self, photo: bytes):  # type: ignore[no-untyped-def]
+        assert self.release.wait(10.0)
+        chip = super().enrol_chip(photo)
+        self.enrolled_at = time.perf_counter()
+        return chip
+
+
+def test_the_camera_opens_while_the_chip_photo_is_enrolled(encoder: DlibEncoder, obama_chip: bytes) -> None:
+    """The patient sees the preview at once; the enrolment is needed only for the decision."""
+    release = threading.Event()
+    slow = _SlowEnrolment(encoder, release)
+    first_frame: list[float] = []
+
+    def on_frame(_f: PreviewFrame) -> None:
+        if not first_frame:
+            first_frame.append(time.perf_counter())
+            release.set()  # the enrolment can finish only once a preview has reached the screen
+
+    decision = LiveFaceVerifier(lambda: VideoFileSource(VIDEO), encoder=slow, speed=3.0).verify(
+        obama_chip, lambda _p: None, on_frame)
+    assert first_frame and first_frame[0] < slow.enrolled_at
+    assert dict(decision.timings_ms)["chip_enrolment"] > 0 and decision.frames_seen > 0
+
+
+def test_a_faceless_chip_photo_stops_a_running_capture(encoder: DlibEncoder) -> None:
+    ok, blank = cv2.imencode(".jp2", np.full((120, 100), 128, np.uint8))
+    assert ok
+    frames: list[PreviewFrame] = []
+    with pytest.raises(NoFaceInChipPhoto):
+        LiveFaceVerifier(lambda: VideoFileSource(VIDEO), encoder=encoder, speed=1.0).verify(
+            blank.tobytes(), lambda _p: None, frames.append)
+    assert len(frames) < 30  # about a second of a 30 fps video at most: not the whole 20 s capture
