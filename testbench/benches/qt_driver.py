@@ -7,7 +7,8 @@ screen is rendered: the event loop is the one a kiosk runs. The card is placed a
 
 While it plays, a 10 ms precise timer measures how late the GUI thread is (`StallProbe`), and the flow's
 effects and events mark when each step runs (`StepClock`): card read, OCR, chip photo, the capture start
-(the chip enrolment runs beside it), the liveness window, the face decision, PIN and submit. A late tick is matched to every step it overlaps.
+(the chip enrolment runs beside it), the liveness window, the face decision, PIN and submit. A late tick is
+matched to every step it overlaps.
 """
 
 from __future__ import annotations
