@@ -107,7 +107,6 @@ class LiveFaceVerifier:
         )
         return record
 
-
     def _capture(self, session: LiveFaceSession, enrolment: Future[Any], on_progress: Callable[[FaceProgress], None],
                  on_frame: Callable[[PreviewFrame], None], cancel: CancelToken | None) -> bool:
         """Feed the newest frames until the session is done; True when the attempt was cancelled."""

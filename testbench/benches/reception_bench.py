@@ -14,6 +14,7 @@ load. The soak also samples RSS, open file descriptors and threads after each re
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import json
 import os
@@ -89,15 +90,24 @@ class _MallInfo2(ctypes.Structure):
                  "keepcost")]  # fmt: skip
 
 
+@functools.cache
+def _mallinfo2() -> Any:
+    """glibc's mallinfo2, or None (another C library, or glibc older than 2.33)."""
+    try:
+        function = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return None
+    function.restype = _MallInfo2
+    return function
+
+
 def malloc_mb() -> dict[str, float]:
     """glibc's heap as malloc sees it (all arenas): in use, and free but still held from the system — RSS
     that grows while "in use" stays flat is fragmentation, not a leak."""
-    try:
-        libc = ctypes.CDLL(None)
-        libc.mallinfo2.restype = _MallInfo2
-        info = libc.mallinfo2()
-    except (OSError, AttributeError):
+    mallinfo2 = _mallinfo2()
+    if mallinfo2 is None:
         return {}
+    info = mallinfo2()
     return {"malloc_in_use_mb": (info.uordblks + info.hblkhd) / 2**20, "malloc_free_held_mb": info.fordblks / 2**20}
 
 
