@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import threading
 import time
-from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 
 from kiosk.flow_effects import (
@@ -35,30 +35,41 @@ from kiosk.flow_effects import (
 from kiosk.flow_events import ConsentAnswered, Event, FaceDecided, FaceProgressed, Pressed
 from kiosk.flow_types import FlowState, Intent
 from kiosk.screens import ScreenModel
+from testbench.benches.records import RecordFile
 from testbench.demo.scenarios import DemoEnvironment, Step
 
 TICK_MS = 10
 
 
-@dataclass
+@dataclass(frozen=True)
 class StepSpan:
     name: str
     start: float
-    end: float | None = None
+    end: float
 
 
 class StepClock:
-    """Spans of the reception's steps from the controller's `on_step` hook (GUI thread)."""
+    """Spans of the reception's steps from the controller's `on_step` hook (GUI thread). Closed spans go to a
+    RecordFile, so a soak's own record does not grow the process it measures."""
 
     OPENED_BY: ClassVar[dict[type, str]] = {
         ReadCard: "card read", ScanCardFront: "OCR", ReadChipPhoto: "chip photo", VerifyPin: "PIN",
         Submit: "submit", FetchChallenge: "challenge"}  # fmt: skip
+    NAMES: ClassVar[tuple[str, ...]] = (*OPENED_BY.values(), "capture start", "liveness window", "face decision")
 
     def __init__(self) -> None:
-        self.spans: list[StepSpan] = []
-        self._open: dict[int, StepSpan] = {}
+        self._closed = RecordFile(3)  # name index, start, end
+        self._open: dict[int, tuple[str, float]] = {}
         self._capture: dict[int, tuple[float, float | None, float | None]] = {}  # start, first, last progress
         self.enrolment_ms: list[float] = []  # the driver's own figure: it overlaps the capture start
+
+    @property
+    def spans(self) -> list[StepSpan]:
+        """The closed spans, in the order they closed."""
+        return [StepSpan(self.NAMES[int(i)], start, end) for i, start, end in self._closed.rows()]
+
+    def _close(self, name: str, start: float, end: float) -> None:
+        self._closed.append(self.NAMES.index(name), start, end)
 
     def on_step(self, event: Event, state: FlowState, effects: list[Effect]) -> None:
         now = time.perf_counter()
@@ -67,23 +78,22 @@ class StepClock:
             start, first, _ = self._capture[token]
             self._capture[token] = (start, first or now, now)
         elif token is not None:
-            span = self._open.pop(token, None)
-            if span is not None:
-                span.end = now
+            opened = self._open.pop(token, None)
+            if opened is not None:
+                self._close(opened[0], opened[1], now)
             if token in self._capture:
                 start, first, last = self._capture.pop(token)
                 first, last = first or now, last or now
                 # the chip enrolment runs beside this first stretch (the camera opening, the first frame)
-                self.spans += [StepSpan("capture start", start, first), StepSpan("liveness window", first, last)]
+                self._close("capture start", start, first)
+                self._close("liveness window", first, last)
                 if isinstance(event, FaceDecided):
-                    self.spans.append(StepSpan("face decision", last, now))
+                    self._close("face decision", last, now)
                     self.enrolment_ms.append(dict(event.decision.timings_ms).get("chip_enrolment", float("nan")))
         for effect in effects:
             name = self.OPENED_BY.get(type(effect))
             if name is not None:
-                span = StepSpan(name, now)
-                self._open[getattr(effect, "token")] = span  # noqa: B009 (every opening effect has one)
-                self.spans.append(span)
+                self._open[getattr(effect, "token")] = (name, now)  # noqa: B009 (every opening effect has one)
             elif isinstance(effect, StartCapture):
                 self._capture[effect.token] = (now, None, None)
 
@@ -92,8 +102,8 @@ class StallProbe:
     """How late a 10 ms timer fires on the GUI thread: each tick's (time, lateness in ms)."""
 
     def __init__(self) -> None:
-        # two flat arrays, 16 bytes a tick: a soak's own record must not look like the kiosk's leak
-        self._times, self._lags = array("d"), array("d")
+        # in a file, not a list: a soak's own record must not look like the kiosk's leak
+        self._ticks = RecordFile(2)
         self._last = time.perf_counter()
         self._timer = QTimer()
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -109,29 +119,29 @@ class StallProbe:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self._times.append(now)
-        self._lags.append(max(0.0, (now - self._last) * 1000 - TICK_MS))
+        self._ticks.append(now, max(0.0, (now - self._last) * 1000 - TICK_MS))
         self._last = now
 
     @property
     def ticks(self) -> list[tuple[float, float]]:
-        return list(zip(self._times, self._lags, strict=True))
+        return [(now, lag) for now, lag in self._ticks.rows()]
 
     @property
     def lags(self) -> list[float]:
-        return list(self._lags)
+        return [lag for _, lag in self._ticks.rows()]
 
     def by_step(self, spans: list[StepSpan]) -> dict[str, list[float]]:
         """Lateness of the ticks that overlap each named step (a tick's stall began `lag + tick` before it)."""
+        ticks = np.array(self.ticks, dtype=np.float64).reshape(-1, 2)
+        times, lags = ticks[:, 0], ticks[:, 1]
+        began = times - (lags + TICK_MS) / 1000
+        latest = float(np.max(lags, initial=0.0) + TICK_MS) / 1000  # no stall began earlier than this before its tick
         out: dict[str, list[float]] = {}
-        closed = sorted((s for s in spans if s.end is not None), key=lambda s: s.start)
-        for now, lag in zip(self._times, self._lags, strict=True):
-            began = now - (lag + TICK_MS) / 1000
-            for s in closed:
-                if s.start > now:
-                    break
-                if s.end is not None and s.end >= began:
-                    out.setdefault(s.name, []).append(lag)
+        for s in sorted(spans, key=lambda s: s.start):
+            lo, hi = np.searchsorted(times, s.start), np.searchsorted(times, s.end + latest, side="right")
+            overlapping = lags[lo:hi][began[lo:hi] <= s.end]
+            if overlapping.size:
+                out.setdefault(s.name, []).extend(overlapping.tolist())
         return out
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from testbench.benches.records import NamedRecords
 from testbench.demo.scenarios import Step
 
 PIN_STEPS: list[Step] = [("insert",), ("wait", "method"), ("tap", "use_pin"), ("wait", "pin_entry"), ("pin", "1234"),
@@ -195,7 +196,7 @@ def play(parts: Parts, plan: list[tuple[str, list[Step]]], *, warm_up: bool, soa
 
     app = make_application()
     receptions = [Reception(name, steps) for name, steps in plan]
-    samples: list[dict[str, float]] = []
+    samples = NamedRecords()  # in a file: the soak's own record must not grow the process it measures
 
     heap = PythonHeapTrace(steady_from=max(1, len(plan) // 10)) if soak and trace_python else None
 
@@ -236,7 +237,8 @@ def play(parts: Parts, plan: list[tuple[str, list[Step]]], *, warm_up: bool, soa
     driver.close()
     app.processEvents()  # let the closed window's deferred deletes run before the process exits
     gc.collect()
-    stalls = probe.by_step(driver.clock.spans)
+    spans = driver.clock.spans
+    stalls = probe.by_step(spans)
     every = probe.lags
     figures["gui_stall_ms"] = {
         name: {"p50": round(pct(v, 50), 1), "p99": round(pct(v, 99), 1), "max": round(max(v), 1),
@@ -246,7 +248,7 @@ def play(parts: Parts, plan: list[tuple[str, list[Step]]], *, warm_up: bool, soa
                       "max": round(max(every, default=0.0), 1), "ticks": len(every),
                       "over_50ms": sum(1 for x in every if x > 50)}}  # fmt: skip
     by_name: dict[str, list[float]] = {}
-    windows = [(s.start, s.end) for s in driver.clock.spans if s.name == "liveness window" and s.end is not None]
+    windows = [(s.start, s.end) for s in spans if s.name == "liveness window"]
     for r in receptions:
         if r.done_at is not None and r.error is None:
             by_name.setdefault(r.name, []).append(r.done_at - r.placed_at)
@@ -260,9 +262,8 @@ def play(parts: Parts, plan: list[tuple[str, list[Step]]], *, warm_up: bool, soa
     figures["first_choice_s"] = {"p50": round(pct(to_choice, 50), 3), "p95": round(pct(to_choice, 95), 3),
                                  "max": round(max(to_choice, default=float("nan")), 3), "n": len(to_choice)}
     walls: dict[str, list[float]] = {}
-    for span in driver.clock.spans:
-        if span.end is not None:
-            walls.setdefault(span.name, []).append(span.end - span.start)
+    for span in spans:
+        walls.setdefault(span.name, []).append(span.end - span.start)
     if driver.clock.enrolment_ms:
         walls["chip enrolment (beside the capture start)"] = [ms / 1000 for ms in driver.clock.enrolment_ms]
     figures["step_wall_s"] = {
@@ -272,7 +273,7 @@ def play(parts: Parts, plan: list[tuple[str, list[Step]]], *, warm_up: bool, soa
     figures["failed"] = [f"#{i} {r.name}: {r.error}" for i, r in enumerate(receptions) if r.error][:10]
     figures["failed_count"] = sum(1 for r in receptions if r.error)
     if soak:
-        figures["soak"] = soak_figures(samples)
+        figures["soak"] = soak_figures(samples.rows())
     if heap is not None:
         figures["python_heap_growth"] = heap.growth()
     return figures
@@ -324,11 +325,11 @@ def soak_figures(samples: list[dict[str, float]]) -> dict[str, Any]:
              for key in ("python_heap_mb", "malloc_in_use_mb", "malloc_free_held_mb") if key in samples[0]}
     return {"rss_mb_start": round(samples[0]["rss_mb"], 1), "rss_mb_steady_from": round(steady[0]["rss_mb"], 1),
             "rss_mb_end": round(samples[-1]["rss_mb"], 1), "rss_mb_max": round(max(ys), 1),
-            "drift_mb_per_1000": round(slope * 1000, 1), "steady_from_reception": steady[0]["after"],
-            "fds_start_end": (samples[0]["fds"], samples[-1]["fds"]),
-            "fds_after_first_reception": samples[1]["fds"],
-            "threads_start_end": (samples[0]["threads"], samples[-1]["threads"]),
-            "threads_after_first_reception": samples[1]["threads"],
+            "drift_mb_per_1000": round(slope * 1000, 1), "steady_from_reception": int(steady[0]["after"]),
+            "fds_start_end": (int(samples[0]["fds"]), int(samples[-1]["fds"])),
+            "fds_after_first_reception": int(samples[1]["fds"]),
+            "threads_start_end": (int(samples[0]["threads"]), int(samples[-1]["threads"])),
+            "threads_after_first_reception": int(samples[1]["threads"]),
             "rss_every_10pct": [round(s["rss_mb"], 1) for s in every_10pct]} | heaps  # fmt: skip
 
 
