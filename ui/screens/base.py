@@ -15,7 +15,7 @@ from kiosk.flow_steps import Press, Role
 from kiosk.ports import PreviewFrame
 from kiosk.screens import Button, ScreenModel, Text
 from ui.i18n import Catalogue
-from ui.widgets.basic import button, label
+from ui.widgets.basic import button, clear_widgets, label
 from ui.widgets.progress import BusyIndicator
 
 
@@ -96,13 +96,13 @@ class Screen(QWidget):
         return self.cat.text(self.model.secondary_lang, text)
 
     def _render_body(self, body: tuple[Text, ...]) -> None:
-        _clear(self.body)
+        clear_widgets(self.body)
         for text in body:
             self.body.addWidget(label("body", self.t(text)))
             self.body.addWidget(label("body2", self.t2(text)))
 
     def _render_buttons(self, buttons: tuple[Button, ...]) -> None:
-        _clear(self.buttons)
+        clear_widgets(self.buttons)
         self.button_widgets = []
         wide_first = len(buttons) > 1 and buttons[0].role in (Role.PRIMARY, Role.DANGER)
         rest = len(buttons) - (1 if wide_first else 0)
@@ -130,12 +130,3 @@ class Screen(QWidget):
             if b.press == press:
                 return widget
         raise KeyError(press)
-
-
-def _clear(layout: QVBoxLayout | QGridLayout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget() if item is not None else None
-        if widget is not None:
-            widget.setParent(None)
-            widget.deleteLater()

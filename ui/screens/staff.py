@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 from kiosk.screens import ScreenModel
 from ui.i18n import Catalogue
 from ui.screens.base import Screen
-from ui.widgets.basic import label
+from ui.widgets.basic import clear_widgets, label
 
 
 class StaffScreen(Screen):
@@ -19,12 +19,7 @@ class StaffScreen(Screen):
         self.content.addStretch(1)
 
     def render_content(self, model: ScreenModel) -> None:
-        while self.table.count():
-            item = self.table.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.setParent(None)
-                widget.deleteLater()
+        clear_widgets(self.table)
         left, right = Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignRight
         for row, line in enumerate(model.staff_rows):
             mark = "" if line.ok is None else "✔ " if line.ok else "✘ "
