@@ -233,6 +233,8 @@ def play(parts: Parts, plan: list[tuple[str, list[Step]]], *, warm_up: bool, soa
     app.exec()
     probe.stop()
     sample(len(receptions))
+    if heap is not None:
+        heap.finish()
     figures: dict[str, Any] = {"run": meter.figures(), "models": models}
     driver.close()
     app.processEvents()  # let the closed window's deferred deletes run before the process exits
@@ -289,18 +291,25 @@ class PythonHeapTrace:
         self._tm = tracemalloc
         self._steady_from = steady_from
         self._start: Any = None
+        self._end: Any = None
         tracemalloc.start(frames)
 
     def sample(self, after: int) -> dict[str, float]:
+        gc.collect()  # garbage in reference cycles not collected yet is not growth
         if after == self._steady_from:
             self._start = self._tm.take_snapshot()
         return {"python_heap_mb": self._tm.get_traced_memory()[0] / 2**20}
 
-    def growth(self, top: int = 15) -> list[str]:
-        if self._start is None:
-            return []
-        end = self._tm.take_snapshot()
+    def finish(self) -> None:
+        """The end snapshot: right after the last reception, before the bench builds its figures."""
+        gc.collect()
+        self._end = self._tm.take_snapshot()
         self._tm.stop()
+
+    def growth(self, top: int = 15) -> list[str]:
+        if self._start is None or self._end is None:
+            return []
+        end = self._end
         own = (self._tm.Filter(False, self._tm.__file__),)
         stats = end.filter_traces(own).compare_to(self._start.filter_traces(own), "traceback")
         lines = []

@@ -35,6 +35,7 @@ def test_a_python_leak_is_named_by_its_line() -> None:
             trace.sample(i)
             leak.extend(bytes(1000) + bytes([j % 256]) for j in range(500))  # the line that grows
     finally:
+        trace.finish()
         growth = trace.growth(top=3)
     assert growth and "test_soak_figures.py" in growth[0] and "+" in growth[0].split("KiB")[0]
 
