@@ -190,7 +190,11 @@ def open_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             if not memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across process crashes
+            # FULL: the WAL is fsync'd at every commit. With NORMAL a committed transaction survives a process
+            # crash but may roll back after a power loss or OS crash (SQLite's documentation of the pragma), and
+            # the kiosk deletes its copy once answered "stored": such a result would be lost. (The cost is one
+            # fsync per commit, under the write lock; PostgreSQL's synchronous_commit=on is the same promise.)
+            cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
