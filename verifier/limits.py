@@ -37,15 +37,31 @@ class TooDeep(ValueError):
 
 
 class DepthGuard:
-    """Tracks JSON nesting over a byte stream without parsing it (strings and escapes are skipped)."""
+    """Tracks JSON nesting over a byte stream without parsing it (strings and escapes are skipped).
+
+    Depth only grows at a `[` or `{` byte, so while the depth scanned so far plus every such byte not yet
+    scanned stays within `max_depth` nothing can be too deep, and the chunks wait unscanned (two C-speed byte
+    counts instead of a token walk; a result has about a dozen). Once that bound passes `max_depth` the waiting
+    chunks are scanned in order, exactly as if each had been scanned on arrival."""
 
     def __init__(self, max_depth: int = MAX_DEPTH) -> None:
         self.max_depth = max_depth
-        self.depth = 0
+        self.depth = 0  # of the scanned part
         self._in_string = False
         self._escape = False
+        self._waiting: list[bytes] = []
+        self._waiting_opens = 0
 
     def feed(self, chunk: bytes) -> None:
+        self._waiting.append(chunk)
+        self._waiting_opens += chunk.count(b"[") + chunk.count(b"{")
+        if self.depth + self._waiting_opens <= self.max_depth:
+            return
+        waiting, self._waiting, self._waiting_opens = self._waiting, [], 0
+        for piece in waiting:
+            self._scan(piece)
+
+    def _scan(self, chunk: bytes) -> None:
         pos = 0
         if self._escape and chunk:
             pos, self._escape = 1, False
