@@ -37,15 +37,31 @@ class TooDeep(ValueError):
 
 
 class DepthGuard:
-    """Tracks JSON nesting over a byte stream without parsing it (strings and escapes are skipped)."""
+    """Tracks JSON nesting over a byte stream without parsing it (strings and escapes are skipped).
+
+    Depth only grows at a `[` or `{` byte, so while the depth scanned so far plus every such byte not yet
+    scanned stays within `max_depth` nothing can be too deep, and the chunks wait unscanned (two C-speed byte
+    counts instead of a token walk; a result has about a dozen). Once that bound passes `max_depth` the waiting
+    chunks are scanned in order, exactly as if each had been scanned on arrival."""
 
     def __init__(self, max_depth: int = MAX_DEPTH) -> None:
         self.max_depth = max_depth
-        self.depth = 0
+        self.depth = 0  # of the scanned part
         self._in_string = False
         self._escape = False
+        self._waiting: list[bytes] = []
+        self._waiting_opens = 0
 
     def feed(self, chunk: bytes) -> None:
+        self._waiting.append(chunk)
+        self._waiting_opens += chunk.count(b"[") + chunk.count(b"{")
+        if self.depth + self._waiting_opens <= self.max_depth:
+            return
+        waiting, self._waiting, self._waiting_opens = self._waiting, [], 0
+        for piece in waiting:
+            self._scan(piece)
+
+    def _scan(self, chunk: bytes) -> None:
         pos = 0
         if self._escape and chunk:
             pos, self._escape = 1, False
@@ -70,15 +86,36 @@ class DepthGuard:
 
 
 def loads_strict(body: bytes) -> Any:
-    """JSON without NaN/Infinity (a NaN distance compares false to every threshold) and without deep nesting."""
-    guard = DepthGuard()
+    """JSON without NaN/Infinity (a NaN distance compares false to every threshold) and without deep nesting.
+
+    Parsed first, then the parsed value's depth is checked: the C parser itself stops a parser bomb at the
+    interpreter's recursion limit (RecursionError), and walking the few dozen parsed containers is ~10x
+    cheaper than the token scan. Only a body that does not parse is scanned by `DepthGuard`, so that a body
+    both too deep and malformed is still `json_too_deep`, as when the scan came first."""
     try:
-        guard.feed(body)
-        return json.loads(body, parse_constant=_no_constant)
-    except TooDeep as exc:
-        raise Refused("json_too_deep", str(exc)) from exc
+        value = json.loads(body, parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:
+        try:
+            DepthGuard().feed(body)
+        except TooDeep as deep:
+            raise Refused("json_too_deep", str(deep)) from deep
         raise Refused("invalid_json") from exc
+    if _deeper_than(value, MAX_DEPTH):
+        raise Refused("json_too_deep", f"JSON nested deeper than {MAX_DEPTH}")
+    return value
+
+
+def _deeper_than(value: Any, max_depth: int) -> bool:
+    """Whether parsed JSON nests more than `max_depth` containers deep (a scalar is depth 0), iteratively."""
+    stack = [(value, 1)] if isinstance(value, (dict, list)) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > max_depth:
+            return True
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+    return False
 
 
 def _no_constant(name: str) -> Any:

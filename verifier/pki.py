@@ -51,8 +51,14 @@ class CheckedCertificate:
 
 @dataclass(frozen=True)
 class _Chained:
+    """A certificate that verified under `root`, with what every later check reads from them, taken once
+    (the root's fingerprint keys the CRLs and the phone roots; key and CN are judged in `check`)."""
+
     cert: x509.Certificate
     root: x509.Certificate
+    root_fingerprint: bytes
+    public_key: object
+    common_names: tuple[str, ...]
 
 
 class TrustStore:
@@ -115,7 +121,7 @@ class TrustStore:
         self._refresh_crls()
         chained = self._chain(der)
         cert = chained.cert
-        if (_fingerprint(chained.root) in self._phone_roots) != phone:
+        if (chained.root_fingerprint in self._phone_roots) != phone:
             raise Refused("certificate_wrong_carrier", "phone method with a card certificate, or the reverse")
         if phone and now > cert.not_valid_after_utc:
             raise Refused("phone_certificate_expired", "the phone's certificate expired; a phone has no grace")
@@ -126,19 +132,18 @@ class TrustStore:
             if now > add_months(cert.not_valid_after_utc, grace_months):
                 raise Refused("certificate_expired", f"the certificate expired more than {grace_months} months ago")
             status = "grace"
-        crl = self._crls.get(_fingerprint(chained.root))
+        crl = self._crls.get(chained.root_fingerprint)
         if crl is None:
             if self.require_crl:
                 raise Refused("certificate_revocation_unknown", "no CRL for the issuing root")
         elif crl.get_revoked_certificate_by_serial_number(cert.serial_number) is not None:
             raise Refused("certificate_revoked", "the certificate is revoked")
-        key = cert.public_key()
+        key = chained.public_key
         if not isinstance(key, rsa.RSAPublicKey):
             raise Refused("certificate_malformed", "not an RSA certificate")
-        cns = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-        if not cns:
+        if not chained.common_names:
             raise Refused("certificate_malformed", "no subject CN")
-        return CheckedCertificate(str(cns[0].value), cert.serial_number, cert.not_valid_after_utc, status, key,
+        return CheckedCertificate(chained.common_names[0], cert.serial_number, cert.not_valid_after_utc, status, key,
                                   phone)
 
     def _chain(self, der: bytes) -> _Chained:
@@ -160,7 +165,8 @@ class TrustStore:
                 cert.verify_directly_issued_by(root)
             except (InvalidSignature, ValueError, TypeError):
                 continue
-            chained = _Chained(cert, root)
+            chained = _Chained(cert, root, _fingerprint(root), cert.public_key(),
+                               tuple(str(a.value) for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)))
             with self._cache_lock:
                 self._cache[digest] = chained
                 if len(self._cache) > 4096:
