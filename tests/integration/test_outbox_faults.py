@@ -140,7 +140,7 @@ def test_results_through_faults_and_sigkills_arrive_exactly_once_in_order(
                "--backoff", "0.02"]
     kills, started = 0, time.monotonic()
     try:
-        while outbox.status().pending and time.monotonic() - started < 400:  # a bound, not a figure: a busy machine is slow
+        while outbox.status().pending and time.monotonic() - started < 400:  # a bound against a hang, not a figure
             process = subprocess.Popen(command, cwd=REPO)
             try:
                 process.wait(timeout=rng.uniform(0.4, 2.0))
