@@ -31,8 +31,9 @@ import numpy.typing as npt
 from drivers.cardface import layout
 from drivers.cardface.fit import layout_fit
 from drivers.cardface.glyphs import paper_divided, read_date_line, read_digit_line
-from drivers.cardface.locate import GreyImage, card_candidates, load_image, rectify_both, to_grey
+from drivers.cardface.locate import GreyImage, card_candidates, faint_candidates, load_image, rectify_both, to_grey
 from drivers.cardface.ocr import LineOcr
+from drivers.cardface.outline import Corners
 from kiosk.cardface import (
     CardFrontFields,
     CardFrontReading,
@@ -42,6 +43,7 @@ from kiosk.cardface import (
     parse_expiry_text,
     verification_b,
 )
+from kiosk.errors import CardFaceUnreadable
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,7 @@ Read = Callable[[GreyImage], tuple[str | None, float]]  # a prepared field's tex
 
 MAX_OUTLINES = 5  # card outlines the locator's pool gives that are rectified (each both ways up)
 MAX_READS = 3  # of those rectified versions, read in order of their layout fit until one is legible
+MAX_FAINT_OUTLINES = 10  # of the second look's outlines (drivers.cardface.locate.faint_candidates)
 
 
 @dataclass(frozen=True)
@@ -183,21 +186,21 @@ class CardFrontReader:
         pixels = load_image(str(image)) if isinstance(image, str | Path) else image
         grey = to_grey(pixels)
         today = today or date.today()
-        reading: CardFrontReading | None = None
-        views: list[GreyImage] = []
-        for corners in card_candidates(grey, pixels)[:MAX_OUTLINES]:
-            views += rectify_both(grey, corners)
-        # the likeliest first: the locator's order and the photo's side, unless another version shows the
-        # fields' print where the layout puts it better (a wrong outline's reads would be wasted time)
-        fits = [layout_fit(view) for view in views]
-        for i in sorted(range(len(views)), key=lambda i: -fits[i])[:MAX_READS]:
-            attempt = self._decide(views[i], today, cert_not_before, cert_not_after)
-            reading = reading or attempt
-            if not attempt.rescan:
-                reading = attempt
-                break
-            if "not legible" not in attempt.reason:
-                break  # the fields were found: another outline would not read them better
+        missing = CardFaceUnreadable("no card in the picture")
+        try:
+            outlines = card_candidates(grey, pixels)[:MAX_OUTLINES]
+        except CardFaceUnreadable as exc:
+            outlines, missing = [], exc
+        reading = self._read_outlines(grey, outlines, today, cert_not_before, cert_not_after)
+        if reading is None or (reading.rescan and "not legible" in reading.reason):
+            # the fields were nowhere: look again for a faint or partly washed-out outline
+            tried = [np.asarray(c, np.float32) for c in outlines]
+            more = [c for c in faint_candidates(grey) if all(float(np.abs(c - t).max()) > 6.0 for t in tried)]
+            second = self._read_outlines(grey, more[:MAX_FAINT_OUTLINES], today, cert_not_before, cert_not_after)
+            if second is not None and (reading is None or not second.rescan):
+                reading = second
+        if reading is None:
+            raise missing
         assert reading is not None
         log.info(
             "card face read: %s, confidence %.2f, %s, %.0f ms",
@@ -206,6 +209,26 @@ class CardFrontReader:
             reading.reason,
             (time.perf_counter() - started) * 1000,
         )
+        return reading
+
+    def _read_outlines(self, grey: GreyImage, outlines: list[Corners], today: date,
+                       cert_not_before: datetime | None, cert_not_after: datetime | None) -> CardFrontReading | None:
+        """The first legible reading of the outlines' rectified versions, read in order of their layout fit
+        (at most MAX_READS of them); else the first one's re-scan; None without outlines."""
+        views: list[GreyImage] = []
+        for corners in outlines:
+            views += rectify_both(grey, corners)
+        # the likeliest first: the locator's order and the photo's side, unless another version shows the
+        # fields' print where the layout puts it better (a wrong outline's reads would be wasted time)
+        fits = [layout_fit(view) for view in views]
+        reading: CardFrontReading | None = None
+        for i in sorted(range(len(views)), key=lambda i: -fits[i])[:MAX_READS]:
+            attempt = self._decide(views[i], today, cert_not_before, cert_not_after)
+            reading = reading or attempt
+            if not attempt.rescan:
+                return attempt
+            if "not legible" not in attempt.reason:
+                break  # the fields were found: another outline would not read them better
         return reading
 
     def _vote(self, crop: GreyImage, read: Read, name: str, first: list[tuple[str | None, float]]) -> _Vote:

@@ -10,6 +10,7 @@ with the most of its perimeter on edges.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -26,7 +27,7 @@ MAX_LINES = 14  # the longest merged lines considered (their pairs of pairs are 
 SIDES_ASPECT_TOLERANCE = 0.15
 
 
-def _lines(edges: npt.NDArray[np.uint8]) -> list[Line]:
+def _lines(edges: npt.NDArray[np.uint8], most: int = MAX_LINES) -> list[Line]:
     """Straight edge segments merged into lines (same direction and place), longest support first."""
     h, w = edges.shape
     segments = cv2.HoughLinesP(edges, 1, np.pi / 360, threshold=30, minLineLength=0.08 * max(h, w), maxLineGap=6)
@@ -36,24 +37,24 @@ def _lines(edges: npt.NDArray[np.uint8]) -> list[Line]:
         rho = float(x0 * np.cos(theta) + y0 * np.sin(theta))
         length = float(np.hypot(x1 - x0, y1 - y0))
         for line in merged:
-            angle, gap = _apart((line[0], line[1], 0.0), (theta, rho, 0.0))
+            angle, gap = apart((line[0], line[1], 0.0), (theta, rho, 0.0))
             if angle < np.deg2rad(3) and gap < 6:
                 line[2] += length
                 break
         else:
             merged.append([theta, rho, length])
     merged.sort(key=lambda line: -line[2])
-    return [(t, r, s) for t, r, s in merged[:MAX_LINES]]
+    return [(t, r, s) for t, r, s in merged[:most]]
 
 
-def _cross(a: Line, b: Line) -> npt.NDArray[np.float64] | None:
+def cross(a: Line, b: Line) -> npt.NDArray[np.float64] | None:
     m = np.array([[np.cos(a[0]), np.sin(a[0])], [np.cos(b[0]), np.sin(b[0])]])
     if abs(np.linalg.det(m)) < 0.3:  # nearly parallel
         return None
     return np.asarray(np.linalg.solve(m, np.array([a[1], b[1]])), np.float64)
 
 
-def _apart(a: Line, b: Line) -> tuple[float, float]:
+def apart(a: Line, b: Line) -> tuple[float, float]:
     """(angle between the lines in radians, their distance): a normal near 0 and one near π are the same
     direction with rho of opposite sign."""
     d = abs(a[0] - b[0])
@@ -63,11 +64,11 @@ def _apart(a: Line, b: Line) -> tuple[float, float]:
 
 
 def _parallel(a: Line, b: Line) -> bool:
-    angle, gap = _apart(a, b)
+    angle, gap = apart(a, b)
     return angle < np.deg2rad(12) and gap > 20
 
 
-def _support(quad: Corners, near_edge: npt.NDArray[np.uint8]) -> float:
+def support_of(quad: Corners, near_edge: npt.NDArray[np.uint8]) -> float:
     """The fraction of points along the quadrilateral's sides that lie on (dilated) edge pixels; points
     outside the picture count as missing."""
     h, w = near_edge.shape
@@ -83,24 +84,43 @@ def _support(quad: Corners, near_edge: npt.NDArray[np.uint8]) -> float:
     return hits / max(1, total)
 
 
-def card_from_sides(grey: npt.NDArray[np.uint8]) -> list[Corners]:
-    """The outermost well-supported card-shaped quadrilateral of straight edges and, when another, the best
-    supported one, in `grey`'s pixels. Run on a half-size copy of a big picture."""
+@dataclass(frozen=True)
+class SideLines:
+    """The straight edges of a (half-size) picture: what both the four-sided and the three-sided finders
+    (drivers.cardface.threesides) work from."""
+
+    scale: float  # of `edges` to the picture
+    edges: npt.NDArray[np.uint8]
+    near_edge: npt.NDArray[np.uint8]  # edges dilated: a side's points count as on an edge within 2 px
+    lines: list[Line]
+    pairs: list[tuple[Line, Line]]  # the roughly parallel pairs of `lines`
+
+
+def side_lines(grey: npt.NDArray[np.uint8], canny: tuple[int, int] = (20, 60), most: int = MAX_LINES) -> SideLines:
+    """The `most` longest straight edges (Canny thresholds `canny`), found on a half-size copy of a big
+    picture."""
     h, w = grey.shape
     scale = 0.5 if max(h, w) > 900 else 1.0
     small = grey if scale == 1.0 else np.asarray(cv2.resize(grey, None, fx=scale, fy=scale,
                                                             interpolation=cv2.INTER_AREA), np.uint8)  # fmt: skip
     blurred = np.asarray(cv2.GaussianBlur(small, (5, 5), 0), np.uint8)
-    edges = np.asarray(cv2.Canny(blurred, 20, 60), np.uint8)
+    edges = np.asarray(cv2.Canny(blurred, *canny), np.uint8)
     near_edge = np.asarray(cv2.dilate(edges, np.ones((5, 5), np.uint8)), np.uint8)
-    lines = _lines(edges)
+    lines = _lines(edges, most)
     pairs = [(a, b) for a, b in itertools.combinations(lines, 2) if _parallel(a, b)]
-    sh, sw = small.shape
+    return SideLines(scale, edges, near_edge, lines, pairs)
+
+
+def card_from_sides(found: SideLines) -> list[Corners]:
+    """The outermost well-supported card-shaped quadrilateral of straight edges and, when another, the best
+    supported one, in the picture's pixels."""
+    near_edge, scale = found.near_edge, found.scale
+    sh, sw = near_edge.shape
     best: list[tuple[float, float, Corners]] = []  # (support, area, corners)
-    for (a, b), (c, d) in itertools.combinations(pairs, 2):
-        if _apart(a, c)[0] < np.deg2rad(45):  # the two pairs of sides must cross
+    for (a, b), (c, d) in itertools.combinations(found.pairs, 2):
+        if apart(a, c)[0] < np.deg2rad(45):  # the two pairs of sides must cross
             continue
-        corners = [_cross(a, c), _cross(c, b), _cross(b, d), _cross(d, a)]
+        corners = [cross(a, c), cross(c, b), cross(b, d), cross(d, a)]
         if any(p is None for p in corners):
             continue
         quad = order_corners(np.array(corners, np.float32))
@@ -109,7 +129,7 @@ def card_from_sides(grey: npt.NDArray[np.uint8]) -> list[Corners]:
             continue
         if not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
             continue
-        support = _support(quad, near_edge)
+        support = support_of(quad, near_edge)
         if support >= MIN_SUPPORT:
             best.append((support, area, quad))
     if not best:

@@ -1,0 +1,100 @@
+"""Finds the card by three of its sides where glare has washed out the fourth (OpenCV).
+
+A strong glare spot over one end of the card on a light counter lifts card and counter alike to white:
+that whole side of the outline is gone, and no quadrilateral of straight edges closes (drivers.cardface.
+sides). The other three sides remain: a roughly parallel pair and the side crossing both. The card's
+proportions then say where the fourth side is (the crossing side's length times the ID-1 ratio, one way
+or the other), and it is kept only where the picture explains its absence: along the missing side the
+picture is washed out (near white, or off the picture), not a visible counter with no edge on it. The
+fourth side's place is only as good as the ratio under perspective, so the locator refines it by where the
+card's print lies (drivers.cardface.locate).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from drivers.cardface.outline import ASPECT, MIN_CARD_AREA, Corners, order_corners
+from drivers.cardface.sides import Line, SideLines, apart, cross
+
+CROSSING_SUPPORT = 0.8  # of the side crossing the pair: it is whole (it is the side away from the glare)
+PAIR_SUPPORT = 0.3  # of each side of the pair: the glare may wash out most of it (but all of it is explained)
+WASHED = 0.85  # of the missing side's points that must lie on white (or off the picture)
+WHITE = 235  # grey level (half-size, smoothed) of paper and counter lifted together by glare
+
+
+def _on_edge(p: npt.NDArray[np.float64], q: npt.NDArray[np.float64], near_edge: npt.NDArray[np.uint8]) -> float:
+    """The share of a side's points (its rounded ends left out) on edge pixels; points off the picture miss."""
+    h, w = near_edge.shape
+    n = max(2, int(np.linalg.norm(q - p) / 3))
+    pts = np.round(p + (q - p) * np.linspace(0.05, 0.95, n)[:, None]).astype(int)
+    ok = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+    return int(np.count_nonzero(near_edge[pts[ok, 1], pts[ok, 0]])) / n
+
+
+def _explained(p: npt.NDArray[np.float64], q: npt.NDArray[np.float64], bright: npt.NDArray[np.uint8],
+               near_edge: npt.NDArray[np.uint8]) -> float:  # fmt: skip
+    """The share of a side's points that are there (on an edge) or whose absence the glare explains: they
+    lie on white, or off the picture."""
+    h, w = bright.shape
+    n = max(2, int(np.linalg.norm(q - p) / 3))
+    pts = np.round(p + (q - p) * np.linspace(0.05, 0.95, n)[:, None]).astype(int)
+    ok = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+    x, y = pts[ok, 0], pts[ok, 1]
+    seen = (bright[y, x] >= WHITE) | (near_edge[y, x] > 0)
+    return (int(np.count_nonzero(~ok)) + int(np.count_nonzero(seen))) / n
+
+
+def _along(line: Line) -> npt.NDArray[np.float64]:
+    return np.array([-np.sin(line[0]), np.cos(line[0])], np.float64)
+
+
+def card_from_three_sides(found: SideLines, grey: npt.NDArray[np.uint8], most: int) -> list[Corners]:
+    """Card outlines closed on the card's proportions from a parallel pair of sides and the side crossing
+    them, the `most` best supported first, in `grey`'s pixels (`found` is from `grey`). Print lines make many
+    such outlines inside the card: the caller tells them from the card by the layout."""
+    scale, near_edge = found.scale, found.near_edge
+    sh, sw = near_edge.shape
+    small = grey if scale == 1.0 else np.asarray(cv2.resize(grey, (sw, sh), interpolation=cv2.INTER_AREA), np.uint8)
+    bright = np.asarray(cv2.GaussianBlur(small, (5, 5), 0), np.uint8)
+    scored: list[tuple[float, Corners]] = []
+    for a, b in found.pairs:
+        for c in found.lines:
+            if c is a or c is b or apart(a, c)[0] < np.deg2rad(60):
+                continue
+            p, q = cross(a, c), cross(b, c)
+            if p is None or q is None:
+                continue
+            crossing = _on_edge(p, q, near_edge)
+            if crossing < CROSSING_SUPPORT:
+                continue
+            ua, ub = _along(a), _along(b)
+            if float(ua @ ub) < 0:
+                ub = -ub
+            length = float(np.linalg.norm(q - p))
+            for other in (length * ASPECT, length / ASPECT):
+                for sign in (1.0, -1.0):
+                    p2, q2 = p + sign * other * ua, q + sign * other * ub
+                    quad = np.array([p, q, q2, p2], np.float32)
+                    area = float(cv2.contourArea(quad))
+                    if not MIN_CARD_AREA * sw * sh <= area <= sw * sh:
+                        continue
+                    if not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
+                        continue
+                    pair = min(_on_edge(p, p2, near_edge), _on_edge(q, q2, near_edge))
+                    if pair < PAIR_SUPPORT:
+                        continue
+                    sides = ((p2, q2), (p, p2), (q, q2))
+                    if any(_explained(u, v, bright, near_edge) < WASHED for u, v in sides):
+                        continue
+                    scored.append((crossing + pair, order_corners(quad)))
+    scored.sort(key=lambda s: -s[0])
+    out: list[Corners] = []
+    for _, quad in scored:
+        if all(float(np.abs(quad - other).max()) > 6.0 for other in out):
+            out.append(quad)
+        if len(out) == most:
+            break
+    return [np.asarray((quad + 0.5) / scale - 0.5, np.float32) for quad in out]
