@@ -53,13 +53,14 @@ def _along(line: Line) -> npt.NDArray[np.float64]:
 
 def card_from_three_sides(found: SideLines, grey: npt.NDArray[np.uint8], most: int) -> list[Corners]:
     """Card outlines closed on the card's proportions from a parallel pair of sides and the side crossing
-    them, the `most` best supported first, in `grey`'s pixels (`found` is from `grey`). Print lines make many
-    such outlines inside the card: the caller tells them from the card by the layout."""
+    them, the `most` largest first, in `grey`'s pixels (`found` is from `grey`). Print lines (text rows, the
+    footer band, the photo's edges) make many such outlines inside the card, so the card is the outermost;
+    the caller tells the rest apart by the layout."""
     scale, near_edge = found.scale, found.near_edge
     sh, sw = near_edge.shape
     small = grey if scale == 1.0 else np.asarray(cv2.resize(grey, (sw, sh), interpolation=cv2.INTER_AREA), np.uint8)
     bright = np.asarray(cv2.GaussianBlur(small, (5, 5), 0), np.uint8)
-    scored: list[tuple[float, Corners]] = []
+    scored: list[tuple[float, Corners]] = []  # (area, corners)
     for a, b in found.pairs:
         for c in found.lines:
             if c is a or c is b or apart(a, c)[0] < np.deg2rad(60):
@@ -89,7 +90,7 @@ def card_from_three_sides(found: SideLines, grey: npt.NDArray[np.uint8], most: i
                     sides = ((p2, q2), (p, p2), (q, q2))
                     if any(_explained(u, v, bright, near_edge) < WASHED for u, v in sides):
                         continue
-                    scored.append((crossing + pair, order_corners(quad)))
+                    scored.append((area, order_corners(quad)))
     scored.sort(key=lambda s: -s[0])
     out: list[Corners] = []
     for _, quad in scored:
