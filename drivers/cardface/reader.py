@@ -1,7 +1,7 @@
 """Reads 照合番号B from a picture of the card front: locate, rectify, OCR three fields, vote, check, gate.
 
 Each field (printed birth date, expiry line, security code) is cropped from the rectified card by the
-layout and read glyph-counted (drivers.cardface.glyphs) in up to ten differently prepared versions
+layout and read glyph-counted (drivers.cardface.glyphs, .dates) in up to ten differently prepared versions
 (scale 0.7–1.8, plain contrast-stretched, divided by a blurred background to even out glare and
 shadow, print evened to one contrast, sharpened) until two agree confidently. A field's text is kept
 only with a clear majority (see `_vote`); then the fields must pass every plausibility check
@@ -29,8 +29,9 @@ import numpy as np
 import numpy.typing as npt
 
 from drivers.cardface import layout
+from drivers.cardface.dates import read_date_line
 from drivers.cardface.fit import layout_fit
-from drivers.cardface.glyphs import paper_divided, read_date_line, read_digit_line
+from drivers.cardface.glyphs import paper_divided, read_digit_line
 from drivers.cardface.locate import GreyImage, card_candidates, faint_candidates, load_image, rectify_both, to_grey
 from drivers.cardface.ocr import LineOcr
 from drivers.cardface.outline import Corners
