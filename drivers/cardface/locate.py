@@ -68,13 +68,15 @@ def card_candidates(grey: GreyImage, colour: npt.NDArray[np.uint8] | None = None
 # gone along one side. Slower, so only then.
 FAINT_CANNY = (10, 30)
 FAINT_LINES = 24
+FAINT_PAIRS = 120
+FAINT_BUSY = 0.1  # of the picture in edges: a patterned counter (wood, tiles, cloth) has more, a card 2–7 %
 MAX_THREE_SIDED = 8
 
 
 def faint_candidates(grey: GreyImage) -> list[Corners]:
     """Card outlines from faint straight edges, and outlines closed from three sides (the fourth washed out
     by glare); possibly none. Ranked by the caller (by the layout fit): many are a part of the card."""
-    faint = side_lines(grey, FAINT_CANNY, FAINT_LINES)
+    faint = side_lines(grey, FAINT_CANNY, FAINT_LINES, FAINT_PAIRS, FAINT_BUSY)
     return card_from_sides(faint) + card_from_three_sides(faint, grey, MAX_THREE_SIDED)
 
 

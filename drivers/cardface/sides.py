@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from drivers.cardface.outline import MIN_CARD_AREA, Corners, card_proportions, order_corners
+from drivers.cardface.outline import ASPECT, MIN_CARD_AREA, Corners, card_proportions, order_corners
 
 Line = tuple[float, float, float]  # (angle of the normal in radians 0..π, distance from the origin, support px)
 
@@ -84,6 +84,40 @@ def support_of(quad: Corners, near_edge: npt.NDArray[np.uint8]) -> float:
     return hits / max(1, total)
 
 
+def _card_shaped(pairs: list[tuple[Line, Line]], picture_area: float) -> list[tuple[int, int]]:
+    """The (i, j) with i < j for which pairs i and j cross in a convex quadrilateral of about the card's
+    size and proportions: a quick, slightly loose first sieve over all pairs of pairs at once (numpy), so
+    that only these are checked exactly, one by one."""
+    if len(pairs) < 2:
+        return []
+    t = np.array([[a[0], b[0]] for a, b in pairs], np.float64)  # normals' angles of each pair's two lines
+    r = np.array([[a[1], b[1]] for a, b in pairs], np.float64)
+    i, j = np.triu_indices(len(pairs), 1)
+
+    def meet(t1: npt.NDArray[np.float64], r1: npt.NDArray[np.float64], t2: npt.NDArray[np.float64],
+             r2: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:  # fmt: skip
+        det = np.sin(t2 - t1)
+        safe = np.where(np.abs(det) < 0.3, np.nan, det)  # nearly parallel: no corner (as `cross`)
+        return np.stack([(r1 * np.sin(t2) - r2 * np.sin(t1)) / safe,
+                         (r2 * np.cos(t1) - r1 * np.cos(t2)) / safe], axis=-1), np.abs(det)  # fmt: skip
+
+    a, b, c, d = (t[i, 0], r[i, 0]), (t[i, 1], r[i, 1]), (t[j, 0], r[j, 0]), (t[j, 1], r[j, 1])
+    corners = [meet(*a, *c)[0], meet(*c, *b)[0], meet(*b, *d)[0], meet(*d, *a)[0]]
+    quad = np.stack(corners, axis=1)  # (combinations, 4, 2), in order round the quadrilateral
+    edge = np.roll(quad, -1, axis=1) - quad
+    turns = edge[:, :, 0] * np.roll(edge, -1, axis=1)[:, :, 1] - edge[:, :, 1] * np.roll(edge, -1, axis=1)[:, :, 0]
+    area = 0.5 * np.abs(np.sum(quad[:, :, 0] * np.roll(quad, -1, axis=1)[:, :, 1]
+                               - np.roll(quad, -1, axis=1)[:, :, 0] * quad[:, :, 1], axis=1))  # fmt: skip
+    length = np.linalg.norm(edge, axis=2)
+    one, other = length[:, 0] + length[:, 2], length[:, 1] + length[:, 3]
+    ratio = np.maximum(one, other) / np.maximum(np.minimum(one, other), 1e-9)
+    with np.errstate(invalid="ignore"):
+        ok = ((np.all(turns > 0, axis=1) | np.all(turns < 0, axis=1))
+              & (area >= 0.95 * MIN_CARD_AREA * picture_area) & (area <= 1.05 * picture_area)
+              & (np.abs(ratio - ASPECT) <= (SIDES_ASPECT_TOLERANCE + 0.02) * ASPECT))  # fmt: skip
+    return [(int(x), int(y)) for x, y in zip(i[ok], j[ok], strict=True)]
+
+
 @dataclass(frozen=True)
 class SideLines:
     """The straight edges of a (half-size) picture: what both the four-sided and the three-sided finders
@@ -96,9 +130,12 @@ class SideLines:
     pairs: list[tuple[Line, Line]]  # the roughly parallel pairs of `lines`
 
 
-def side_lines(grey: npt.NDArray[np.uint8], canny: tuple[int, int] = (20, 60), most: int = MAX_LINES) -> SideLines:
+def side_lines(grey: npt.NDArray[np.uint8], canny: tuple[int, int] = (20, 60), most: int = MAX_LINES,
+               most_pairs: int | None = None, busy: float = 1.0) -> SideLines:  # fmt: skip
     """The `most` longest straight edges (Canny thresholds `canny`), found on a half-size copy of a big
-    picture."""
+    picture, and their parallel pairs (the `most_pairs` whose shorter line is longest: a tiled or striped
+    counter has parallel lines without end, and the quadrilaterals tried grow with the pairs squared).
+    No lines when more than `busy` of the picture is edges: a patterned counter's, not a card's outline."""
     h, w = grey.shape
     scale = 0.5 if max(h, w) > 900 else 1.0
     small = grey if scale == 1.0 else np.asarray(cv2.resize(grey, None, fx=scale, fy=scale,
@@ -106,8 +143,12 @@ def side_lines(grey: npt.NDArray[np.uint8], canny: tuple[int, int] = (20, 60), m
     blurred = np.asarray(cv2.GaussianBlur(small, (5, 5), 0), np.uint8)
     edges = np.asarray(cv2.Canny(blurred, *canny), np.uint8)
     near_edge = np.asarray(cv2.dilate(edges, np.ones((5, 5), np.uint8)), np.uint8)
+    if np.count_nonzero(edges) > busy * edges.size:
+        return SideLines(scale, edges, near_edge, [], [])
     lines = _lines(edges, most)
     pairs = [(a, b) for a, b in itertools.combinations(lines, 2) if _parallel(a, b)]
+    if most_pairs is not None:
+        pairs = sorted(pairs, key=lambda ab: -min(ab[0][2], ab[1][2]))[:most_pairs]
     return SideLines(scale, edges, near_edge, lines, pairs)
 
 
@@ -117,7 +158,8 @@ def card_from_sides(found: SideLines) -> list[Corners]:
     near_edge, scale = found.near_edge, found.scale
     sh, sw = near_edge.shape
     best: list[tuple[float, float, Corners]] = []  # (support, area, corners)
-    for (a, b), (c, d) in itertools.combinations(found.pairs, 2):
+    for i, j in _card_shaped(found.pairs, sw * sh):
+        (a, b), (c, d) = found.pairs[i], found.pairs[j]
         if apart(a, c)[0] < np.deg2rad(45):  # the two pairs of sides must cross
             continue
         corners = [cross(a, c), cross(c, b), cross(b, d), cross(d, a)]
