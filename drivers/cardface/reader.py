@@ -189,14 +189,15 @@ class CardFrontReader:
         today = today or date.today()
         missing = CardFaceUnreadable("no card in the picture")
         try:
-            outlines = card_candidates(grey, pixels)[:MAX_OUTLINES]
+            outlines = card_candidates(grey, pixels)
         except CardFaceUnreadable as exc:
             outlines, missing = [], exc
-        reading = self._read_outlines(grey, outlines, today, cert_not_before, cert_not_after)
+        first, rest = outlines[:MAX_OUTLINES], outlines[MAX_OUTLINES:]
+        reading = self._read_outlines(grey, first, today, cert_not_before, cert_not_after)
         if reading is None or (reading.rescan and "not legible" in reading.reason):
-            # the fields were nowhere: look again for a faint or partly washed-out outline
-            tried = [np.asarray(c, np.float32) for c in outlines]
-            more = [c for c in faint_candidates(grey) if all(float(np.abs(c - t).max()) > 6.0 for t in tried)]
+            # the fields were nowhere: the locator's later outlines, then a look for a faint or partly
+            # washed-out one
+            more = rest + [c for c in faint_candidates(grey) if all(float(np.abs(c - t).max()) > 6.0 for t in outlines)]
             second = self._read_outlines(grey, more[:MAX_FAINT_OUTLINES], today, cert_not_before, cert_not_after)
             if second is not None and (reading is None or not second.rescan):
                 reading = second
