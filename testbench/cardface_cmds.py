@@ -15,6 +15,8 @@ def register(commands: Any, bench: Any) -> None:
     ev.add_argument("--n", type=int, default=200, help="number of generated cards (default 200)")
     ev.add_argument("--seed", type=int, default=0)
     ev.add_argument("--json", action="store_true")
+    ev.add_argument("--second-look", action="store_true",
+                    help="with the reader's second look on (off in the product: one wrong code on a held-out set)")
     ev.set_defaults(run=cardface_eval)
     ts = sub.add_parser("testset", help="write the generated test pictures and labels.json to a directory")
     ts.add_argument("directory", type=Path)
@@ -24,9 +26,10 @@ def register(commands: Any, bench: Any) -> None:
 
 
 def cardface_eval(args: argparse.Namespace) -> int:
+    from drivers.cardface.reader import CardFrontReader, ReaderConfig
     from testbench.cardface.evaluate import evaluate
 
-    report = evaluate(args.n, args.seed)
+    report = evaluate(args.n, args.seed, CardFrontReader(ReaderConfig(second_look=args.second_look)))
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     else:

@@ -20,7 +20,8 @@ import numpy.typing as npt
 from drivers.cardface import layout
 from drivers.cardface.outline import MIN_CARD_AREA, Corners, blob_corners, quad_of
 from drivers.cardface.plain import card_on_plain, cropped_to_card
-from drivers.cardface.sides import card_from_sides
+from drivers.cardface.sides import card_from_sides, side_lines
+from drivers.cardface.threesides import card_from_three_sides
 from kiosk.errors import CardFaceUnreadable
 
 GreyImage = npt.NDArray[np.uint8]
@@ -55,11 +56,28 @@ def card_candidates(grey: GreyImage, colour: npt.NDArray[np.uint8] | None = None
             add(_card_in_mask(grey, mask))
         except CardFaceUnreadable as exc:
             first = first or exc
-    for corners in _edge_candidates(grey) + card_from_sides(grey) + cropped_to_card(grey):
+    for corners in _edge_candidates(grey) + card_from_sides(side_lines(grey)) + cropped_to_card(grey):
         add(corners)
     if not found:
         raise first or CardFaceUnreadable("no card in the picture")
     return _outer_first(found)
+
+
+# A second look, for when no outline above gave legible fields: the card's edge against a light counter under
+# glare is faint (weaker edges, more lines, kept apart from the print's own lines only by the card's shape), or
+# gone along one side. Slower, so only then.
+FAINT_CANNY = (10, 30)
+FAINT_LINES = 24
+FAINT_PAIRS = 120
+FAINT_BUSY = 0.1  # of the picture in edges: a patterned counter (wood, tiles, cloth) has more, a card 2–7 %
+MAX_THREE_SIDED = 8
+
+
+def faint_candidates(grey: GreyImage) -> list[Corners]:
+    """Card outlines from faint straight edges, and outlines closed from three sides (the fourth washed out
+    by glare); possibly none. Ranked by the caller (by the layout fit): many are a part of the card."""
+    faint = side_lines(grey, FAINT_CANNY, FAINT_LINES, FAINT_PAIRS, FAINT_BUSY)
+    return card_from_sides(faint) + card_from_three_sides(faint, grey, MAX_THREE_SIDED)
 
 
 def _inside(inner: Corners, outer: Corners) -> bool:

@@ -1,7 +1,7 @@
 """Reads 照合番号B from a picture of the card front: locate, rectify, OCR three fields, vote, check, gate.
 
 Each field (printed birth date, expiry line, security code) is cropped from the rectified card by the
-layout and read glyph-counted (drivers.cardface.glyphs) in up to ten differently prepared versions
+layout and read glyph-counted (drivers.cardface.glyphs, .dates) in up to ten differently prepared versions
 (scale 0.7–1.8, plain contrast-stretched, divided by a blurred background to even out glare and
 shadow, print evened to one contrast, sharpened) until two agree confidently. A field's text is kept
 only with a clear majority (see `_vote`); then the fields must pass every plausibility check
@@ -29,10 +29,12 @@ import numpy as np
 import numpy.typing as npt
 
 from drivers.cardface import layout
+from drivers.cardface.dates import read_date_line
 from drivers.cardface.fit import layout_fit
-from drivers.cardface.glyphs import paper_divided, read_date_line, read_digit_line
-from drivers.cardface.locate import GreyImage, card_candidates, load_image, rectify_both, to_grey
+from drivers.cardface.glyphs import paper_divided, read_digit_line
+from drivers.cardface.locate import GreyImage, card_candidates, faint_candidates, load_image, rectify_both, to_grey
 from drivers.cardface.ocr import LineOcr
+from drivers.cardface.outline import Corners
 from kiosk.cardface import (
     CardFrontFields,
     CardFrontReading,
@@ -42,6 +44,7 @@ from kiosk.cardface import (
     parse_expiry_text,
     verification_b,
 )
+from kiosk.errors import CardFaceUnreadable
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,7 @@ Read = Callable[[GreyImage], tuple[str | None, float]]  # a prepared field's tex
 
 MAX_OUTLINES = 5  # card outlines the locator's pool gives that are rectified (each both ways up)
 MAX_READS = 3  # of those rectified versions, read in order of their layout fit until one is legible
+MAX_FAINT_OUTLINES = 10  # of the second look's outlines (drivers.cardface.locate.faint_candidates)
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,10 @@ class ReaderConfig:
 
     gate: float = 0.75
     min_agree: int = 2  # prepared versions that must give the same text (and none a different one)
+    # The second look (later and faint outlines, three-sided ones) raised the reads on glare and light
+    # counters, but gave one wrong security code (a last digit 5 read as 4) on a held-out glare card: off
+    # until its outlines' readings are gated harder.
+    second_look: bool = False
 
 
 def _stretch(crop: GreyImage) -> GreyImage:
@@ -183,21 +191,22 @@ class CardFrontReader:
         pixels = load_image(str(image)) if isinstance(image, str | Path) else image
         grey = to_grey(pixels)
         today = today or date.today()
-        reading: CardFrontReading | None = None
-        views: list[GreyImage] = []
-        for corners in card_candidates(grey, pixels)[:MAX_OUTLINES]:
-            views += rectify_both(grey, corners)
-        # the likeliest first: the locator's order and the photo's side, unless another version shows the
-        # fields' print where the layout puts it better (a wrong outline's reads would be wasted time)
-        fits = [layout_fit(view) for view in views]
-        for i in sorted(range(len(views)), key=lambda i: -fits[i])[:MAX_READS]:
-            attempt = self._decide(views[i], today, cert_not_before, cert_not_after)
-            reading = reading or attempt
-            if not attempt.rescan:
-                reading = attempt
-                break
-            if "not legible" not in attempt.reason:
-                break  # the fields were found: another outline would not read them better
+        missing = CardFaceUnreadable("no card in the picture")
+        try:
+            outlines = card_candidates(grey, pixels)
+        except CardFaceUnreadable as exc:
+            outlines, missing = [], exc
+        first, rest = outlines[:MAX_OUTLINES], outlines[MAX_OUTLINES:]
+        reading = self._read_outlines(grey, first, today, cert_not_before, cert_not_after)
+        if self.config.second_look and (reading is None or (reading.rescan and "not legible" in reading.reason)):
+            # the fields were nowhere: the locator's later outlines, then a look for a faint or partly
+            # washed-out one
+            more = rest + [c for c in faint_candidates(grey) if all(float(np.abs(c - t).max()) > 6.0 for t in outlines)]
+            second = self._read_outlines(grey, more[:MAX_FAINT_OUTLINES], today, cert_not_before, cert_not_after)
+            if second is not None and (reading is None or not second.rescan):
+                reading = second
+        if reading is None:
+            raise missing
         assert reading is not None
         log.info(
             "card face read: %s, confidence %.2f, %s, %.0f ms",
@@ -206,6 +215,26 @@ class CardFrontReader:
             reading.reason,
             (time.perf_counter() - started) * 1000,
         )
+        return reading
+
+    def _read_outlines(self, grey: GreyImage, outlines: list[Corners], today: date,
+                       cert_not_before: datetime | None, cert_not_after: datetime | None) -> CardFrontReading | None:
+        """The first legible reading of the outlines' rectified versions, read in order of their layout fit
+        (at most MAX_READS of them); else the first one's re-scan; None without outlines."""
+        views: list[GreyImage] = []
+        for corners in outlines:
+            views += rectify_both(grey, corners)
+        # the likeliest first: the locator's order and the photo's side, unless another version shows the
+        # fields' print where the layout puts it better (a wrong outline's reads would be wasted time)
+        fits = [layout_fit(view) for view in views]
+        reading: CardFrontReading | None = None
+        for i in sorted(range(len(views)), key=lambda i: -fits[i])[:MAX_READS]:
+            attempt = self._decide(views[i], today, cert_not_before, cert_not_after)
+            reading = reading or attempt
+            if not attempt.rescan:
+                return attempt
+            if "not legible" not in attempt.reason:
+                break  # the fields were found: another outline would not read them better
         return reading
 
     def _vote(self, crop: GreyImage, read: Read, name: str, first: list[tuple[str | None, float]]) -> _Vote:

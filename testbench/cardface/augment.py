@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw
 from drivers.cardface import layout
 from kiosk.cardface import CardFront, verification_b
 from kiosk.domain import Sex
+from testbench.cardface.legibility import print_contrast
 from testbench.virtualcard.front import placeholder_photo, render_card_front
 
 SCENE = (1280, 960)
@@ -63,6 +64,7 @@ class Sample:
     today: date
     distortions: str
     surface: str = "dark"
+    print_contrast: float = float("inf")  # testbench.cardface.legibility: the weakest glyph's step to paper
 
 
 def _random_day(rng: random.Random, first: date, last: date) -> date:
@@ -210,8 +212,14 @@ def _scan(card: Image.Image, rng: random.Random) -> tuple[npt.NDArray[np.uint8],
 
 def photograph(card: Image.Image, rng: random.Random, surface: str = "dark") -> tuple[npt.NDArray[np.uint8], str]:
     """The card as the document camera sees it, and a short description of what was done to it."""
+    image, what, _ = _photograph(card, rng, surface)
+    return image, what
+
+
+def _photograph(card: Image.Image, rng: random.Random, surface: str) -> tuple[npt.NDArray[np.uint8], str, float]:
+    """photograph(), and how legible it left the fields (testbench.cardface.legibility)."""
     if surface == "scan":
-        return _scan(card, rng)
+        return (*_scan(card, rng), float("inf"))  # evenly lit: nothing is washed out
     sw, sh = SCENE
     nr = np.random.default_rng(rng.randrange(2**32))
     scene = _surface(surface, rng, nr)
@@ -253,6 +261,7 @@ def photograph(card: Image.Image, rng: random.Random, surface: str = "dark") -> 
         strength = rng.uniform(30, 80) if surface != "glare" else rng.uniform(90, 170)
         scene += (strength * np.exp(-((xx - gx) ** 2 + (yy - gy) ** 2) / (2 * r * r)))[..., None]
         done.append(f"glare {strength:.0f}")
+    contrast = print_contrast(card, scene, np.asarray(m, np.float64))
     sigma = rng.choice((0.0, 0.6, 1.0, 1.4))
     if sigma:
         scene = np.asarray(cv2.GaussianBlur(scene, (0, 0), sigma), np.float32)
@@ -263,7 +272,7 @@ def photograph(card: Image.Image, rng: random.Random, surface: str = "dark") -> 
     ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
     done.append(f"jpeg q{quality}")
-    return np.asarray(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), np.uint8), ", ".join(done)
+    return np.asarray(cv2.imdecode(jpeg, cv2.IMREAD_COLOR), np.uint8), ", ".join(done), contrast
 
 
 def generate(n: int, seed: int = 0, today: date = REFERENCE_DAY,
@@ -275,8 +284,8 @@ def generate(n: int, seed: int = 0, today: date = REFERENCE_DAY,
         rng = random.Random(f"{seed}:{i}")
         front = random_front(rng, today)
         surface = surfaces[i % len(surfaces)]
-        image, what = photograph(render_card_front(front, photo), rng, surface)
-        yield Sample(i, front, image, verification_b(front), today, what, surface)
+        image, what, contrast = _photograph(render_card_front(front, photo), rng, surface)
+        yield Sample(i, front, image, verification_b(front), today, what, surface, contrast)
 
 
 def write_testset(directory: Path, n: int, seed: int = 0) -> Path:
