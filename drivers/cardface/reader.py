@@ -207,7 +207,6 @@ class CardFrontReader:
                 reading = second
         if reading is None:
             raise missing
-        assert reading is not None
         log.info(
             "card face read: %s, confidence %.2f, %s, %.0f ms",
             "value" if reading.verification_b else "re-scan",

@@ -67,10 +67,9 @@ def test_records_come_back_in_order_and_stay_out_of_the_heap() -> None:
 
 def test_a_late_tick_counts_for_every_step_it_overlaps() -> None:
     from testbench.benches.qt_driver import TICK_MS, StallProbe, StepSpan
-
-    probe = StallProbe.__new__(StallProbe)  # the recording half only: no Qt timer
     from testbench.benches.records import RecordFile
 
+    probe = StallProbe.__new__(StallProbe)  # the recording half only: no Qt timer
     probe._ticks = RecordFile(2)
     for t in range(100):  # on time every 10 ms over 1 s ...
         probe._ticks.append(t * TICK_MS / 1000, 0.0)
